@@ -1,0 +1,35 @@
+"""One exception family: every failure a user can cause or meet carries a message fit to print."""
+
+from __future__ import annotations
+
+
+class WarnewsError(Exception):
+    """Base of every error warnews reports to a user (one line, no traceback)."""
+
+
+class UsageError(WarnewsError):
+    """The command line or the environment asks for something impossible (exit 2)."""
+
+
+class InputError(WarnewsError):
+    """A local file or stdin cannot be read as an article."""
+
+
+class FetchError(WarnewsError):
+    """A URL could not be downloaded."""
+
+
+class ExtractError(WarnewsError):
+    """A page or file holds no article text."""
+
+
+class DetectError(WarnewsError):
+    """The source language could not be identified."""
+
+
+class TranslateError(WarnewsError):
+    """The translator failed or answered with something that is not a translation."""
+
+
+class StoreError(WarnewsError):
+    """The output could not be written."""

@@ -1,0 +1,162 @@
+"""The article inside a page or a text file: title, body paragraphs and metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+
+from ._decode import declared_charset, decode
+from ._errors import ExtractError
+from ._normalize import clean, normalize_paragraph, split_paragraphs
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_SNIFF_TYPES = frozenset({"text/plain", "application/octet-stream", "text/markdown"})
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+_TITLE_MAX = 200
+# trafilatura falls back to whatever text a page has (a menu, a cookie notice); below
+# this many characters a page is taken to hold no article.
+MIN_ARTICLE_CHARS = 80
+_SENTENCE_PUNCTUATION = tuple(".!?…:;,")
+
+MONTHS = {
+    # Ukrainian and Russian genitive month names, as dates are written in running text.
+    **{name: number for number, name in enumerate(
+        "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split(), 1)},
+    **{name: number for number, name in enumerate(
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(), 1)},
+    **{name: number for number, name in enumerate(
+        "january february march april may june july august september october november december".split(), 1)},
+}
+_WORD_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
+_ENGLISH_DATE = re.compile(r"\b(" + "|".join(list(MONTHS)[24:]) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
+_DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    paragraphs: list[str]
+    published: date | None = None
+    author: str | None = None
+    sitename: str | None = None
+    canonical_url: str | None = None
+    encoding: str = "utf-8"
+
+
+def _valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    return found if 1990 <= year <= 2100 else None
+
+
+def find_date(text: str) -> date | None:
+    """The first full date written out in text: '10 січня 2024', 'January 10, 2024', '10.01.2024'."""
+    found: list[tuple[int, date]] = []
+    for match in _WORD_DATE.finditer(text):
+        day = _valid_date(int(match[3]), MONTHS[match[2].lower()], int(match[1]))
+        if day:
+            found.append((match.start(), day))
+            break
+    for match in _ENGLISH_DATE.finditer(text):
+        day = _valid_date(int(match[3]), MONTHS[match[1].lower()], int(match[2]))
+        if day:
+            found.append((match.start(), day))
+            break
+    for match in _DOTTED_DATE.finditer(text):
+        day = _valid_date(int(match[3]), int(match[2]), int(match[1]))
+        if day:
+            found.append((match.start(), day))
+            break
+    return min(found)[1] if found else None
+
+
+def _visible_text(html: str) -> str:
+    return _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", html))
+
+
+def _optional(value: object) -> str | None:
+    text = normalize_paragraph(value) if isinstance(value, str) else ""
+    return text or None
+
+
+def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> Article:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        # Only dates the page states (meta tags, JSON-LD, <time>, the URL): htmldate's
+        # extensive search guesses, e.g. 1 January from a bare year.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    body = getattr(document, "text", None) or ""
+    title = normalize_paragraph(getattr(document, "title", None) or "")
+    paragraphs = split_paragraphs(body.replace("\n", "\n\n"))
+    # trafilatura keeps the page's <h1> as the first line of the body: it is the title.
+    while paragraphs and title and paragraphs[0].casefold() == title.casefold():
+        paragraphs.pop(0)
+    size = sum(len(paragraph) for paragraph in paragraphs)
+    if size < MIN_ARTICLE_CHARS:
+        raise ExtractError(f"no article text found on the page ({size} characters of text)")
+    published = None
+    if getattr(document, "date", None):
+        published = date.fromisoformat(document.date[:10])
+    else:
+        published = find_date(_visible_text(html)[:50_000])
+    return Article(
+        title=title,
+        paragraphs=paragraphs,
+        published=published,
+        author=_optional(getattr(document, "author", None)),
+        sitename=_optional(getattr(document, "sitename", None)),
+        canonical_url=_optional(getattr(document, "url", None)),
+        encoding=encoding,
+    )
+
+
+def _heading_like(line: str) -> bool:
+    line = normalize_paragraph(line)
+    return 0 < len(line) <= _TITLE_MAX and not line.endswith(_SENTENCE_PUNCTUATION)
+
+
+def extract_text(text: str, encoding: str = "utf-8") -> Article:
+    """A plain-text article: a heading-like first line followed by a blank line is its title."""
+    lines = clean(text).strip().split("\n")
+    title = ""
+    if len(lines) > 2 and not lines[1].strip() and _heading_like(lines[0]):
+        title, lines = normalize_paragraph(lines[0]), lines[2:]
+    paragraphs = split_paragraphs("\n".join(lines))
+    if not paragraphs:
+        raise ExtractError("no text to translate")
+    return Article(title=title, paragraphs=paragraphs, encoding=encoding)
+
+
+def is_html(data: bytes, media_type: str | None, name: str | None = None) -> bool:
+    if media_type in _HTML_TYPES:
+        return True
+    if name and PurePath(name).suffix.lower() in _HTML_SUFFIXES:
+        return True
+    return bool(_HTML_START.match(data[:4096]))
+
+
+def extract(data: bytes, media_type: str | None, charset: str | None, url: str | None, name: str | None) -> Article:
+    """Decode and extract an article from a downloaded page or a file's bytes."""
+    if media_type and media_type not in _HTML_TYPES and media_type not in _SNIFF_TYPES:
+        raise ExtractError(f"not an article: the server sent {media_type}")
+    if not data.strip():
+        raise ExtractError("empty: nothing to translate")
+    html = is_html(data, media_type, name)
+    text, encoding = decode(data, charset or (declared_charset(data) if html else None))
+    if html:
+        return extract_html(text, url, encoding)
+    return extract_text(text, encoding)

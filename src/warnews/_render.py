@@ -1,0 +1,60 @@
+"""Pure rendering: the provenance line, the document, and the file's name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from ._normalize import normalize_paragraph
+
+MAX_SLUG = 60  # with the date, a suffix and the extension a name stays under 90 characters
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Ukrainian (KMU 2010, simplified) and Russian letters, for names of non-Latin titles.
+_CYRILLIC_TO_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye",
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "i", "к": "k", "л": "l",
+    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
+    "я": "ia", "ы": "y", "э": "e", "ё": "yo", "ъ": "", "ў": "u", "'": "", "’": "", "ʼ": "",
+})
+
+
+def header(
+    made: date,
+    published: date | None,
+    source_language: str,
+    engine: str | None,
+    credit: str | None = None,
+) -> str:
+    """Line 1 of a file: 'date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google and OFP'.
+
+    engine is None for a source already in the target language ('Original in English').
+    """
+    day = published or made
+    origin = f"Translated from {source_language} via {engine}" if engine else f"Original in {source_language}"
+    line = f"date {made.isoformat()} {day.month:02}/{day.day:02}/{day.year:04} \u2013 {origin}"
+    credit = normalize_paragraph(credit or "")
+    return f"{line} and {credit}" if credit else line
+
+
+def document(first_line: str, paragraphs: list[str]) -> str:
+    """The whole file: the header, a blank line, paragraphs one blank line apart, one final newline."""
+    body = [normalize_paragraph(paragraph) for paragraph in paragraphs]
+    return "\n\n".join([normalize_paragraph(first_line), *[p for p in body if p]]) + "\n"
+
+
+def slug(title: str, limit: int = MAX_SLUG) -> str:
+    """An ASCII, lowercase, hyphenated, bounded form of a title; 'article' if nothing is left."""
+    text = normalize_paragraph(title).lower().translate(_CYRILLIC_TO_LATIN)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    if len(words) > limit:
+        cut = words[: limit + 1]
+        end = cut.rfind("-")  # end on a whole word when that keeps most of the room
+        words = (cut[:end] if end > limit // 2 else cut[:limit]).strip("-")
+    return words or "article"
+
+
+def file_stem(day: date, title: str) -> str:
+    return f"{day.isoformat()}-{slug(title)}"

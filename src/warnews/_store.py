@@ -1,0 +1,84 @@
+"""Files on disk: complete or absent, inside the output folder, never over another article."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ._errors import StoreError
+
+TEXT_SUFFIX = ".txt"
+META_SUFFIX = ".json"
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write to a temporary name in the same folder, fsync, then rename over path."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename is durable only once the folder itself is on disk.
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _same_article(meta_path: Path, identity: dict[str, str]) -> bool:
+    try:
+        existing = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(existing, dict) and any(
+        value and existing.get(key) == value for key, value in identity.items()
+    )
+
+
+def choose_path(folder: Path, stem: str, identity: dict[str, str]) -> Path:
+    """The text file's path: stem.txt, or stem-2.txt, ... unless that name holds this article."""
+    for number in itertools.count(1):
+        name = stem if number == 1 else f"{stem}-{number}"
+        text_path, meta_path = folder / f"{name}{TEXT_SUFFIX}", folder / f"{name}{META_SUFFIX}"
+        if not text_path.exists() and not meta_path.exists():
+            return text_path
+        if meta_path.exists() and _same_article(meta_path, identity):
+            return text_path
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def save(folder: Path, stem: str, identity: dict[str, str], text: str, metadata: dict[str, Any]) -> Path:
+    """Save the text and its metadata sidecar; return the text file's path.
+
+    The sidecar is written first, so that a text file on disk always has its sidecar,
+    and a re-run after a crash between the two recognises the name as its own.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create the output folder {folder}: {error.strerror or error}") from None
+    if not folder.is_dir():
+        raise StoreError(f"the output folder {folder} is not a folder")
+    path = choose_path(folder, stem, identity)
+    metadata = {**metadata, **identity, "file": path.name}
+    write_atomic(path.with_suffix(META_SUFFIX), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, text)
+    return path

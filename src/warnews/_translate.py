@@ -1,0 +1,166 @@
+"""Translation through deep-translator, paragraph structure kept whatever the engine does.
+
+deep-translator's GoogleTranslator calls requests.get with no timeout and reads proxies
+only from its own argument. Its module-level `requests` is routed here to the caller's
+httpx client instead, so its calls get the same timeouts, proxies, certificates,
+keep-alive and bounded retries as every other request warnews makes, while its own code
+still builds the request and parses the answer.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import httpx
+
+from ._errors import TranslateError
+from ._net import get_with_retries
+from ._normalize import normalize_paragraph
+from ._split import Limit, plan_batches, unpack
+
+GOOGLE_URL = "https://translate.google.com/m"
+# Google's free endpoint rejects request URLs over about 16 KiB (../shared/NOTES.md);
+# stay a kilobyte under it. deep-translator itself refuses 5,000 characters or more.
+GOOGLE_MAX_URL = 15 * 1024
+GOOGLE_MAX_CHARS = 4999
+
+
+class Engine(Protocol):
+    """A translator: one request at a time, within its own limits."""
+
+    name: str
+    requests: int
+
+    def limit(self, source: str, target: str) -> Limit: ...
+
+    def translate(self, text: str, source: str, target: str) -> str: ...
+
+
+@dataclass
+class _Route:
+    client: httpx.Client
+    max_url: int
+    retries: int
+    on_request: Callable[[], None]
+
+
+_route: contextvars.ContextVar[_Route] = contextvars.ContextVar("warnews_route")
+
+
+class _Response:
+    """The part of requests.Response that deep-translator reads."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.status_code = response.status_code
+        self.text = response.text
+
+    def close(self) -> None:
+        pass
+
+
+class _RequestsThroughHttpx:
+    """Stands in for the requests module inside deep-translator's engine modules."""
+
+    def get(self, url: str, params: dict[str, str] | None = None, **_: Any) -> _Response:
+        route = _route.get()
+        full_url = f"{url}?{urlencode(params)}" if params else url
+        if len(full_url) > route.max_url:  # a planning bug must never reach the endpoint
+            raise TranslateError(f"refusing a {len(full_url)}-byte request URL (limit {route.max_url})")
+        route.on_request()
+        try:
+            return _Response(get_with_retries(route.client, full_url, route.retries))
+        except httpx.TimeoutException:
+            raise TranslateError(f"the translator did not answer within {route.client.timeout.read:g} s") from None
+        except httpx.HTTPError as error:
+            raise TranslateError(f"cannot reach the translator: {error}") from None
+
+
+@contextmanager
+def _routed(route: _Route) -> Iterator[None]:
+    token = _route.set(route)
+    try:
+        yield
+    finally:
+        _route.reset(token)
+
+
+def _install_route() -> None:
+    import deep_translator.google
+
+    deep_translator.google.requests = _RequestsThroughHttpx()  # type: ignore[assignment]
+
+
+class GoogleEngine:
+    """Google Translate's free endpoint, through deep-translator's GoogleTranslator."""
+
+    name = "Google"
+
+    def __init__(self, client: httpx.Client, base_url: str = GOOGLE_URL, retries: int = 3) -> None:
+        _install_route()
+        self._client = client
+        self._base_url = base_url
+        self._retries = retries
+        self.requests = 0
+
+    def _count(self) -> None:
+        self.requests += 1
+
+    def limit(self, source: str, target: str) -> Limit:
+        overhead = len(f"{self._base_url}?{urlencode({'tl': target, 'sl': source, 'q': ''})}")
+        return Limit(max_encoded=GOOGLE_MAX_URL - overhead, max_chars=GOOGLE_MAX_CHARS)
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        from deep_translator import GoogleTranslator
+        from deep_translator.exceptions import BaseError
+
+        try:
+            translator = GoogleTranslator(source=source, target=target)
+        except BaseError as error:
+            raise TranslateError(f"Google cannot translate {source} to {target}: {error.message}") from None
+        translator._base_url = self._base_url
+        route = _Route(self._client, GOOGLE_MAX_URL, self._retries, self._count)
+        try:
+            with _routed(route):
+                answer = translator.translate(text)
+        except BaseError as error:
+            raise TranslateError(f"Google failed: {type(error).__name__}: {error.message}") from None
+        if not isinstance(answer, str) or not answer.strip():
+            raise TranslateError("Google answered with no text")
+        return answer
+
+
+def _has_letters(text: str) -> bool:
+    return any(char.isalpha() for char in text)
+
+
+def _translate_piece(engine: Engine, text: str, source: str, target: str) -> str:
+    # A paragraph cut between characters can leave a piece of punctuation alone.
+    return engine.translate(text, source, target) if _has_letters(text) else text
+
+
+def translate_paragraphs(paragraphs: list[str], engine: Engine, source: str, target: str) -> list[str]:
+    """Translate each paragraph; the result has exactly one paragraph for each given one.
+
+    Paragraphs are packed into as few requests as the engine's limit allows, with numbered
+    markers between them; when an answer does not bring every marker back in order, those
+    paragraphs are sent again one by one. Paragraphs without letters are kept as they are.
+    """
+    results = [normalize_paragraph(paragraph) for paragraph in paragraphs]
+    wanted = [index for index, paragraph in enumerate(paragraphs) if _has_letters(paragraph)]
+    batches = plan_batches([paragraphs[index] for index in wanted], engine.limit(source, target))
+    for batch in batches:
+        if batch.packed:
+            answer = engine.translate(batch.texts[0], source, target)
+            pieces = unpack(answer, len(batch.indices))
+            if pieces is None:
+                pieces = [engine.translate(paragraphs[wanted[i]], source, target) for i in batch.indices]
+        else:
+            pieces = [" ".join(_translate_piece(engine, text, source, target) for text in batch.texts)]
+        for position, piece in zip(batch.indices, pieces, strict=True):
+            results[wanted[position]] = normalize_paragraph(piece)
+    return results

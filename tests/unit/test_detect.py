@@ -1,0 +1,65 @@
+import pytest
+
+from warnews import DetectError
+from warnews._detect import alphabet_vote, detect_language
+
+UKRAINIAN = [
+    "Окупанти відмовляються йти в атаку",
+    "Їхні позиції",
+    "Євген ґрунтовно пояснив",
+    "На Таврійському напрямку фронту в Україні стає дедалі більше окупантів.",
+]
+RUSSIAN = [
+    "Это был тёплый вечер",
+    "Мы подъехали к дому",
+    "Оккупанты отказываются идти в атаку, сообщил представитель штаба.",
+]
+
+
+@pytest.mark.parametrize("text", UKRAINIAN)
+def test_ukrainian_letters_settle_ukrainian(text):
+    assert detect_language([text]).language == "uk"
+
+
+@pytest.mark.parametrize("text", RUSSIAN)
+def test_russian_letters_settle_russian(text):
+    assert detect_language([text]).language == "ru"
+
+
+def test_belarusian_short_u():
+    assert detect_language(["Вайна працягваецца ўжо трэці год."]).language == "be"
+
+
+def test_bulgarian_hard_sign_is_not_russian():
+    assert detect_language(["Войната продължава вече трета година, съобщи министърът."]).language == "bg"
+
+
+def test_ukrainian_article_quoting_russian_speech_stays_ukrainian():
+    paragraphs = [
+        "Військові повідомили, що окупанти відмовляються йти в наступ на цій ділянці фронту.",
+        "«Мы не пойдём туда, это верная смерть», – кричав один з них.",
+        "Українські захисники продовжують утримувати позиції і завдають втрат ворогу.",
+    ]
+    detection = detect_language(paragraphs)
+    assert (detection.language, detection.method) == ("uk", "alphabet")
+    assert 0.5 < detection.confidence < 1.0
+
+
+def test_english_goes_to_langdetect():
+    detection = detect_language(["Russian troops refuse to attack near the river, officials said on Wednesday."])
+    assert (detection.language, detection.method) == ("en", "langdetect")
+    assert detection.confidence > 0.9
+
+
+def test_detection_is_deterministic():
+    text = ["Сьогодні", "Вчора було тепло і сонячно"]
+    assert len({detect_language(text) .language for _ in range(20)}) == 1
+
+
+def test_no_letters_is_an_error():
+    with pytest.raises(DetectError):
+        detect_language(["2024 — 12:30", "***"])
+
+
+def test_vote_of_a_paragraph_without_telling_letters():
+    assert alphabet_vote("Привет мир") is None
