@@ -23,12 +23,25 @@ _SENTENCE_PUNCTUATION = tuple(".!?…:;,")
 
 MONTHS = {
     # Ukrainian and Russian genitive month names, as dates are written in running text.
-    **{name: number for number, name in enumerate(
-        "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split(), 1)},
-    **{name: number for number, name in enumerate(
-        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(), 1)},
-    **{name: number for number, name in enumerate(
-        "january february march april may june july august september october november december".split(), 1)},
+    **{
+        name: number
+        for number, name in enumerate(
+            "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split(),
+            1,
+        )
+    },
+    **{
+        name: number
+        for number, name in enumerate(
+            "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(), 1
+        )
+    },
+    **{
+        name: number
+        for number, name in enumerate(
+            "january february march april may june july august september october november december".split(), 1
+        )
+    },
 }
 _WORD_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
 _ENGLISH_DATE = re.compile(r"\b(" + "|".join(list(MONTHS)[24:]) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
@@ -108,9 +121,9 @@ def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> 
     size = sum(len(paragraph) for paragraph in paragraphs)
     if size < MIN_ARTICLE_CHARS:
         raise ExtractError(f"no article text found on the page ({size} characters of text)")
-    published = None
-    if getattr(document, "date", None):
-        published = date.fromisoformat(document.date[:10])
+    stated = getattr(document, "date", None)
+    if isinstance(stated, str) and stated:
+        published: date | None = date.fromisoformat(stated[:10])
     else:
         published = find_date(_visible_text(html)[:50_000])
     return Article(
@@ -149,7 +162,9 @@ def is_html(data: bytes, media_type: str | None, name: str | None = None) -> boo
     return bool(_HTML_START.match(data[:4096]))
 
 
-def extract(data: bytes, media_type: str | None, charset: str | None, url: str | None, name: str | None) -> Article:
+def extract(
+    data: bytes, media_type: str | None, charset: str | None, url: str | None, name: str | None
+) -> Article:
     """Decode and extract an article from a downloaded page or a file's bytes."""
     if media_type and media_type not in _HTML_TYPES and media_type not in _SNIFF_TYPES:
         raise ExtractError(f"not an article: the server sent {media_type}")

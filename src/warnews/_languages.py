@@ -6,7 +6,8 @@ from deep_translator.constants import GOOGLE_LANGUAGES_TO_CODES
 
 from ._errors import UsageError
 
-_NAMES = {code: name for name, code in GOOGLE_LANGUAGES_TO_CODES.items()}
+_CODES: dict[str, str] = dict(GOOGLE_LANGUAGES_TO_CODES)
+_NAMES = {code: name for name, code in _CODES.items()}
 # langdetect speaks ISO 639-1 in lower case; Google keeps a few older or regional codes.
 _ALIASES = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh-tw": "zh-TW", "he": "iw", "jv": "jw"}
 
@@ -33,8 +34,8 @@ def normalize_code(code: str) -> str:
 def resolve_language(value: str) -> str:
     """A code ('uk') or an English name ('Ukrainian') from the command line, as a code."""
     wanted = value.strip().lower()
-    if wanted in GOOGLE_LANGUAGES_TO_CODES:
-        return GOOGLE_LANGUAGES_TO_CODES[wanted]
+    if wanted in _CODES:
+        return _CODES[wanted]
     code = normalize_code(wanted)
     if code in _NAMES:
         return code

@@ -41,7 +41,9 @@ def tls_verification() -> ssl.SSLContext | bool:
             try:
                 return ssl.create_default_context(cafile=path)
             except ssl.SSLError as error:
-                raise UsageError(f"{variable} names {path}, which holds no usable certificate: {error}") from None
+                raise UsageError(
+                    f"{variable} names {path}, which holds no usable certificate: {error}"
+                ) from None
     directory = os.environ.get("SSL_CERT_DIR")
     if directory:
         return ssl.create_default_context(capath=directory)
@@ -51,7 +53,9 @@ def tls_verification() -> ssl.SSLContext | bool:
 def check_proxy(proxy: str) -> str:
     parts = urlsplit(proxy)
     if parts.scheme not in _PROXY_SCHEMES or not parts.hostname:
-        raise UsageError(f"bad proxy URL {proxy!r}: expected e.g. http://host:3128 or socks5h://127.0.0.1:9050")
+        raise UsageError(
+            f"bad proxy URL {proxy!r}: expected e.g. http://host:3128 or socks5h://127.0.0.1:9050"
+        )
     return proxy
 
 
@@ -101,7 +105,7 @@ def _describe(error: httpx.HTTPError, timeout: float) -> str:
 def download(client: httpx.Client, url: str, max_bytes: int) -> Download:
     """GET a page, following redirects, refusing errors and anything over max_bytes."""
     check_url(url)
-    timeout = client.timeout.read or 0.0
+    timeout = float(client.timeout.read or 0.0)
     try:
         with client.stream("GET", url) as response:
             if response.status_code >= 400:
@@ -133,7 +137,8 @@ def retry_delay(response: httpx.Response | None, attempt: int) -> float:
                 return min(max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0), _MAX_RETRY_AFTER)
             except (TypeError, ValueError):
                 pass
-    return min(0.5 * 2**attempt, 8.0) * random.uniform(0.5, 1.0)
+    backoff: float = min(0.5 * 2**attempt, 8.0)
+    return backoff * random.uniform(0.5, 1.0)
 
 
 def get_with_retries(client: httpx.Client, url: str, retries: int) -> httpx.Response:
@@ -141,7 +146,7 @@ def get_with_retries(client: httpx.Client, url: str, retries: int) -> httpx.Resp
     for attempt in range(retries + 1):
         try:
             response = client.get(url)
-        except (httpx.TransportError) as error:
+        except httpx.TransportError:
             if attempt == retries:
                 raise
             time.sleep(retry_delay(None, attempt))

@@ -99,7 +99,9 @@ class Pipeline:
         if detection.language == settings.target_language:
             translated, engine_name = units, None
         else:
-            translated = translate_paragraphs(units, self.engine, detection.language, settings.target_language)
+            translated = translate_paragraphs(
+                units, self.engine, detection.language, settings.target_language
+            )
             engine_name = self.engine.name
         title = translated[0] if article.title else ""
         body = translated[1:] if article.title else translated

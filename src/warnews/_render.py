@@ -11,13 +11,51 @@ from ._normalize import normalize_paragraph
 MAX_SLUG = 60  # with the date, a suffix and the extension a name stays under 90 characters
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Ukrainian (KMU 2010, simplified) and Russian letters, for names of non-Latin titles.
-_CYRILLIC_TO_LATIN = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye",
-    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "i", "к": "k", "л": "l",
-    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
-    "я": "ia", "ы": "y", "э": "e", "ё": "yo", "ъ": "", "ў": "u", "'": "", "’": "", "ʼ": "",
-})
+_CYRILLIC_TO_LATIN = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "h",
+        "ґ": "g",
+        "д": "d",
+        "е": "e",
+        "є": "ye",
+        "ж": "zh",
+        "з": "z",
+        "и": "y",
+        "і": "i",
+        "ї": "yi",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ь": "",
+        "ю": "iu",
+        "я": "ia",
+        "ы": "y",
+        "э": "e",
+        "ё": "yo",
+        "ъ": "",
+        "ў": "u",
+        "'": "",
+        "’": "",
+        "ʼ": "",
+    }
+)
 
 
 def header(

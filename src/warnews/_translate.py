@@ -75,7 +75,9 @@ class _RequestsThroughHttpx:
         try:
             return _Response(get_with_retries(route.client, full_url, route.retries))
         except httpx.TimeoutException:
-            raise TranslateError(f"the translator did not answer within {route.client.timeout.read:g} s") from None
+            raise TranslateError(
+                f"the translator did not answer within {route.client.timeout.read:g} s"
+            ) from None
         except httpx.HTTPError as error:
             raise TranslateError(f"cannot reach the translator: {error}") from None
 
@@ -92,7 +94,7 @@ def _routed(route: _Route) -> Iterator[None]:
 def _install_route() -> None:
     import deep_translator.google
 
-    deep_translator.google.requests = _RequestsThroughHttpx()  # type: ignore[assignment]
+    deep_translator.google.requests = _RequestsThroughHttpx()
 
 
 class GoogleEngine:
@@ -138,9 +140,18 @@ def _has_letters(text: str) -> bool:
     return any(char.isalpha() for char in text)
 
 
-def _translate_piece(engine: Engine, text: str, source: str, target: str) -> str:
-    # A paragraph cut between characters can leave a piece of punctuation alone.
-    return engine.translate(text, source, target) if _has_letters(text) else text
+def _translate_pieces(engine: Engine, pieces: tuple[str, ...], source: str, target: str) -> str:
+    """Translate the pieces of one paragraph and join them where they were cut.
+
+    Pieces cut at a sentence end or a space are joined with a space; a piece cut between
+    characters (a "word" longer than a request) is joined without one. A piece with no
+    letters, such as punctuation left alone by such a cut, is kept as it is.
+    """
+    joined = []
+    for piece in pieces:
+        translated = engine.translate(piece, source, target) if _has_letters(piece) else piece
+        joined.append(translated.strip() + (" " if piece[-1].isspace() else ""))
+    return "".join(joined)
 
 
 def translate_paragraphs(paragraphs: list[str], engine: Engine, source: str, target: str) -> list[str]:
@@ -160,7 +171,7 @@ def translate_paragraphs(paragraphs: list[str], engine: Engine, source: str, tar
             if pieces is None:
                 pieces = [engine.translate(paragraphs[wanted[i]], source, target) for i in batch.indices]
         else:
-            pieces = [" ".join(_translate_piece(engine, text, source, target) for text in batch.texts)]
+            pieces = [_translate_pieces(engine, batch.texts, source, target)]
         for position, piece in zip(batch.indices, pieces, strict=True):
             results[wanted[position]] = normalize_paragraph(piece)
     return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,17 +26,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-Out = Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="Folder for the files (created if missing).")]
+Out = Annotated[
+    Path, typer.Option("-o", "--out", metavar="DIR", help="Folder for the files (created if missing).")
+]
 ToStdout = Annotated[bool, typer.Option("--stdout", help="Print the documents instead of saving files.")]
-From = Annotated[Optional[str], typer.Option("--from", metavar="LANG", help="Source language (code or name); default: detect.")]
+From = Annotated[
+    str | None,
+    typer.Option("--from", metavar="LANG", help="Source language (code or name); default: detect."),
+]
 To = Annotated[str, typer.Option("--to", metavar="LANG", help="Target language (code or name).")]
-Credit = Annotated[Optional[str], typer.Option("--credit", metavar="TEXT", help="Credit added to the provenance line.")]
+Credit = Annotated[
+    str | None, typer.Option("--credit", metavar="TEXT", help="Credit added to the provenance line.")
+]
 Proxy = Annotated[
-    Optional[str],
-    typer.Option("--proxy", metavar="URL", help="Proxy URL (http, https, socks5, socks5h); overrides HTTPS_PROXY etc."),
+    str | None,
+    typer.Option(
+        "--proxy", metavar="URL", help="Proxy URL (http, https, socks5, socks5h); overrides HTTPS_PROXY etc."
+    ),
 ]
 Timeout = Annotated[
-    float, typer.Option("--timeout", min=0.1, metavar="SECONDS", help="Seconds to wait on any network operation.")
+    float,
+    typer.Option("--timeout", min=0.1, metavar="SECONDS", help="Seconds to wait on any network operation."),
 ]
 
 
@@ -71,8 +81,15 @@ def error_line(message: str) -> None:
     print(f"warnews: error: {_printable(message)}", file=sys.stderr, flush=True)
 
 
-def _settings(out: Path, to_stdout: bool, source: str | None, target: str, credit: str | None,
-              proxy: str | None, timeout: float) -> Settings:
+def _settings(
+    out: Path,
+    to_stdout: bool,
+    source: str | None,
+    target: str,
+    credit: str | None,
+    proxy: str | None,
+    timeout: float,
+) -> Settings:
     return Settings(
         out_dir=out,
         to_stdout=to_stdout,
@@ -110,7 +127,10 @@ def _run(settings: Settings, inputs: list[str], step: Callable[[Pipeline, str], 
     )
 )
 def fetch(
-    urls: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, help="http:// or https:// article pages.")],
+    urls: Annotated[
+        list[str],
+        typer.Argument(metavar="URL", show_default=False, help="http:// or https:// article pages."),
+    ],
     out: Out = Path("."),
     to_stdout: ToStdout = False,
     source: From = None,
@@ -133,7 +153,12 @@ def fetch(
     )
 )
 def translate(
-    files: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, help="Text or HTML files; - reads standard input.")],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE", show_default=False, help="Text or HTML files; - reads standard input."
+        ),
+    ],
     out: Out = Path("."),
     to_stdout: ToStdout = False,
     source: From = None,

@@ -10,7 +10,7 @@ RUSSIAN = "Оккупанты отказываются идти в атаку. �
 
 
 @pytest.mark.parametrize("encoding", ["windows-1251", "koi8_u"])
-@pytest.mark.parametrize("text", [UKRAINIAN.replace("—", "-").replace("«", "\"").replace("»", "\""), RUSSIAN])
+@pytest.mark.parametrize("text", [UKRAINIAN.replace("—", "-").replace("«", '"').replace("»", '"'), RUSSIAN])
 def test_legacy_cyrillic_encodings_are_detected(text, encoding):
     assert decode(text.encode(encoding)) == (text, encoding)
 
@@ -46,6 +46,9 @@ def test_wrong_cyrillic_codec_scores_low():
 
 
 def test_meta_charset():
-    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">') == "windows-1251"
+    assert (
+        declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">')
+        == "windows-1251"
+    )
     assert declared_charset(b"<meta charset='koi8-u'>") == "koi8-u"
     assert declared_charset(b"<p>no meta</p>") is None

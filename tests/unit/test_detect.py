@@ -46,14 +46,16 @@ def test_ukrainian_article_quoting_russian_speech_stays_ukrainian():
 
 
 def test_english_goes_to_langdetect():
-    detection = detect_language(["Russian troops refuse to attack near the river, officials said on Wednesday."])
+    detection = detect_language(
+        ["Russian troops refuse to attack near the river, officials said on Wednesday."]
+    )
     assert (detection.language, detection.method) == ("en", "langdetect")
     assert detection.confidence > 0.9
 
 
 def test_detection_is_deterministic():
     text = ["Сьогодні", "Вчора було тепло і сонячно"]
-    assert len({detect_language(text) .language for _ in range(20)}) == 1
+    assert len({detect_language(text).language for _ in range(20)}) == 1
 
 
 def test_no_letters_is_an_error():

@@ -34,11 +34,17 @@ def test_html_title_body_and_metadata():
     assert article.title == "Окупанти відмовляються йти в атаку"
     assert article.paragraphs == PARAGRAPHS
     assert article.published == date(2024, 1, 10)
-    assert (article.author, article.sitename, article.canonical_url) == ("Іван Петренко", "Приклад", "https://example.ua/a/1")
+    assert (article.author, article.sitename, article.canonical_url) == (
+        "Іван Петренко",
+        "Приклад",
+        "https://example.ua/a/1",
+    )
 
 
 def test_date_written_in_ukrainian_above_the_article():
-    article = extract(page(before="<div class='date'>10 січня 2024, 14:20</div>").encode(), "text/html", None, None, None)
+    article = extract(
+        page(before="<div class='date'>10 січня 2024, 14:20</div>").encode(), "text/html", None, None, None
+    )
     assert article.published == date(2024, 1, 10)
 
 
@@ -56,14 +62,17 @@ def test_html_is_sniffed_without_type_or_suffix():
     assert extract(page().encode(), None, None, None, "download").title.startswith("Окупанти")
 
 
-@pytest.mark.parametrize("date_text, expected", [
-    ("Опубліковано 10 січня 2024 року", date(2024, 1, 10)),
-    ("10 января 2024", date(2024, 1, 10)),
-    ("January 10, 2024", date(2024, 1, 10)),
-    ("Оновлено: 09.02.2023 о 12:00", date(2023, 2, 9)),
-    ("31.02.2024 then 01.03.2024", date(2024, 3, 1)),
-    ("no date here, 2024", None),
-])
+@pytest.mark.parametrize(
+    "date_text, expected",
+    [
+        ("Опубліковано 10 січня 2024 року", date(2024, 1, 10)),
+        ("10 января 2024", date(2024, 1, 10)),
+        ("January 10, 2024", date(2024, 1, 10)),
+        ("Оновлено: 09.02.2023 о 12:00", date(2023, 2, 9)),
+        ("31.02.2024 then 01.03.2024", date(2024, 3, 1)),
+        ("no date here, 2024", None),
+    ],
+)
 def test_find_date(date_text, expected):
     assert find_date(date_text) == expected
 

@@ -15,11 +15,17 @@ def test_header_matches_the_seed_layout():
 
 
 def test_header_without_credit_and_without_publication_date():
-    assert header(MADE, None, "Russian", "Google") == "date 2024-01-11 01/11/2024 – Translated from Russian via Google"
+    assert (
+        header(MADE, None, "Russian", "Google")
+        == "date 2024-01-11 01/11/2024 – Translated from Russian via Google"
+    )
 
 
 def test_header_for_an_original():
-    assert header(MADE, PUBLISHED, "English", None, "OFP") == "date 2024-01-11 01/10/2024 – Original in English and OFP"
+    assert (
+        header(MADE, PUBLISHED, "English", None, "OFP")
+        == "date 2024-01-11 01/10/2024 – Original in English and OFP"
+    )
 
 
 def test_blank_credit_is_no_credit():
@@ -27,7 +33,9 @@ def test_blank_credit_is_no_credit():
 
 
 def test_document_layout():
-    text = document("date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google", ["One.", " Two  two. "])
+    text = document(
+        "date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google", ["One.", " Two  two. "]
+    )
     assert text == "date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google\n\nOne.\n\nTwo two.\n"
 
 
@@ -52,7 +60,12 @@ def test_slug_is_always_a_safe_bounded_name(title):
     assert len(name) <= MAX_SLUG
 
 
-@given(st.dates(), st.one_of(st.none(), st.dates()), st.text(max_size=30), st.one_of(st.none(), st.text(max_size=30)))
+@given(
+    st.dates(),
+    st.one_of(st.none(), st.dates()),
+    st.text(max_size=30),
+    st.one_of(st.none(), st.text(max_size=30)),
+)
 def test_header_is_one_normalized_line(made, published, language, credit):
     line = header(made, published, language.replace("\n", " "), "Google", credit)
     assert "\n" not in line and line.startswith(f"date {made.isoformat()} ")

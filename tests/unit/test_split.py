@@ -60,7 +60,7 @@ def test_batches_fit_cover_every_paragraph_once_in_order(paragraphs, limit):
 
 
 def test_packing_uses_few_requests():
-    paragraphs = ["Абзац номер %d про новини." % i for i in range(50)]
+    paragraphs = [f"Абзац номер {i} про новини." for i in range(50)]
     batches = plan_batches(paragraphs, Limit(max_encoded=15000, max_chars=4999))
     assert len(batches) == 1 and batches[0].packed
 

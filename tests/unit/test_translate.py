@@ -16,8 +16,9 @@ class FakeEngine:
 
     name = "Fake"
 
-    def __init__(self, limit=Limit(2000, 1000), drop_markers=False, empty=False):
-        self._limit, self.drop_markers, self.empty = limit, drop_markers, empty
+    def __init__(self, limit=None, drop_markers=False, empty=False):
+        self._limit = limit or Limit(2000, 1000)
+        self.drop_markers, self.empty = drop_markers, empty
         self.sent: list[str] = []
         self.requests = 0
 
@@ -57,7 +58,9 @@ def test_lost_markers_fall_back_to_one_request_per_paragraph():
 def test_long_paragraph_is_sent_in_pieces_and_comes_back_whole():
     long = " ".join(f"Речення номер {i} про події на фронті." for i in range(200))
     engine = FakeEngine(limit=Limit(1500, 1000))
-    assert translate_paragraphs(["Вступ.", long, "Кінець."], engine, "uk", "en") == expected(["Вступ.", long, "Кінець."])
+    assert translate_paragraphs(["Вступ.", long, "Кінець."], engine, "uk", "en") == expected(
+        ["Вступ.", long, "Кінець."]
+    )
     assert engine.requests > 5
 
 
@@ -66,14 +69,21 @@ def test_failure_propagates():
         translate_paragraphs(PARAGRAPHS, FakeEngine(empty=True), "uk", "en")
 
 
-@given(st.lists(st.text(alphabet="абв гґ.!?\n«»1", min_size=1, max_size=300).filter(lambda t: t.strip()), min_size=1, max_size=20),
-       st.integers(60, 800), st.booleans())
+@given(
+    st.lists(
+        st.text(alphabet="абв гґ.!?\n«»1", min_size=1, max_size=300).filter(lambda t: t.strip()),
+        min_size=1,
+        max_size=20,
+    ),
+    st.integers(60, 800),
+    st.booleans(),
+)
 @settings(max_examples=150, deadline=None)
 def test_paragraph_count_and_order_survive(paragraphs, max_encoded, drop):
     engine = FakeEngine(limit=Limit(max_encoded, 400), drop_markers=drop)
     result = translate_paragraphs(paragraphs, engine, "uk", "en")
     assert len(result) == len(paragraphs)
-    for source, translated in zip(paragraphs, result):
+    for source, translated in zip(paragraphs, result, strict=True):
         if any(c.isalpha() for c in source):
             assert translated == " ".join(source.upper().split())
         else:
