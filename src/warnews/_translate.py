@@ -47,6 +47,7 @@ class _Route:
     max_url: int
     retries: int
     on_request: Callable[[], None]
+    last_status: int = 0
 
 
 _route: contextvars.ContextVar[_Route] = contextvars.ContextVar("warnews_route")
@@ -73,7 +74,9 @@ class _RequestsThroughHttpx:
             raise TranslateError(f"refusing a {len(full_url)}-byte request URL (limit {route.max_url})")
         route.on_request()
         try:
-            return _Response(get_with_retries(route.client, full_url, route.retries))
+            response = get_with_retries(route.client, full_url, route.retries)
+            route.last_status = response.status_code
+            return _Response(response)
         except httpx.TimeoutException:
             raise TranslateError(
                 f"the translator did not answer within {route.client.timeout.read:g} s"
@@ -89,6 +92,19 @@ def _routed(route: _Route) -> Iterator[None]:
         yield
     finally:
         _route.reset(token)
+
+
+def _deep_translator_errors() -> tuple[type[Exception], ...]:
+    # deep-translator's exceptions do not share one base class.
+    from deep_translator import exceptions
+
+    return (
+        exceptions.BaseError,
+        exceptions.RequestError,
+        exceptions.TooManyRequests,
+        exceptions.ServerException,
+        exceptions.AuthorizationException,
+    )
 
 
 def _install_route() -> None:
@@ -118,7 +134,7 @@ class GoogleEngine:
 
     def translate(self, text: str, source: str, target: str) -> str:
         from deep_translator import GoogleTranslator
-        from deep_translator.exceptions import BaseError
+        from deep_translator.exceptions import BaseError, TranslationNotFound
 
         try:
             translator = GoogleTranslator(source=source, target=target)
@@ -129,10 +145,13 @@ class GoogleEngine:
         try:
             with _routed(route):
                 answer = translator.translate(text)
-        except BaseError as error:
-            raise TranslateError(f"Google failed: {type(error).__name__}: {error.message}") from None
+        except TranslationNotFound:
+            raise TranslateError("Google failed: its answer holds no translation (an error or captcha page)") from None
+        except _deep_translator_errors() as error:
+            cause = f"HTTP {route.last_status}" if route.last_status >= 400 else type(error).__name__
+            raise TranslateError(f"Google failed: {cause} after {self._retries + 1} tries") from None
         if not isinstance(answer, str) or not answer.strip():
-            raise TranslateError("Google answered with no text")
+            raise TranslateError("Google failed: the answer is empty")
         return answer
 
 
