@@ -146,7 +146,9 @@ class GoogleEngine:
             with _routed(route):
                 answer = translator.translate(text)
         except TranslationNotFound:
-            raise TranslateError("Google failed: its answer holds no translation (an error or captcha page)") from None
+            raise TranslateError(
+                "Google failed: its answer holds no translation (an error or captcha page)"
+            ) from None
         except _deep_translator_errors() as error:
             cause = f"HTTP {route.last_status}" if route.last_status >= 400 else type(error).__name__
             raise TranslateError(f"Google failed: {cause} after {self._retries + 1} tries") from None

@@ -5,14 +5,19 @@ from html import escape
 from pathlib import Path
 
 import pytest
-
 from servers import ForwardProxy, GoogleEmulator, Site
 
 WARNEWS = Path(sys.executable).parent / "warnews"
 MADE_EPOCH = "1704931200"  # 2024-01-11 UTC: the "made" day of every test file
 NETWORK_VARIABLES = [
-    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
-    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
 ]
 
 
@@ -40,14 +45,20 @@ def run(google, tmp_path):
 
     def run(*args, env=None, input=None, timeout=120):
         environment = {
-            key: value for key, value in os.environ.items()
+            key: value
+            for key, value in os.environ.items()
             if key.upper() not in NETWORK_VARIABLES and not key.startswith("WARNEWS_")
         }
         environment.update(WARNEWS_GOOGLE_URL=google.base_url, SOURCE_DATE_EPOCH=MADE_EPOCH)
         environment.update(env or {})
         return subprocess.run(
-            [str(WARNEWS), *map(str, args)], env=environment, input=input, capture_output=True,
-            text=True, timeout=timeout, cwd=tmp_path,
+            [str(WARNEWS), *map(str, args)],
+            env=environment,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=tmp_path,
         )
 
     return run
@@ -55,7 +66,9 @@ def run(google, tmp_path):
 
 def article_page(title, paragraphs, published=None, head="", charset="utf-8"):
     """A news page the way Ukrainian outlets build them: navigation, article, footer."""
-    meta = f'<meta property="article:published_time" content="{published}T10:15:00+02:00">' if published else ""
+    meta = (
+        f'<meta property="article:published_time" content="{published}T10:15:00+02:00">' if published else ""
+    )
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return (
         f'<!DOCTYPE html><html lang="uk"><head><meta charset="{charset}"><title>{escape(title)} | Новини</title>'
@@ -69,8 +82,14 @@ def ukrainian_paragraphs(count, sentences=3, seed=0):
     """Distinct Ukrainian paragraphs of news-like sentences."""
     subjects = ["Сили оборони", "Міська рада", "Волонтери", "Енергетики", "Речник штабу", "Жителі громади"]
     verbs = ["повідомили про", "завершили", "розпочали", "оголосили", "підтвердили", "обговорили"]
-    objects = ["відновлення електромережі", "евакуацію мешканців", "ремонт укриття",
-               "доставку генераторів", "новий графік відключень", "допомогу переселенцям"]
+    objects = [
+        "відновлення електромережі",
+        "евакуацію мешканців",
+        "ремонт укриття",
+        "доставку генераторів",
+        "новий графік відключень",
+        "допомогу переселенцям",
+    ]
     paragraphs = []
     for index in range(count):
         words = []

@@ -16,11 +16,44 @@ from urllib.parse import parse_qs, urlsplit
 URL_LIMIT = 16 * 1024  # Google answers 400 to longer request URLs (shared/NOTES.md)
 
 _LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh",
-    "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n",
-    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "yu", "я": "ya", "ы": "y", "э": "e",
-    "ё": "yo", "ъ": "", "ў": "w",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "ye",
+    "ж": "zh",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "ї": "yi",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ю": "yu",
+    "я": "ya",
+    "ы": "y",
+    "э": "e",
+    "ё": "yo",
+    "ъ": "",
+    "ў": "w",
 }
 _TABLE = str.maketrans({**_LATIN, **{k.upper(): v.capitalize() for k, v in _LATIN.items()}})
 
@@ -99,8 +132,14 @@ class Site(_Local):
         self.routes: dict[str, tuple[int, bytes, dict[str, str]]] = {}
         self.hits: Counter[str] = Counter()
 
-    def add(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8",
-            status: int = 200, headers: dict[str, str] | None = None) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes | str,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> str:
         data = body.encode() if isinstance(body, str) else body
         self.routes[path] = (status, data, {"Content-Type": content_type, **(headers or {})})
         return self.url(path)
@@ -170,7 +209,9 @@ class GoogleEmulator(_Local):
             failing = self.fail_next > 0
             self.fail_next -= 1 if failing else 0
         if over:
-            request.reply(400, b"<html><body>400. That's an error. The request URL is too long.</body></html>")
+            request.reply(
+                400, b"<html><body>400. That's an error. The request URL is too long.</body></html>"
+            )
             return
         query = parse_qs(urlsplit(target).query, keep_blank_values=True)
         text = query.get("q", [""])[0]
@@ -187,7 +228,10 @@ class GoogleEmulator(_Local):
             self.stopping.wait(self.stall_seconds)
             request.reply(200, self._page(emulate_translation(text, self.phrasebook)))
         elif mode == "no_result":
-            request.reply(200, b"<html><body><form id='captcha'>Our systems have detected unusual traffic</form></body></html>")
+            request.reply(
+                200,
+                b"<html><body><form id='captcha'>Our systems have detected unusual traffic</form></body></html>",
+            )
         elif mode == "empty":
             request.reply(200, self._page(""))
         elif mode == "identity":

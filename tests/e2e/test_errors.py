@@ -4,7 +4,6 @@ import socket
 import time
 
 import pytest
-
 from conftest import article_page, ukrainian_paragraphs
 
 TITLE = "Волонтери доставили генератори"
@@ -25,17 +24,22 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@pytest.mark.parametrize("make, cause", [
-    (lambda tmp: tmp / "missing.txt", "no such file"),
-    (lambda tmp: tmp, "is a folder"),
-    (lambda tmp: (tmp / "empty.txt").write_bytes(b"") and tmp / "empty.txt" or tmp / "empty.txt", "empty"),
-    (lambda tmp: (tmp / "blank.txt").write_text(" \n\n \t\n") and tmp / "blank.txt", "empty"),
-    (lambda tmp: (tmp / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20) and tmp / "image.png", "binary"),
-    (lambda tmp: (tmp / "latin.txt").write_bytes("Le café où l'été commence".encode("latin-1")) and tmp / "latin.txt",
-     "cannot decode"),
-])
-def test_bad_files_fail_alone(run, tmp_path, make, cause):
-    bad = make(tmp_path)
+BAD_FILES = {
+    "empty.txt": (b"", "empty"),
+    "blank.txt": (b" \n\n \t\n", "empty"),
+    "image.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
+    "latin.txt": ("Le café où l'été commence".encode("latin-1"), "cannot decode"),
+    "missing.txt": (None, "no such file"),
+    ".": (None, "is a folder"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_bad_files_fail_alone(run, tmp_path, name):
+    content, cause = BAD_FILES[name]
+    bad = tmp_path / name
+    if content is not None:
+        bad.write_bytes(content)
     good = tmp_path / "good.txt"
     good.write_text("Заголовок\n\n" + "\n\n".join(ukrainian_paragraphs(2)))
     result = run("translate", bad, good, "-o", "out")
@@ -50,12 +54,15 @@ def test_unreadable_path(run, tmp_path):
     one_error_line(run("translate", tmp_path / "file.txt" / "inside.txt"), "cannot read: Not a directory")
 
 
-@pytest.mark.parametrize("url, cause", [
-    ("ftp://example.com/news.html", "only http:// and https://"),
-    ("file:///etc/passwd", "only http:// and https://"),
-    ("javascript:alert(1)", "only http:// and https://"),
-    ("http://", "names no host"),
-])
+@pytest.mark.parametrize(
+    "url, cause",
+    [
+        ("ftp://example.com/news.html", "only http:// and https://"),
+        ("file:///etc/passwd", "only http:// and https://"),
+        ("javascript:alert(1)", "only http:// and https://"),
+        ("http://", "names no host"),
+    ],
+)
 def test_unsupported_urls(run, url, cause):
     result = run("fetch", url)
     assert result.returncode == 1
@@ -72,13 +79,24 @@ def test_network_failures_do_not_stop_the_others(run, site, tmp_path):
     site.redirect("/loop", "/loop")
     site.redirect("/to-ftp", "ftp://example.com/x")
     refused = f"http://127.0.0.1:{free_port()}/news"
-    urls = [site.url(p) for p in ("/gone", "/boom", "/menu", "/pdf", "/zero", "/loop", "/to-ftp")] + [refused, good]
+    urls = [site.url(p) for p in ("/gone", "/boom", "/menu", "/pdf", "/zero", "/loop", "/to-ftp")] + [
+        refused,
+        good,
+    ]
     result = run("fetch", *urls)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert "Traceback" not in result.stderr and len(lines) == 8, result.stderr
-    expected = ["HTTP 404", "HTTP 500", "no article text", "application/pdf", "empty", "redirects",
-                "unsupported URL", "cannot connect"]
+    expected = [
+        "HTTP 404",
+        "HTTP 500",
+        "no article text",
+        "application/pdf",
+        "empty",
+        "redirects",
+        "unsupported URL",
+        "cannot connect",
+    ]
     for line, url, cause in zip(lines, urls, expected, strict=False):
         assert line.startswith(f"warnews: error: {url}: ") and cause in line, line
     assert len(result.stdout.splitlines()) == 1
@@ -88,12 +106,15 @@ def test_dns_failure(run):
     one_error_line(run("fetch", "http://no-such-host.invalid/news"), "cannot connect")
 
 
-@pytest.mark.parametrize("mode, cause", [
-    ("error500", "Google failed"),
-    ("429", "Google failed"),
-    ("no_result", "Google failed"),
-    ("empty", "Google"),
-])
+@pytest.mark.parametrize(
+    "mode, cause",
+    [
+        ("error500", "Google failed"),
+        ("429", "Google failed"),
+        ("no_result", "Google failed"),
+        ("empty", "Google"),
+    ],
+)
 def test_translator_failures(run, site, google, mode, cause):
     google.mode = mode
     result = run("fetch", site.add("/t", article_page(TITLE, ukrainian_paragraphs(2))))
@@ -124,13 +145,16 @@ def test_output_folder_that_is_a_file(run, tmp_path):
     one_error_line(run("translate", source, "-o", "taken"), "output folder")
 
 
-@pytest.mark.parametrize("args, cause", [
-    (["fetch", "--bogus", "http://x"], "No such option"),
-    (["fetch", "--to", "xx", "http://x"], "unknown language"),
-    (["translate", "--from", "klingon", "a.txt"], "unknown language"),
-    (["fetch", "--proxy", "ftp://proxy:21", "http://x"], "bad proxy URL"),
-    (["fetch"], "Missing argument"),
-])
+@pytest.mark.parametrize(
+    "args, cause",
+    [
+        (["fetch", "--bogus", "http://x"], "No such option"),
+        (["fetch", "--to", "xx", "http://x"], "unknown language"),
+        (["translate", "--from", "klingon", "a.txt"], "unknown language"),
+        (["fetch", "--proxy", "ftp://proxy:21", "http://x"], "bad proxy URL"),
+        (["fetch"], "Missing argument"),
+    ],
+)
 def test_usage_errors_exit_2(run, args, cause):
     result = run(*args)
     assert result.returncode == 2

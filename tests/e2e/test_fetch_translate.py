@@ -2,13 +2,15 @@
 
 import json
 import re
-import sys
 import subprocess
+import sys
 
 from conftest import article_page, body_paragraphs, ukrainian_paragraphs
 from servers import URL_LIMIT, emulate_translation
 
-HEADER = re.compile(r"^date \d{4}-\d{2}-\d{2} \d{2}/\d{2}/\d{4} \u2013 (Translated from \w+ via \w+|Original in \w+)( and .+)?$")
+HEADER = re.compile(
+    r"^date \d{4}-\d{2}-\d{2} \d{2}/\d{2}/\d{4} \u2013 (Translated from \w+ via \w+|Original in \w+)( and .+)?$"
+)
 TITLE = "Енергетики відновили світло у Харкові"
 
 
@@ -42,7 +44,11 @@ def test_fetch_saves_the_translated_article_and_its_sidecar(run, site, google, t
     meta = json.loads((tmp_path / path).with_suffix(".json").read_text(encoding="utf-8"))
     assert meta["title"] == emulate_translation(TITLE) and meta["original_title"] == TITLE
     assert (meta["url"], meta["published"], meta["made"]) == (url, "2024-01-10", "2024-01-11")
-    assert (meta["source_language"], meta["detection"]["method"], meta["engine"]) == ("uk", "alphabet", "Google")
+    assert (meta["source_language"], meta["detection"]["method"], meta["engine"]) == (
+        "uk",
+        "alphabet",
+        "Google",
+    )
     assert meta["paragraphs"] == 6 and meta["translator_requests"] == google.count == 1
     assert result.stderr == ""
 
@@ -116,8 +122,15 @@ def test_text_files_in_legacy_encodings_and_stdin(run, tmp_path):
 
 
 def test_same_article_overwrites_its_file_and_another_gets_a_suffix(run, site, tmp_path):
-    first = site.add("/x", article_page(TITLE, ukrainian_paragraphs(3), published="2024-01-10",
-                                              head='<link rel="canonical" href="https://news.example/x">'))
+    first = site.add(
+        "/x",
+        article_page(
+            TITLE,
+            ukrainian_paragraphs(3),
+            published="2024-01-10",
+            head='<link rel="canonical" href="https://news.example/x">',
+        ),
+    )
     other = site.add("/y", article_page(TITLE, ukrainian_paragraphs(3, seed=9), published="2024-01-10"))
     one = saved(run("fetch", first))
     again = saved(run("fetch", first + "?utm_source=feed"))

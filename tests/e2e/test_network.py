@@ -2,7 +2,6 @@
 
 import pytest
 import trustme
-
 from conftest import article_page, body_paragraphs, ukrainian_paragraphs
 from servers import Site, emulate_translation
 
@@ -19,7 +18,9 @@ def proxied(proxy, site, google):
 
 
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
-def test_proxy_from_the_environment_carries_downloads_and_translations(run, proxy, proxied, variable, tmp_path):
+def test_proxy_from_the_environment_carries_downloads_and_translations(
+    run, proxy, proxied, variable, tmp_path
+):
     result = run("fetch", "http://news.invalid/article", env={**proxied, variable: proxy.origin})
     assert result.returncode == 0, result.stderr
     assert any(url.startswith("http://news.invalid/article") for url in proxy.seen)
@@ -73,4 +74,6 @@ def test_untrusted_certificate_is_one_clear_error(run, tls):
     result = run("fetch", server.url("/secure"))
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
-    assert line.startswith(f"warnews: error: {server.url('/secure')}: cannot connect") and "CERTIFICATE" in line
+    assert (
+        line.startswith(f"warnews: error: {server.url('/secure')}: cannot connect") and "CERTIFICATE" in line
+    )
