@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warnews import DetectError
 from warnews._detect import alphabet_vote, detect_language
@@ -65,3 +67,21 @@ def test_no_letters_is_an_error():
 
 def test_vote_of_a_paragraph_without_telling_letters():
     assert alphabet_vote("Привет мир") is None
+
+
+COMMON = "абвгдежзийклмнопрстуфхцчшщьюя"
+words = st.text(alphabet=COMMON, min_size=1, max_size=12)
+
+
+@given(st.lists(words, min_size=1, max_size=12), st.sampled_from("іїєґІЇЄҐ"), st.integers(0, 12))
+@settings(max_examples=200, deadline=None)
+def test_ukrainian_letters_alone_always_mean_ukrainian(text_words, letter, position):
+    text_words.insert(min(position, len(text_words)), letter + text_words[0])
+    assert detect_language([" ".join(text_words)]).language == "uk"
+
+
+@given(st.lists(words, min_size=1, max_size=12), st.sampled_from("ыэёЫЭЁ"), st.integers(0, 12))
+@settings(max_examples=200, deadline=None)
+def test_russian_letters_alone_always_mean_russian(text_words, letter, position):
+    text_words.insert(min(position, len(text_words)), text_words[0] + letter)
+    assert detect_language([" ".join(text_words)]).language == "ru"
