@@ -172,6 +172,7 @@ class GoogleEmulator(_Local):
         self.fail_next = 0
         self.stall_seconds = 60.0
         self.texts: list[str] = []
+        self.languages: list[tuple[str, str]] = []  # (sl, tl) of each answered request
         self.targets: list[int] = []
         self.rejected = 0
         self._lock = threading.Lock()
@@ -217,6 +218,7 @@ class GoogleEmulator(_Local):
         text = query.get("q", [""])[0]
         with self._lock:
             self.texts.append(text)
+            self.languages.append((query.get("sl", [""])[0], query.get("tl", [""])[0]))
         if self.delay:
             time.sleep(self.delay)
         mode = "error500" if failing else self.mode

@@ -160,3 +160,18 @@ def test_version_help_and_module():
     for command in ([], ["fetch"], ["translate"]):
         shown = subprocess.run([str(warnews), *command, "--help"], capture_output=True, text=True)
         assert shown.returncode == 0 and "Example" in shown.stdout
+
+
+def test_from_and_to_override_detection_and_target(run, google, tmp_path):
+    source = tmp_path / "uk.txt"
+    source.write_text("Заголовок\n\n" + ukrainian_paragraphs(1)[0])
+    result = run("translate", source, "--from", "Russian", "--to", "de", "--stdout")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("date 2024-01-11 01/11/2024 – Translated from Russian via Google\n")
+    assert google.languages == [("ru", "de")]
+
+
+def test_detection_confidence_is_reported(run, site, tmp_path):
+    [path] = saved(run("fetch", site.add("/c", article_page(TITLE, ukrainian_paragraphs(3)))))
+    detection = json.loads((tmp_path / path).with_suffix(".json").read_text())["detection"]
+    assert detection["method"] == "alphabet" and 0.5 <= detection["confidence"] <= 1.0
