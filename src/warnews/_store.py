@@ -26,6 +26,9 @@ def write_atomic(path: Path, content: str) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:  # interrupted: leave no half-written temporary file behind
+        temporary.unlink(missing_ok=True)
+        raise
     _sync_folder(path.parent)
 
 

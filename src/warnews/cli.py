@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,8 @@ from ._net import check_proxy
 from ._pipeline import Pipeline, Result
 from ._settings import DEFAULT_TIMEOUT, Settings
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 app = typer.Typer(
     name="warnews",
@@ -101,20 +103,37 @@ def _settings(
     )
 
 
+_signals: list[int] = []
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    # Stop the way Ctrl-C does, so that work in hand is cleaned up on the way out.
+    _signals.append(signum)
+    raise KeyboardInterrupt
+
+
+def _interrupted() -> int:
+    error_line("terminated" if _signals else "interrupted")
+    return EXIT_TERMINATED if _signals else EXIT_INTERRUPTED
+
+
 def _run(settings: Settings, inputs: list[str], step: Callable[[Pipeline, str], Result]) -> int:
     failures = 0
-    with Pipeline(settings) as pipeline:
-        for name in inputs:
-            try:
-                result = step(pipeline, name)
-            except WarnewsError as error:
-                failures += 1
-                error_line(f"{name}: {error}")
-                continue
-            if result.path is None:
-                sys.stdout.write(result.document)
-            else:
-                print(result.path, flush=True)
+    try:
+        with Pipeline(settings) as pipeline:
+            for name in inputs:
+                try:
+                    result = step(pipeline, name)
+                except WarnewsError as error:
+                    failures += 1
+                    error_line(f"{name}: {error}")
+                    continue
+                if result.path is None:
+                    sys.stdout.write(result.document)
+                else:
+                    print(result.path, flush=True)
+    except KeyboardInterrupt:  # handled here: Typer would turn it into a silent exit
+        return _interrupted()
     return EXIT_FAILED if failures else EXIT_OK
 
 
@@ -174,6 +193,7 @@ def translate(
 
 def main() -> None:
     """Entry point: one line on stderr and a documented exit code for every failure."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = app(standalone_mode=False)
     except typer.Exit as stop:
@@ -193,6 +213,5 @@ def main() -> None:
         error_line(str(error))
         code = EXIT_FAILED
     except (KeyboardInterrupt, typer.Abort):
-        error_line("interrupted")
-        code = EXIT_INTERRUPTED
+        code = _interrupted()
     sys.exit(code if isinstance(code, int) else EXIT_OK)

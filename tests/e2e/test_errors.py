@@ -170,3 +170,35 @@ def test_missing_certificate_bundle_is_a_usage_error(run):
 def test_control_characters_in_errors_are_escaped(run):
     result = run("translate", "bad\x1b[31mname.txt")
     assert "\x1b" not in result.stderr and "\\u001b" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "signal_name, code, word", [("SIGTERM", 143, "terminated"), ("SIGINT", 130, "interrupted")]
+)
+def test_signals_stop_cleanly(google, site, tmp_path, signal_name, code, word):
+    """Stopped while the translator stalls: one line, the signal's exit code, nothing written."""
+    import os
+    import signal
+    import subprocess
+
+    from conftest import MADE_EPOCH, WARNEWS
+
+    google.mode = "stall"
+    url = site.add("/t", article_page(TITLE, ukrainian_paragraphs(2)))
+    env = {**os.environ, "WARNEWS_GOOGLE_URL": google.base_url, "SOURCE_DATE_EPOCH": MADE_EPOCH}
+    process = subprocess.Popen(
+        [str(WARNEWS), "fetch", url, "-o", "out"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while google.count == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(getattr(signal, signal_name))
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == code
+    assert err == f"warnews: error: {word}\n" and out == ""
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
