@@ -1,10 +1,13 @@
 """Bad input: one line on stderr per failed input, exit 1, the other inputs still saved."""
 
+import os
+import signal
 import socket
+import subprocess
 import time
 
 import pytest
-from conftest import article_page, ukrainian_paragraphs
+from pages import MADE_EPOCH, WARNEWS, article_page, ukrainian_paragraphs
 
 TITLE = "Волонтери доставили генератори"
 
@@ -177,12 +180,6 @@ def test_control_characters_in_errors_are_escaped(run):
 )
 def test_signals_stop_cleanly(google, site, tmp_path, signal_name, code, word):
     """Stopped while the translator stalls: one line, the signal's exit code, nothing written."""
-    import os
-    import signal
-    import subprocess
-
-    from conftest import MADE_EPOCH, WARNEWS
-
     google.mode = "stall"
     url = site.add("/t", article_page(TITLE, ukrainian_paragraphs(2)))
     env = {**os.environ, "WARNEWS_GOOGLE_URL": google.base_url, "SOURCE_DATE_EPOCH": MADE_EPOCH}

@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 
-from conftest import article_page, body_paragraphs, ukrainian_paragraphs
+from pages import WARNEWS, article_page, body_paragraphs, ukrainian_paragraphs
 from servers import URL_LIMIT, emulate_translation
 
 HEADER = re.compile(
@@ -152,7 +152,7 @@ def test_hostile_title_stays_inside_the_folder(run, site, tmp_path):
 
 
 def test_version_help_and_module():
-    warnews = __import__("conftest").WARNEWS
+    warnews = WARNEWS
     version = subprocess.run([str(warnews), "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and re.fullmatch(r"warnews \d+\.\d+\.\d+\n", version.stdout)
     module = subprocess.run([sys.executable, "-m", "warnews", "--version"], capture_output=True, text=True)

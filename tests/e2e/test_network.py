@@ -2,7 +2,7 @@
 
 import pytest
 import trustme
-from conftest import article_page, body_paragraphs, ukrainian_paragraphs
+from pages import article_page, body_paragraphs, ukrainian_paragraphs
 from servers import Site, emulate_translation
 
 TITLE = "Школа відкрилася в укритті"

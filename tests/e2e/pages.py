@@ -1,0 +1,53 @@
+"""Test articles and what the tests need to run and read warnews."""
+
+import sys
+from html import escape
+from pathlib import Path
+
+WARNEWS = Path(sys.executable).parent / "warnews"
+MADE_EPOCH = "1704931200"  # 2024-01-11 UTC: the "made" day of every test file
+
+
+def article_page(title, paragraphs, published=None, head="", charset="utf-8"):
+    """A news page the way Ukrainian outlets build them: navigation, article, footer."""
+    meta = (
+        f'<meta property="article:published_time" content="{published}T10:15:00+02:00">' if published else ""
+    )
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f'<!DOCTYPE html><html lang="uk"><head><meta charset="{charset}"><title>{escape(title)} | Новини</title>'
+        f"{meta}{head}</head><body><header><nav><a href='/'>Головна</a> <a href='/news'>Новини</a></nav></header>"
+        f"<main><article><h1>{escape(title)}</h1>{body}</article></main>"
+        "<footer><p>© 2024 Новини. Усі права захищені.</p></footer></body></html>"
+    )
+
+
+def ukrainian_paragraphs(count, sentences=3, seed=0):
+    """Distinct Ukrainian paragraphs of news-like sentences."""
+    subjects = ["Сили оборони", "Міська рада", "Волонтери", "Енергетики", "Речник штабу", "Жителі громади"]
+    verbs = ["повідомили про", "завершили", "розпочали", "оголосили", "підтвердили", "обговорили"]
+    objects = [
+        "відновлення електромережі",
+        "евакуацію мешканців",
+        "ремонт укриття",
+        "доставку генераторів",
+        "новий графік відключень",
+        "допомогу переселенцям",
+    ]
+    paragraphs = []
+    for index in range(count):
+        words = []
+        for sentence in range(sentences):
+            n = seed + index * 7 + sentence * 3
+            words.append(
+                f"{subjects[n % 6]} {verbs[(n // 6) % 6]} {objects[(n // 36 + sentence) % 6]} "
+                f"у четвер, {index + 1} січня, о {8 + sentence}:{index % 60:02d} на об'єкті номер {index * 10 + sentence}."
+            )
+        paragraphs.append(" ".join(words))
+    return paragraphs
+
+
+def body_paragraphs(text):
+    """The paragraphs after the header of a saved document."""
+    head, _, body = text.partition("\n\n")
+    return body.rstrip("\n").split("\n\n")
