@@ -175,3 +175,17 @@ def test_detection_confidence_is_reported(run, site, tmp_path):
     [path] = saved(run("fetch", site.add("/c", article_page(TITLE, ukrainian_paragraphs(3)))))
     detection = json.loads((tmp_path / path).with_suffix(".json").read_text())["detection"]
     assert detection["method"] == "alphabet" and 0.5 <= detection["confidence"] <= 1.0
+
+
+def test_dirty_source_gives_a_normalized_file(run, tmp_path):
+    dirty = "\ufeffЗаголовок\u00a0статті\r\n\r\n  Пер\u00adший\u200b абзац\u00a0–  «цитата».\r\nПродовження\tрядка. \r\n\r\n\r\n\x1b[31mДругий\u202e абзац.\r\n"
+    (tmp_path / "dirty.txt").write_bytes(dirty.encode("utf-8"))
+    [path] = saved(run("translate", "dirty.txt"))
+    text = (tmp_path / path).read_text(encoding="utf-8")
+    check_layout(text)
+    assert body_paragraphs(text) == [
+        emulate_translation("Перший абзац – «цитата». Продовження рядка."),
+        emulate_translation("[31mДругий абзац."),
+    ]
+    assert "\x1b" not in text and "\u202e" not in text and "\ufeff" not in text
+    assert json.loads((tmp_path / path).with_suffix(".json").read_text())["original_title"] == "Заголовок статті"
