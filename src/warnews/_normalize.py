@@ -48,7 +48,3 @@ def split_paragraphs(text: str) -> list[str]:
     blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     paragraphs = (normalize_paragraph(block) for block in blocks)
     return [paragraph for paragraph in paragraphs if paragraph]
-
-
-def has_cyrillic(text: str) -> bool:
-    return any("\u0400" <= char <= "\u04ff" for char in text)
