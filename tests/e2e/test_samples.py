@@ -48,7 +48,7 @@ def test_samples_regenerate_identically(tmp_path):
         )
         made.pop("source_id"), committed.pop("source_id")  # absolute paths differ between checkouts
         assert made == committed
-    assert "grain.txt: 12 paragraphs, 2 requests" in result.stdout
+    assert "grain.txt: 16 paragraphs, 4 requests" in result.stdout
 
 
 def test_samples_cover_the_legacy_encodings():
