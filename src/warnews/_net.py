@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import httpx
 
@@ -50,20 +51,34 @@ def tls_verification() -> ssl.SSLContext | bool:
     return True
 
 
-def check_proxy(proxy: str) -> str:
-    parts = urlsplit(proxy)
-    if parts.scheme not in _PROXY_SCHEMES or not parts.hostname:
+def check_proxy(proxy: str, origin: str = "--proxy") -> str:
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")  # HTTP_PROXY=host:port is allowed
+    try:
+        valid = parts.scheme in _PROXY_SCHEMES and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is not a number from 1 to 65535
+        valid = False
+    if not valid:
         raise UsageError(
-            f"bad proxy URL {proxy!r}: expected e.g. http://host:3128 or socks5h://127.0.0.1:9050"
+            f"bad proxy URL {proxy!r} in {origin}: expected e.g. http://host:3128 or socks5h://127.0.0.1:9050"
         )
     return proxy
 
 
+def _check_environment_proxies() -> None:
+    for scheme, proxy in getproxies().items():
+        if scheme != "no":
+            check_proxy(proxy, f"the {scheme.upper()}_PROXY environment variable")
+
+
 def make_client(timeout: float, proxy: str | None = None) -> httpx.Client:
     """The client every request goes through; proxies come from the environment unless given."""
+    if proxy:
+        check_proxy(proxy)
+    else:
+        _check_environment_proxies()
     return httpx.Client(
         timeout=httpx.Timeout(timeout),
-        proxy=check_proxy(proxy) if proxy else None,
+        proxy=proxy or None,
         verify=tls_verification(),
         trust_env=True,
         follow_redirects=True,

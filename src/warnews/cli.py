@@ -48,7 +48,9 @@ Proxy = Annotated[
 ]
 Timeout = Annotated[
     float,
-    typer.Option("--timeout", min=0.1, metavar="SECONDS", help="Seconds to wait on any network operation."),
+    typer.Option(
+        "--timeout", min=0.1, max=86_400, metavar="SECONDS", help="Seconds to wait on any network operation."
+    ),
 ]
 
 

@@ -155,6 +155,10 @@ def test_output_folder_that_is_a_file(run, tmp_path):
         (["fetch", "--to", "xx", "http://x"], "unknown language"),
         (["translate", "--from", "klingon", "a.txt"], "unknown language"),
         (["fetch", "--proxy", "ftp://proxy:21", "http://x"], "bad proxy URL"),
+        (["fetch", "--proxy", "http://127.0.0.1:notaport", "http://x"], "bad proxy URL"),
+        (["fetch", "--proxy", "http://127.0.0.1:99999", "http://x"], "bad proxy URL"),
+        (["fetch", "--timeout", "inf", "http://x"], "--timeout"),
+        (["fetch", "--timeout", "1e300", "http://x"], "--timeout"),
         (["fetch"], "Missing argument"),
     ],
 )
@@ -162,6 +166,13 @@ def test_usage_errors_exit_2(run, args, cause):
     result = run(*args)
     assert result.returncode == 2
     one_error_line(result, cause)
+
+
+@pytest.mark.parametrize("proxy", ["http://127.0.0.1:notaport", "ftp://127.0.0.1:2121"])
+def test_bad_proxy_in_the_environment_is_a_usage_error(run, proxy):
+    result = run("fetch", "http://127.0.0.1:1/a", env={"HTTP_PROXY": proxy})
+    assert result.returncode == 2
+    one_error_line(result, "bad proxy URL", "HTTP_PROXY")
 
 
 def test_missing_certificate_bundle_is_a_usage_error(run):

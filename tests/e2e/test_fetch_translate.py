@@ -188,4 +188,6 @@ def test_dirty_source_gives_a_normalized_file(run, tmp_path):
         emulate_translation("[31mДругий абзац."),
     ]
     assert "\x1b" not in text and "\u202e" not in text and "\ufeff" not in text
-    assert json.loads((tmp_path / path).with_suffix(".json").read_text())["original_title"] == "Заголовок статті"
+    assert (
+        json.loads((tmp_path / path).with_suffix(".json").read_text())["original_title"] == "Заголовок статті"
+    )
