@@ -13,7 +13,6 @@ import typer
 from . import __version__
 from ._errors import UsageError, WarnewsError
 from ._languages import resolve_language
-from ._net import check_proxy
 from ._pipeline import Pipeline, Result
 from ._settings import DEFAULT_TIMEOUT, Settings
 
@@ -100,7 +99,7 @@ def _settings(
         source_language=resolve_language(source) if source else None,
         target_language=resolve_language(target),
         credit=credit,
-        proxy=check_proxy(proxy) if proxy else None,
+        proxy=proxy,
         timeout=timeout,
     )
 
