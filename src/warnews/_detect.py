@@ -6,6 +6,7 @@ Belarusian has decide between those three, which langdetect confuses on short te
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -60,15 +61,19 @@ def _alphabet_language(paragraphs: list[str]) -> tuple[str, float] | None:
     return language, weight / sum(weights.values())
 
 
+_LANGDETECT = threading.Lock()
+
+
 def _langdetect(text: str) -> dict[str, float]:
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    DetectorFactory.seed = 0  # langdetect samples at random unless seeded
-    try:
-        found = detect_langs(text[:_SAMPLE_CHARS])
-    except LangDetectException:
-        return {}
+    with _LANGDETECT:  # its profiles load on first use, racily; and the seed is global
+        DetectorFactory.seed = 0  # langdetect samples at random unless seeded
+        try:
+            found = detect_langs(text[:_SAMPLE_CHARS])
+        except LangDetectException:
+            return {}
     return {normalize_code(item.lang): round(item.prob, 4) for item in found}
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 import random
 import ssl
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 from urllib.request import getproxies
@@ -19,7 +22,7 @@ from urllib.request import getproxies
 import httpx
 
 from . import __version__
-from ._errors import FetchError, UsageError
+from ._errors import FetchError, Stopped, UsageError
 
 USER_AGENT = f"warnews/{__version__} (news translation tool; +python-httpx)"
 MAX_REDIRECTS = 10
@@ -94,6 +97,63 @@ class Download:
     content: bytes
     media_type: str | None
     charset: str | None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Throttle:
+    """At most `concurrency` requests at once and `rate` a second, shared by threads.
+
+    pause() holds every later request back (a 429's Retry-After applies to the whole
+    run, not to one thread), and a set `stop` event ends every wait at once.
+    """
+
+    def __init__(self, concurrency: int, rate: float, stop: threading.Event | None = None) -> None:
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = threading.Lock()
+        self.stop = stop or threading.Event()
+
+    def pause(self, seconds: float) -> None:
+        with self._lock:
+            self._next = max(self._next, time.monotonic() + seconds)
+
+    def wait(self, seconds: float) -> None:
+        if seconds > 0 and self.stop.wait(seconds):
+            raise Stopped
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        while not self._slots.acquire(timeout=0.1):
+            if self.stop.is_set():
+                raise Stopped
+        try:
+            with self._lock:
+                now = time.monotonic()
+                slot = max(now, self._next)
+                self._next = slot + self._interval
+            self.wait(slot - now)
+            yield
+        finally:
+            self._slots.release()
+
+
+class HostLimits:
+    """One Throttle per host name, made on first use."""
+
+    def __init__(self, per_host: int, stop: threading.Event | None = None) -> None:
+        self._per_host = per_host
+        self._hosts: dict[str, Throttle] = {}
+        self._lock = threading.Lock()
+        self.stop = stop or threading.Event()
+
+    def __getitem__(self, url: str) -> Throttle:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            if host not in self._hosts:
+                self._hosts[host] = Throttle(self._per_host, float("inf"), self.stop)
+            return self._hosts[host]
 
 
 def check_url(url: str) -> None:
@@ -117,28 +177,74 @@ def _describe(error: httpx.HTTPError, timeout: float) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
-def download(client: httpx.Client, url: str, max_bytes: int) -> Download:
-    """GET a page, following redirects, refusing errors and anything over max_bytes."""
+def _retryable(error: Exception) -> bool:
+    return isinstance(error, httpx.TransportError) and not isinstance(
+        error, (httpx.UnsupportedProtocol, httpx.TooManyRedirects)
+    )
+
+
+def download(
+    client: httpx.Client,
+    url: str,
+    max_bytes: int,
+    retries: int = 0,
+    throttle: Throttle | None = None,
+    headers: dict[str, str] | None = None,
+) -> Download:
+    """GET a page, following redirects, refusing errors and anything over max_bytes.
+
+    429, 5xx and connection failures are tried again up to `retries` times, after the
+    server's Retry-After or an exponential backoff with jitter.
+    """
     check_url(url)
-    timeout = float(client.timeout.read or 0.0)
-    try:
-        with client.stream("GET", url) as response:
-            if response.status_code >= 400:
-                raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"page is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"page is over the {max_bytes:,}-byte limit")
-                chunks.append(chunk)
-            content_type = response.headers.get("Content-Type", "")
-            media_type = content_type.split(";")[0].strip().lower() or None
-            return Download(url, str(response.url), b"".join(chunks), media_type, response.charset_encoding)
-    except httpx.HTTPError as error:
-        raise FetchError(_describe(error, timeout)) from None
+    throttle = throttle or Throttle(1, float("inf"))
+    for attempt in range(retries + 1):
+        try:
+            with throttle():
+                return _get_page(client, url, max_bytes, headers or {})
+        except _Retry as retry:
+            if attempt == retries:
+                raise FetchError(retry.message) from None
+            throttle.wait(retry_delay(retry.response, attempt))
+        except httpx.HTTPError as error:
+            if attempt == retries or not _retryable(error):
+                raise FetchError(_describe(error, float(client.timeout.read or 0.0))) from None
+            throttle.wait(retry_delay(None, attempt))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Retry(Exception):
+    def __init__(self, message: str, response: httpx.Response) -> None:
+        self.message = message
+        self.response = response
+
+
+def _get_page(client: httpx.Client, url: str, max_bytes: int, headers: dict[str, str]) -> Download:
+    with client.stream("GET", url, headers=headers) as response:
+        status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+        if response.status_code in _RETRY_STATUSES:
+            raise _Retry(status, response)
+        if response.status_code >= 400:
+            raise FetchError(status)
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(f"page is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(f"page is over the {max_bytes:,}-byte limit")
+            chunks.append(chunk)
+        content_type = response.headers.get("Content-Type", "")
+        return Download(
+            url,
+            str(response.url),
+            b"".join(chunks),
+            content_type.split(";")[0].strip().lower() or None,
+            response.charset_encoding,
+            response.status_code,
+            dict(response.headers),
+        )
 
 
 def retry_delay(response: httpx.Response | None, attempt: int) -> float:
@@ -156,17 +262,25 @@ def retry_delay(response: httpx.Response | None, attempt: int) -> float:
     return backoff * random.uniform(0.5, 1.0)
 
 
-def get_with_retries(client: httpx.Client, url: str, retries: int) -> httpx.Response:
+def get_with_retries(
+    client: httpx.Client, url: str, retries: int, throttle: Throttle | None = None
+) -> httpx.Response:
     """GET url, retrying 429, 5xx and connection failures a bounded number of times."""
+    throttle = throttle or Throttle(1, float("inf"))
     for attempt in range(retries + 1):
         try:
-            response = client.get(url)
+            with throttle():
+                response = client.get(url)
         except httpx.TransportError:
             if attempt == retries:
                 raise
-            time.sleep(retry_delay(None, attempt))
+            throttle.wait(retry_delay(None, attempt))
             continue
         if response.status_code not in _RETRY_STATUSES or attempt == retries:
             return response
-        time.sleep(retry_delay(response, attempt))
+        delay = retry_delay(response, attempt)
+        if response.status_code == 429:
+            throttle.pause(delay)  # the whole run slows down, not just this request
+        else:
+            throttle.wait(delay)
     raise AssertionError("unreachable")  # pragma: no cover

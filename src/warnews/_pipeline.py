@@ -1,23 +1,25 @@
-"""source -> fetch -> extract -> detect -> translate -> render -> store, for one article at a time."""
+"""source -> fetch -> extract -> detect -> translate -> render -> store: the stages of one article."""
 
 from __future__ import annotations
 
 import hashlib
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from ._detect import Detection, detect_language
-from ._errors import InputError
+from ._errors import InputError, Stopped
 from ._extract import Article, extract
 from ._languages import language_name
-from ._net import download, make_client
+from ._net import Download, HostLimits, Throttle, download, make_client
 from ._render import document, file_stem, header
 from ._settings import Settings
-from ._store import save
-from ._translate import Engine, GoogleEngine, translate_paragraphs
+from ._store import choose_path, save
+from ._translate import ENGINES, Counting, Engine, translate_paragraphs
 
 FORMAT_VERSION = 1
 
@@ -35,11 +37,39 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Extracted:
+    """An article taken out of its source, before translation."""
+
+    source: Source
+    article: Article
+
+    @property
+    def origin(self) -> str:
+        """Where the article lives: its canonical URL, the final URL, or the file."""
+        if self.source.url:
+            return self.article.canonical_url or self.source.url
+        if self.source.path:
+            return self.source.path.resolve().as_uri()
+        return ""
+
+    @property
+    def sha256(self) -> str:
+        text = "\n".join([self.article.title, *self.article.paragraphs])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def identity(self) -> dict[str, str]:
+        """What makes two saves the same article: where it came from, or its exact text."""
+        return {"source_id": self.origin, "source_sha256": self.sha256}
+
+
+@dataclass(frozen=True)
 class Result:
     source: str
     document: str
     metadata: dict[str, Any]
-    path: Path | None = None
+    stem: str
+    identity: dict[str, str]
 
 
 def read_file(name: str, max_bytes: int) -> Source:
@@ -64,12 +94,21 @@ def read_file(name: str, max_bytes: int) -> Source:
 
 
 class Pipeline:
-    """Everything a run shares: settings, one HTTP client, one translator engine."""
+    """What articles share in a run: settings, one HTTP client, the limits, one engine.
 
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+    Its methods are the stages of one article and may run in several threads at once.
+    """
+
+    def __init__(self, settings: Settings, stop: threading.Event | None = None) -> None:
         self.settings = settings
+        self.stop = stop or threading.Event()
         self._client = make_client(settings.timeout, settings.proxy)
-        self.engine = engine or GoogleEngine(self._client, settings.google_url, settings.retries)
+        self._hosts = HostLimits(settings.per_host, self.stop)
+        translator = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
+        self.engine: Engine = ENGINES[settings.engine](
+            self._client, settings.google_url, settings.retries, translator
+        )
+        self._save_lock = threading.Lock()
 
     def close(self) -> None:
         self._client.close()
@@ -80,53 +119,65 @@ class Pipeline:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def fetch(self, url: str) -> Result:
-        page = download(self._client, url, self.settings.max_bytes)
-        return self.process(Source(url, page.content, page.final_url, page.media_type, page.charset))
+    def _check(self) -> None:
+        if self.stop.is_set():
+            raise Stopped
 
-    def translate_file(self, name: str) -> Result:
-        return self.process(read_file(name, self.settings.max_bytes))
-
-    def process(self, source: Source) -> Result:
+    def download(self, url: str, headers: dict[str, str] | None = None) -> Download:
+        self._check()
         settings = self.settings
-        article = extract(source.data, source.media_type, source.charset, source.url, source.name)
+        return download(
+            self._client, url, settings.max_page_bytes, settings.retries, self._hosts[url], headers
+        )
+
+    def fetch(self, url: str) -> Source:
+        page = self.download(url)
+        return Source(url, page.content, page.final_url, page.media_type, page.charset)
+
+    def read(self, name: str) -> Source:
+        self._check()
+        return read_file(name, self.settings.max_page_bytes)
+
+    def extract(self, source: Source) -> Extracted:
+        self._check()
+        return Extracted(
+            source, extract(source.data, source.media_type, source.charset, source.url, source.name)
+        )
+
+    def translate(self, extracted: Extracted) -> Result:
+        self._check()
+        settings, source, article = self.settings, extracted.source, extracted.article
         units = [article.title, *article.paragraphs] if article.title else article.paragraphs
         if settings.source_language:
             detection = Detection(settings.source_language, 1.0, "given")
         else:
             detection = detect_language(units)
-        requests_before = self.engine.requests
+        engine = Counting(self.engine)
         if detection.language == settings.target_language:
             translated, engine_name = units, None
         else:
-            translated = translate_paragraphs(
-                units, self.engine, detection.language, settings.target_language
-            )
-            engine_name = self.engine.name
+            translated = translate_paragraphs(units, engine, detection.language, settings.target_language)
+            engine_name = engine.name
         title = translated[0] if article.title else ""
         body = translated[1:] if article.title else translated
         first_line = header(
             settings.made, article.published, language_name(detection.language), engine_name, settings.credit
         )
-        text = document(first_line, body)
         metadata = self._metadata(source, article, detection, title, engine_name, len(body))
-        metadata["translator_requests"] = self.engine.requests - requests_before
-        if settings.to_stdout:
-            return Result(source.name, text, metadata)
+        metadata["translator_requests"] = engine.requests
         stem = file_stem(article.published or settings.made, title or " ".join(body[0].split()[:8]))
-        path = save(settings.out_dir, stem, self._identity(source, article), text, metadata)
-        return Result(source.name, text, metadata, path)
+        return Result(source.name, document(first_line, body), metadata, stem, extracted.identity)
 
-    def _identity(self, source: Source, article: Article) -> dict[str, str]:
-        """What makes two saves the same article: where it came from, or its exact text."""
-        if source.url:
-            origin = article.canonical_url or source.url
-        elif source.path:
-            origin = source.path.resolve().as_uri()
-        else:
-            origin = ""
-        digest = hashlib.sha256("\n".join([article.title, *article.paragraphs]).encode()).hexdigest()
-        return {"source_id": origin, "source_sha256": digest}
+    def save(
+        self, result: Result, preferred: Path | None = None, before: Callable[[Path], None] | None = None
+    ) -> Path:
+        """Save a result; `before` learns the path first (the state records it there)."""
+        self._check()
+        with self._save_lock:  # two articles must not pick the same free name
+            path = choose_path(self.settings.out, result.stem, result.identity, preferred)
+            if before is not None:
+                before(path)
+            return save(path, result.identity, result.document, result.metadata)
 
     def _metadata(
         self,

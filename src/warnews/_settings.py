@@ -1,17 +1,27 @@
-"""One settings object for a run, filled from defaults, the environment and the command line."""
+"""One settings object for a run, resolved in one order: defaults, the config file, the
+WARNEWS_* environment variables, then the command line. Every setting is declared once,
+in SETTINGS, which gives its config key, its variable, its flag and how its value is read.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
+
+import platformdirs
 
 from ._errors import UsageError
-from ._translate import GOOGLE_URL
+from ._languages import resolve_language
+from ._translate import ENGINES, GOOGLE_URL
 
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+APP = "warnews"
+CONFIG_VARIABLE = "WARNEWS_CONFIG"
 
 
 def made_day() -> date:
@@ -25,16 +35,247 @@ def made_day() -> date:
     return date.today()
 
 
+def default_config_path() -> Path:
+    return platformdirs.user_config_path(APP) / "config.toml"
+
+
+def default_state_path() -> Path:
+    return platformdirs.user_data_path(APP) / "state.sqlite3"
+
+
 @dataclass(frozen=True)
 class Settings:
-    out_dir: Path = Path(".")
-    to_stdout: bool = False
+    out: Path = Path(".")
     source_language: str | None = None  # None: detect
     target_language: str = "en"
+    engine: str = "google"
     credit: str | None = None
     proxy: str | None = None
-    timeout: float = DEFAULT_TIMEOUT
-    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = 30.0
+    max_page_bytes: int = 20 * 1024 * 1024
+    concurrency: int = 8
+    per_host: int = 2
+    translator_concurrency: int = 4
+    translator_rate: float = 4.0
     retries: int = 3
-    google_url: str = field(default_factory=lambda: os.environ.get("WARNEWS_GOOGLE_URL") or GOOGLE_URL)
+    max_attempts: int = 5
+    retry_delay: float = 900.0
+    feed_items: int = 100
+    state: Path = field(default_factory=default_state_path)
+    log_file: Path | None = None
+    google_url: str = GOOGLE_URL
+    # Not settings a user configures: how this invocation runs.
+    to_stdout: bool = False
     made: date = field(default_factory=made_day)
+
+
+# --- how values are read (from TOML values, variables and flags alike) ---
+
+
+def _number(kind: type[int] | type[float], low: float, high: float) -> Callable[[object], Any]:
+    def read(value: object) -> int | float:
+        try:
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise ValueError
+            number = kind(value.strip() if isinstance(value, str) else value)
+        except (ValueError, OverflowError):
+            raise ValueError(f"expected {'a whole number' if kind is int else 'a number'}") from None
+        if not low <= number <= high:  # also refuses nan
+            raise ValueError(f"must be from {low:g} to {high:g}")
+        return number
+
+    return read
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected text")
+    return value
+
+
+def _optional_text(value: object) -> str | None:
+    return _text(value).strip() or None
+
+
+def _path(value: object) -> Path:
+    text = _text(value).strip()
+    if not text:
+        raise ValueError("expected a path")
+    return Path(text).expanduser()
+
+
+def _optional_path(value: object) -> Path | None:
+    return _path(value) if _text(value).strip() else None
+
+
+def _language(value: object) -> str:
+    return resolve_language(_text(value))
+
+
+def _source_language(value: object) -> str | None:
+    text = _text(value).strip()
+    return None if text.lower() in ("", "auto", "detect") else resolve_language(text)
+
+
+def _engine(value: object) -> str:
+    name = _text(value).strip().lower()
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
+    return name
+
+
+def _url(value: object) -> str:
+    text = _text(value).strip()
+    if not re.match(r"https?://[^/\s]+", text):
+        raise ValueError("expected an http:// or https:// URL")
+    return text
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # the Settings field and the config key
+    read: Callable[[object], Any]
+    help: str
+    metavar: str
+    flags: tuple[str, ...] = ()  # default: --name-with-dashes
+    state: bool = False  # only for commands that keep the state database
+    secret: bool = False
+
+    @property
+    def variable(self) -> str:
+        return f"WARNEWS_{self.name.upper()}"
+
+    @property
+    def flag_names(self) -> tuple[str, ...]:
+        return self.flags or (f"--{self.name.replace('_', '-')}",)
+
+
+SETTINGS = (
+    Setting("out", _path, "Folder for the files (created if missing).", "DIR", ("-o", "--out")),
+    Setting("source_language", _source_language, "Source language; default: detect.", "LANG", ("--from",)),
+    Setting("target_language", _language, "Target language (code or name).", "LANG", ("--to",)),
+    Setting("engine", _engine, "Translation engine.", "NAME"),
+    Setting("credit", _optional_text, "Credit added to the provenance line.", "TEXT"),
+    Setting("proxy", _optional_text, "Proxy URL (http, https, socks5, socks5h).", "URL", secret=True),
+    Setting("timeout", _number(float, 0.1, 86_400), "Seconds to wait on any network operation.", "SECONDS"),
+    Setting("max_page_bytes", _number(int, 1024, 2**40), "Largest page or file accepted.", "BYTES"),
+    Setting("concurrency", _number(int, 1, 256), "Articles processed at once.", "N"),
+    Setting("per_host", _number(int, 1, 64), "Downloads at once from one host.", "N"),
+    Setting("translator_concurrency", _number(int, 1, 64), "Translator requests at once.", "N"),
+    Setting("translator_rate", _number(float, 0.01, 10_000), "Translator requests per second.", "PER_SECOND"),
+    Setting("retries", _number(int, 0, 10), "Retries of one request (429, 5xx, connection errors).", "N"),
+    Setting("max_attempts", _number(int, 1, 1000), "Runs that try a failing article.", "N", state=True),
+    Setting(
+        "retry_delay",
+        _number(float, 0, 30 * 86_400),
+        "Seconds before a failed article is tried again (doubling each time).",
+        "SECONDS",
+        state=True,
+    ),
+    Setting("feed_items", _number(int, 1, 100_000), "New items taken from a feed per run.", "N", state=True),
+    Setting("state", _path, "State database (SQLite).", "PATH", state=True),
+    Setting("log_file", _optional_path, "Append a log of the run to this file.", "PATH"),
+    Setting("google_url", _url, "Google's endpoint (a mirror, or a local emulation).", "URL"),
+)
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+assert set(_BY_NAME) <= {f.name for f in fields(Settings)}
+INPUT_KEYS = ("feeds", "urls")  # the config file's lists of what `warnews run` reads
+
+
+@dataclass(frozen=True)
+class Resolved:
+    settings: Settings
+    origins: dict[str, str]  # setting name -> where its value came from
+    config_path: Path
+    config_found: bool
+    feeds: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+
+
+def _read_config(path: Path, explicit: bool) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        if explicit:
+            raise UsageError(f"config file {path} does not exist") from None
+        return None
+    except IsADirectoryError:
+        raise UsageError(f"config file {path} is a folder") from None
+    except OSError as error:
+        raise UsageError(f"cannot read the config file {path}: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"config file {path} is not valid TOML: {error}") from None
+
+
+def _list_of_text(config: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
+    value = config.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise UsageError(f"{key} in {path} must be a list of strings")
+    return tuple(item.strip() for item in value if item.strip())
+
+
+def resolve(
+    flags: Mapping[str, object],
+    config: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **invocation: Any,
+) -> Resolved:
+    """The effective settings, and where each one came from."""
+    environ = os.environ if environ is None else environ
+    if config is not None:
+        config_path, explicit = config.expanduser(), True
+    elif environ.get(CONFIG_VARIABLE):
+        config_path, explicit = Path(environ[CONFIG_VARIABLE]).expanduser(), True
+    else:
+        config_path, explicit = default_config_path(), False
+    table = _read_config(config_path, explicit)
+    found = table is not None
+    table = table or {}
+    unknown = sorted(set(table) - set(_BY_NAME) - set(INPUT_KEYS))
+    if unknown:
+        raise UsageError(
+            f"unknown setting {unknown[0]!r} in {config_path} (known: {', '.join([*_BY_NAME, *INPUT_KEYS])})"
+        )
+    values: dict[str, Any] = {}
+    origins = {name: "default" for name in _BY_NAME}
+    Naming = Callable[[Setting], str]
+    layers: tuple[tuple[Mapping[str, object], Naming, Naming], ...] = (
+        (table, lambda s: f"config file {config_path}", lambda s: s.name),
+        (environ, lambda s: s.variable, lambda s: s.variable),
+        (flags, lambda s: "/".join(s.flag_names), lambda s: s.name),
+    )
+    for source, origin_of, key_of in layers:
+        for setting in SETTINGS:
+            key = key_of(setting)
+            if key not in source or source[key] is None:
+                continue
+            try:
+                values[setting.name] = setting.read(source[key])
+            except (ValueError, UsageError) as error:
+                raise UsageError(f"bad value for {setting.name} in {origin_of(setting)}: {error}") from None
+            origins[setting.name] = origin_of(setting)
+    return Resolved(
+        settings=Settings(**values, **invocation),
+        origins=origins,
+        config_path=config_path,
+        config_found=found,
+        feeds=_list_of_text(table, "feeds", config_path),
+        urls=_list_of_text(table, "urls", config_path),
+    )
+
+
+def mask(value: str) -> str:
+    """A secret for display: passwords in URLs hidden, other secrets hidden entirely."""
+    if "://" in value:
+        return re.sub(r"(://)[^/@\s]*@", r"\1***@", value)
+    return "***"
+
+
+def shown(settings: Settings, name: str) -> str:
+    """A setting's value as `warnews config` shows it, secrets masked."""
+    value = getattr(settings, name)
+    if value is None:
+        return "(none)"
+    text = str(value)
+    return mask(text) if _BY_NAME[name].secret else text

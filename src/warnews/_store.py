@@ -56,8 +56,20 @@ def _same_article(meta_path: Path, identity: dict[str, str]) -> bool:
     )
 
 
-def choose_path(folder: Path, stem: str, identity: dict[str, str]) -> Path:
-    """The text file's path: stem.txt, or stem-2.txt, ... unless that name holds this article."""
+def choose_path(folder: Path, stem: str, identity: dict[str, str], preferred: Path | None = None) -> Path:
+    """The text file's path: stem.txt, or stem-2.txt, ... unless that name holds this article.
+
+    `preferred` (the name an interrupted earlier run chose for this article) wins when it
+    is free or holds this article, so that a title translated differently the second
+    time does not make a second file.
+    """
+    if preferred is not None and preferred.parent.resolve() == folder.resolve():
+        preferred = folder / preferred.name
+        meta = preferred.with_suffix(META_SUFFIX)
+        if (not preferred.exists() and not meta.exists()) or (
+            meta.exists() and _same_article(meta, identity)
+        ):
+            return preferred
     for number in itertools.count(1):
         name = stem if number == 1 else f"{stem}-{number}"
         text_path, meta_path = folder / f"{name}{TEXT_SUFFIX}", folder / f"{name}{META_SUFFIX}"
@@ -68,19 +80,36 @@ def choose_path(folder: Path, stem: str, identity: dict[str, str]) -> Path:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def save(folder: Path, stem: str, identity: dict[str, str], text: str, metadata: dict[str, Any]) -> Path:
-    """Save the text and its metadata sidecar; return the text file's path.
-
-    The sidecar is written first, so that a text file on disk always has its sidecar,
-    and a re-run after a crash between the two recognises the name as its own.
-    """
+def prepare_folder(folder: Path) -> None:
+    """Create the output folder, and remove temporary files that killed runs left behind."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot create the output folder {folder}: {error.strerror or error}") from None
     if not folder.is_dir():
         raise StoreError(f"the output folder {folder} is not a folder")
-    path = choose_path(folder, stem, identity)
+    for leftover in folder.glob(".*.tmp"):
+        pid = leftover.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def save(path: Path, identity: dict[str, str], text: str, metadata: dict[str, Any]) -> Path:
+    """Save the text and its metadata sidecar at path (from choose_path); return path.
+
+    The sidecar is written first, so that a text file on disk always has its sidecar,
+    and a re-run after a crash between the two recognises the name as its own.
+    """
     metadata = {**metadata, **identity, "file": path.name}
     write_atomic(path.with_suffix(META_SUFFIX), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
     write_atomic(path, text)

@@ -10,6 +10,7 @@ still builds the request and parses the answer.
 from __future__ import annotations
 
 import contextvars
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 import httpx
 
 from ._errors import TranslateError
-from ._net import get_with_retries
+from ._net import Throttle, get_with_retries
 from ._normalize import normalize_paragraph
 from ._split import Limit, plan_batches, unpack
 
@@ -46,6 +47,7 @@ class _Route:
     client: httpx.Client
     max_url: int
     retries: int
+    throttle: Throttle
     on_request: Callable[[], None]
     last_status: int = 0
 
@@ -74,7 +76,7 @@ class _RequestsThroughHttpx:
             raise TranslateError(f"refusing a {len(full_url)}-byte request URL (limit {route.max_url})")
         route.on_request()
         try:
-            response = get_with_retries(route.client, full_url, route.retries)
+            response = get_with_retries(route.client, full_url, route.retries, route.throttle)
             route.last_status = response.status_code
             return _Response(response)
         except httpx.TimeoutException:
@@ -118,15 +120,24 @@ class GoogleEngine:
 
     name = "Google"
 
-    def __init__(self, client: httpx.Client, base_url: str = GOOGLE_URL, retries: int = 3) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        base_url: str = GOOGLE_URL,
+        retries: int = 3,
+        throttle: Throttle | None = None,
+    ) -> None:
         _install_route()
         self._client = client
         self._base_url = base_url
         self._retries = retries
+        self._throttle = throttle or Throttle(1, float("inf"))
+        self._lock = threading.Lock()
         self.requests = 0
 
     def _count(self) -> None:
-        self.requests += 1
+        with self._lock:
+            self.requests += 1
 
     def limit(self, source: str, target: str) -> Limit:
         overhead = len(f"{self._base_url}?{urlencode({'tl': target, 'sl': source, 'q': ''})}")
@@ -141,7 +152,7 @@ class GoogleEngine:
         except BaseError as error:
             raise TranslateError(f"Google cannot translate {source} to {target}: {error.message}") from None
         translator._base_url = self._base_url
-        route = _Route(self._client, GOOGLE_MAX_URL, self._retries, self._count)
+        route = _Route(self._client, GOOGLE_MAX_URL, self._retries, self._throttle, self._count)
         try:
             with _routed(route):
                 answer = translator.translate(text)
@@ -155,6 +166,25 @@ class GoogleEngine:
         if not isinstance(answer, str) or not answer.strip():
             raise TranslateError("Google failed: the answer is empty")
         return answer
+
+
+ENGINES = {"google": GoogleEngine}  # the names --engine accepts
+
+
+class Counting:
+    """An engine seen through a counter, for the requests one article costs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self.name = engine.name
+        self.requests = 0
+
+    def limit(self, source: str, target: str) -> Limit:
+        return self._engine.limit(source, target)
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        self.requests += 1
+        return self._engine.translate(text, source, target)
 
 
 def _has_letters(text: str) -> bool:

@@ -1,22 +1,30 @@
-"""The command line: parse, build settings, run the pipeline, print. Nothing else."""
+"""The command line: parse, resolve settings, run a batch, report. Nothing else."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+import json
+import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from . import __version__
+from ._batch import Batch, Job
 from ._errors import UsageError, WarnewsError
-from ._languages import resolve_language
-from ._pipeline import Pipeline, Result
-from ._settings import DEFAULT_TIMEOUT, Settings
+from ._pipeline import Pipeline
+from ._report import Reporter, printable
+from ._settings import SETTINGS, Resolved, Settings, resolve, shown
+from ._state import Locked, RunLock, State
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 app = typer.Typer(
@@ -27,30 +35,71 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-Out = Annotated[
-    Path, typer.Option("-o", "--out", metavar="DIR", help="Folder for the files (created if missing).")
-]
-ToStdout = Annotated[bool, typer.Option("--stdout", help="Print the documents instead of saving files.")]
-From = Annotated[
-    str | None,
-    typer.Option("--from", metavar="LANG", help="Source language (code or name); default: detect."),
-]
-To = Annotated[str, typer.Option("--to", metavar="LANG", help="Target language (code or name).")]
-Credit = Annotated[
-    str | None, typer.Option("--credit", metavar="TEXT", help="Credit added to the provenance line.")
-]
-Proxy = Annotated[
-    str | None,
+# Options of the invocation itself; the settings' options come from SETTINGS (see _with_settings).
+ConfigFile = Annotated[
+    Path | None,
     typer.Option(
-        "--proxy", metavar="URL", help="Proxy URL (http, https, socks5, socks5h); overrides HTTPS_PROXY etc."
+        "--config",
+        metavar="PATH",
+        help="Config file (TOML); default: WARNEWS_CONFIG, or the user config folder's warnews/config.toml.",
     ),
 ]
-Timeout = Annotated[
-    float,
-    typer.Option(
-        "--timeout", min=0.1, max=86_400, metavar="SECONDS", help="Seconds to wait on any network operation."
-    ),
+ToStdout = Annotated[
+    bool, typer.Option("--stdout", help="Print the documents instead of saving files (no state).")
 ]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Nothing but errors on stderr, and no paths on stdout.")
+]
+JsonLines = Annotated[
+    bool, typer.Option("--json", help="One JSON object per article on stdout (JSON Lines).")
+]
+Force = Annotated[
+    bool, typer.Option("--force", help="Redo articles already done; read feeds unconditionally.")
+]
+Wait = Annotated[
+    bool, typer.Option("--wait", help="If another run holds the state, wait for it instead of exiting 3.")
+]
+
+_SETTINGS_PANEL = "Settings (also in the config file and WARNEWS_* variables)"
+
+
+def _with_settings(state: bool = True) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """Give a command one option per setting (see _settings.SETTINGS); the command receives
+    those given on the command line as `flags`, a dict by setting name."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        chosen = [setting for setting in SETTINGS if state or not setting.state]
+        own = inspect.signature(command, eval_str=True)
+        parameters = [p for p in own.parameters.values() if p.name != "flags"]
+        added = [
+            inspect.Parameter(
+                setting.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[
+                    str | None,
+                    typer.Option(
+                        *setting.flag_names,
+                        metavar=setting.metavar,
+                        help=f"{setting.help} [{setting.variable}]",
+                        show_default=False,
+                        rich_help_panel=_SETTINGS_PANEL,
+                    ),
+                ],
+            )
+            for setting in chosen
+        ]
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> int:
+            flags = {setting.name: kwargs.pop(setting.name, None) for setting in chosen}
+            return command(*args, flags={k: v for k, v in flags.items() if v is not None}, **kwargs)
+
+        wrapper.__signature__ = own.replace(parameters=[*parameters, *added])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in [*parameters, *added]}
+        return wrapper
+
+    return decorate
 
 
 def _version(value: bool) -> None:
@@ -71,71 +120,106 @@ def _root(
 
       warnews fetch https://www.example.com.ua/news/article-123.html
 
-      warnews translate saved-page.html notes.txt -o ~/translations --credit OFP
+      warnews feed https://www.example.com.ua/rss.xml -o ~/news
+
+      warnews run          (the cron entry point: feeds and URLs from the config file)
     """
 
 
-def _printable(text: str) -> str:
-    """Escape what could drive a terminal: control characters, bidi overrides."""
-    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
-
-
 def error_line(message: str) -> None:
-    print(f"warnews: error: {_printable(message)}", file=sys.stderr, flush=True)
-
-
-def _settings(
-    out: Path,
-    to_stdout: bool,
-    source: str | None,
-    target: str,
-    credit: str | None,
-    proxy: str | None,
-    timeout: float,
-) -> Settings:
-    return Settings(
-        out_dir=out,
-        to_stdout=to_stdout,
-        source_language=resolve_language(source) if source else None,
-        target_language=resolve_language(target),
-        credit=credit,
-        proxy=proxy,
-        timeout=timeout,
-    )
+    print(f"warnews: error: {printable(message)}", file=sys.stderr, flush=True)
 
 
 _signals: list[int] = []
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    # Stop the way Ctrl-C does, so that work in hand is cleaned up on the way out.
+def _on_signal(signum: int, frame: object) -> None:
+    # The first signal stops the way Ctrl-C does: no new work, work in flight finishes
+    # its current stage or is left for the next run. A second one ends the process at
+    # once, which is safe too: files are renamed into place whole and SQLite is atomic.
     _signals.append(signum)
+    if len(_signals) > 1:
+        os._exit(EXIT_TERMINATED if signal.SIGTERM in _signals else EXIT_INTERRUPTED)
     raise KeyboardInterrupt
 
 
 def _interrupted() -> int:
-    error_line("terminated" if _signals else "interrupted")
-    return EXIT_TERMINATED if _signals else EXIT_INTERRUPTED
+    terminated = signal.SIGTERM in _signals
+    error_line("terminated" if terminated else "interrupted")
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
-def _run(settings: Settings, inputs: list[str], step: Callable[[Pipeline, str], Result]) -> int:
-    failures = 0
+def _execute(
+    command: str,
+    resolved: Resolved,
+    jobs: Callable[[Batch], list[Job]],
+    *,
+    keeps_state: bool,
+    quiet: bool,
+    json_lines: bool,
+    paths: bool,
+    force: bool = False,
+    wait: bool = False,
+) -> int:
+    """Run a batch: take the lock and the state if the command keeps state, report, exit code."""
+    settings = resolved.settings
+    reporter = Reporter(command, quiet=quiet, json_lines=json_lines, paths=paths, log_file=settings.log_file)
+    counts: Counter[str] = Counter()
+    requests, code, lock, state, run_id = 0, EXIT_FAILED, None, None, 0
     try:
+        if keeps_state:
+            lock = RunLock(settings.state)
+            lock.acquire(wait)
+            state = State(settings.state)
+            run_id = state.run_started(command)
         with Pipeline(settings) as pipeline:
-            for name in inputs:
-                try:
-                    result = step(pipeline, name)
-                except WarnewsError as error:
-                    failures += 1
-                    error_line(f"{name}: {error}")
-                    continue
-                if result.path is None:
-                    sys.stdout.write(result.document)
-                else:
-                    print(result.path, flush=True)
+            batch = Batch(pipeline, state, reporter.outcome, force)
+            batch.on_start, batch.on_finish = reporter.started, reporter.finished
+            work = jobs(batch)
+            reporter.start(len(work))
+            try:
+                counts = batch.run(work)
+            finally:
+                requests = pipeline.engine.requests
+        code = EXIT_FAILED if counts["failed"] or counts["feed_failed"] else EXIT_OK
     except KeyboardInterrupt:  # handled here: Typer would turn it into a silent exit
-        return _interrupted()
-    return EXIT_FAILED if failures else EXIT_OK
+        code = _interrupted()
+    except Locked as error:
+        reporter.error(str(error))
+        code = EXIT_LOCKED
+    except UsageError as error:
+        reporter.error(str(error))
+        code = EXIT_USAGE
+    except WarnewsError as error:
+        reporter.error(str(error))
+        code = EXIT_FAILED
+    finally:
+        if state is not None:
+            try:
+                state.run_finished(run_id, counts, code)
+            except WarnewsError:
+                pass
+            state.close()
+        if lock is not None:
+            lock.release()
+        reporter.close(counts, requests, code)
+    return code
+
+
+def _read_list(name: str) -> list[str]:
+    """URLs one per line from a file or "-", skipping blanks and # comments (yt-dlp's --batch-file)."""
+    try:
+        if name == "-":
+            text = sys.stdin.read()
+        else:
+            text = Path(name).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(
+            f"{name}: cannot read the URL list: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 @app.command(
@@ -143,25 +227,56 @@ def _run(settings: Settings, inputs: list[str], step: Callable[[Pipeline, str], 
         "Examples:\n\n"
         "  warnews fetch https://www.example.com.ua/news/article-123.html\n\n"
         "  warnews fetch URL1 URL2 -o archive --credit OFP\n\n"
+        "  warnews fetch -i urls.txt --json\n\n"
         "  warnews fetch URL --stdout --proxy socks5h://127.0.0.1:9050"
     )
 )
+@_with_settings()
 def fetch(
     urls: Annotated[
-        list[str],
-        typer.Argument(metavar="URL", show_default=False, help="http:// or https:// article pages."),
-    ],
-    out: Out = Path("."),
+        list[str] | None,
+        typer.Argument(metavar="[URL]...", show_default=False, help="http:// or https:// article pages."),
+    ] = None,
+    input_file: Annotated[
+        str | None,
+        typer.Option(
+            "-i",
+            "--input",
+            metavar="FILE",
+            help="Read URLs from FILE (- for stdin), one per line; # comments.",
+        ),
+    ] = None,
     to_stdout: ToStdout = False,
-    source: From = None,
-    target: To = "en",
-    credit: Credit = None,
-    proxy: Proxy = None,
-    timeout: Timeout = DEFAULT_TIMEOUT,
+    quiet: Quiet = False,
+    json_lines: JsonLines = False,
+    force: Force = False,
+    wait: Wait = False,
+    config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
 ) -> int:
-    """Download articles, translate them and save one text file each; print each file's path."""
-    settings = _settings(out, to_stdout, source, target, credit, proxy, timeout)
-    return _run(settings, urls, Pipeline.fetch)
+    """Download articles, translate them and save one text file each; print each file's path.
+
+    Articles already done (in the state database) are not downloaded again; their path
+    is printed. --stdout keeps no state.
+    """
+    resolved = resolve(flags, config, to_stdout=to_stdout)
+    targets = [*(urls or []), *(_read_list(input_file) if input_file else [])]
+    if not targets:
+        raise UsageError("no URL given (name some, or use -i FILE)")
+    return _execute(
+        "fetch",
+        resolved,
+        lambda batch: batch.url_jobs(
+            targets, f"list {input_file}" if input_file and not urls else "command line"
+        ),
+        keeps_state=not to_stdout,
+        quiet=quiet,
+        json_lines=json_lines,
+        paths=not quiet,
+        force=force,
+        wait=wait,
+    )
 
 
 @app.command(
@@ -172,29 +287,256 @@ def fetch(
         "  curl -s URL | warnews translate - --stdout"
     )
 )
+@_with_settings(state=False)
 def translate(
     files: Annotated[
         list[str],
         typer.Argument(
-            metavar="FILE", show_default=False, help="Text or HTML files; - reads standard input."
+            metavar="FILE...", show_default=False, help="Text or HTML files; - reads standard input."
         ),
     ],
-    out: Out = Path("."),
     to_stdout: ToStdout = False,
-    source: From = None,
-    target: To = "en",
-    credit: Credit = None,
-    proxy: Proxy = None,
-    timeout: Timeout = DEFAULT_TIMEOUT,
+    quiet: Quiet = False,
+    json_lines: JsonLines = False,
+    config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
 ) -> int:
     """Translate local text or HTML files (UTF-8, windows-1251, KOI8-U) and save one text file each."""
-    settings = _settings(out, to_stdout, source, target, credit, proxy, timeout)
-    return _run(settings, files, Pipeline.translate_file)
+    resolved = resolve(flags, config, to_stdout=to_stdout)
+    return _execute(
+        "translate",
+        resolved,
+        lambda batch: [Job(name, "file") for name in files],
+        keeps_state=False,
+        quiet=quiet,
+        json_lines=json_lines,
+        paths=not quiet,
+    )
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n  warnews feed https://www.example.com.ua/rss.xml\n\n  warnews feed FEED1 FEED2 --json"
+    )
+)
+@_with_settings()
+def feed(
+    feeds: Annotated[
+        list[str], typer.Argument(metavar="URL...", show_default=False, help="RSS or Atom feeds.")
+    ],
+    quiet: Quiet = False,
+    json_lines: JsonLines = False,
+    force: Force = False,
+    wait: Wait = False,
+    config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
+) -> int:
+    """Read RSS/Atom feeds and process their new items (and earlier failures due a retry)."""
+    resolved = resolve(flags, config)
+
+    def jobs(batch: Batch) -> list[Job]:
+        links = batch.read_feeds(feeds)
+        forced = batch.url_jobs(links, "feed") if force else []
+        return [*forced, *batch.due_jobs(sources=feeds, exclude=forced)]
+
+    return _execute(
+        "feed",
+        resolved,
+        jobs,
+        keeps_state=True,
+        quiet=quiet,
+        json_lines=json_lines,
+        paths=False,
+        force=force,
+        wait=wait,
+    )
+
+
+@app.command(
+    epilog=(
+        "The config file (TOML) names what to read and any setting, e.g.:\n\n"
+        '  feeds = ["https://www.example.com.ua/rss.xml"]\n\n'
+        '  urls = ["https://www.example.com.ua/news/article-1.html"]\n\n'
+        '  out = "~/news/en"\n\n'
+        '  credit = "OFP"\n\n'
+        "Crontab: */15 * * * * warnews run"
+    )
+)
+@_with_settings()
+def run(
+    quiet: Quiet = False,
+    json_lines: JsonLines = False,
+    force: Force = False,
+    wait: Wait = False,
+    config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
+) -> int:
+    """The cron entry point: read the config file's feeds and URLs, process what is new or
+    due a retry. Quiet unless something fails (a terminal gets progress and a summary)."""
+    resolved = resolve(flags, config)
+    if not resolved.feeds and not resolved.urls:
+        where = resolved.config_path if resolved.config_found else f"{resolved.config_path} (not found)"
+        raise UsageError(f"nothing to do: no feeds or urls in the config file {where}")
+
+    def jobs(batch: Batch) -> list[Job]:
+        links = batch.read_feeds(resolved.feeds)
+        forced = batch.url_jobs([*resolved.urls, *links], "config") if force else []
+        assert batch.state is not None
+        for url in resolved.urls:
+            batch.state.add(url, "config")
+        return [*forced, *batch.due_jobs(exclude=forced)]
+
+    return _execute(
+        "run",
+        resolved,
+        jobs,
+        keeps_state=True,
+        quiet=quiet,
+        json_lines=json_lines,
+        paths=False,
+        force=force,
+        wait=wait,
+    )
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+@app.command("config")
+@_with_settings()
+def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
+    """Show the effective settings, as TOML, with where each one came from (secrets masked)."""
+    resolved = resolve(flags, config)
+    found = "" if resolved.config_found else " (not found: defaults apply)"
+    print(f"# config file: {resolved.config_path}{found}")
+    width = max(len(setting.name) for setting in SETTINGS)
+    for setting in SETTINGS:
+        value = getattr(resolved.settings, setting.name)
+        origin = resolved.origins[setting.name]
+        if value is None:
+            print(f"# {setting.name} = (not set){' ' * 4}# {origin}")
+            continue
+        text = (
+            json.dumps(shown(resolved.settings, setting.name), ensure_ascii=False)
+            if setting.secret
+            else _toml_value(value)
+        )
+        print(f"{setting.name:<{width}} = {text:<40} # {origin}")
+    print(f"feeds = {json.dumps(list(resolved.feeds), ensure_ascii=False)}")
+    print(f"urls = {json.dumps(list(resolved.urls), ensure_ascii=False)}")
+    return EXIT_OK
+
+
+StatePath = Annotated[
+    str | None,
+    typer.Option("--state", metavar="PATH", help="State database. [WARNEWS_STATE]", show_default=False),
+]
+
+
+def _state_settings(state: str | None, config: Path | None) -> Settings:
+    return resolve({"state": state} if state else {}, config).settings
+
+
+@app.command()
+def status(
+    state: StatePath = None,
+    config: ConfigFile = None,
+    json_output: Annotated[bool, typer.Option("--json", help="The summary as one JSON object.")] = False,
+    failures: Annotated[
+        int, typer.Option("--failures", min=0, metavar="N", help="Recent failures shown.")
+    ] = 10,
+) -> int:
+    """Summarise the state database: articles by status and source, the last run, recent failures."""
+    settings = _state_settings(state, config)
+    if not settings.state.exists():
+        raise UsageError(f"no state database at {settings.state} yet (nothing has run)")
+    database = State(settings.state)
+    try:
+        summary = database.summary(settings.retry_delay, settings.max_attempts, failures)
+    finally:
+        database.close()
+    if json_output:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    counts = summary["articles"]
+    print(f"state: {summary['state']}")
+    print("articles: " + ", ".join(f"{counts[key]} {key}" for key in counts))
+    for source in summary["sources"]:
+        print(
+            f"  {printable(source['source'])}: {source['done']} done, {source['failed']} failed,"
+            f" {source['skipped']} skipped, {source['pending']} pending"
+        )
+    last = summary["last_run"]
+    if last:
+        when = datetime.fromtimestamp(last["started_at"]).strftime("%Y-%m-%d %H:%M:%S")
+        ended = "still running or killed" if last["finished_at"] is None else f"exit {last['exit_code']}"
+        print(
+            f"last run: {last['command']} at {when}: {last['done'] or 0} done, {last['failed'] or 0} failed,"
+            f" {last['skipped'] or 0} skipped ({ended})"
+        )
+    for feed_row in summary["feeds"]:
+        checked = (
+            datetime.fromtimestamp(feed_row["checked_at"]).strftime("%Y-%m-%d %H:%M")
+            if feed_row["checked_at"]
+            else "never"
+        )
+        error = f", last error: {printable(feed_row['last_error'])}" if feed_row["last_error"] else ""
+        print(f"feed {printable(feed_row['url'])}: {feed_row['items']} items, checked {checked}{error}")
+    if summary["recent_failures"]:
+        print("recent failures:")
+        for row in summary["recent_failures"]:
+            retry = (
+                "no more tries (warnews retry re-queues it)"
+                if row["next_try_at"] is None
+                else "next try after " + datetime.fromtimestamp(row["next_try_at"]).strftime("%Y-%m-%d %H:%M")
+            )
+            error = printable(row["error"] or "")
+            print(f"  {printable(row['url'])}: {error} ({row['attempts']} tries; {retry})")
+    return EXIT_OK
+
+
+@app.command()
+def retry(
+    urls: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[URL]...", show_default=False, help="Only these; default: all."),
+    ] = None,
+    state: StatePath = None,
+    config: ConfigFile = None,
+    wait: Wait = False,
+) -> int:
+    """Re-queue failed articles (all, or those named) with fresh attempts, for the next run."""
+    path = _state_settings(state, config).state
+    lock = RunLock(path)
+    try:
+        lock.acquire(wait)
+    except Locked as error:
+        error_line(str(error))
+        return EXIT_LOCKED
+    try:
+        database = State(path)
+        try:
+            count = database.requeue(urls or [])
+        finally:
+            database.close()
+    finally:
+        lock.release()
+    print(f"{count} failed article{'s' if count != 1 else ''} queued for the next run")
+    return EXIT_OK
 
 
 def main() -> None:
     """Entry point: one line on stderr and a documented exit code for every failure."""
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     try:
         code = app(standalone_mode=False)
     except typer.Exit as stop:

@@ -36,20 +36,32 @@ def proxy():
 
 
 @pytest.fixture
-def run(google, tmp_path):
+def environment(google, tmp_path):
+    """The environment warnews runs in: the local translator, a state database and a config
+    folder of the test's own, none of the machine's proxy, certificate or WARNEWS_ variables."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key.upper() not in NETWORK_VARIABLES and not key.startswith("WARNEWS_")
+    }
+    environment.update(
+        WARNEWS_GOOGLE_URL=google.base_url,
+        SOURCE_DATE_EPOCH=MADE_EPOCH,
+        WARNEWS_STATE=str(tmp_path / "state" / "state.sqlite3"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    return environment
+
+
+@pytest.fixture
+def run(environment, tmp_path):
     """Run the installed warnews command against the local translator, in tmp_path."""
 
     def run(*args, env=None, input=None, timeout=120):
-        environment = {
-            key: value
-            for key, value in os.environ.items()
-            if key.upper() not in NETWORK_VARIABLES and not key.startswith("WARNEWS_")
-        }
-        environment.update(WARNEWS_GOOGLE_URL=google.base_url, SOURCE_DATE_EPOCH=MADE_EPOCH)
-        environment.update(env or {})
         return subprocess.run(
             [str(WARNEWS), *map(str, args)],
-            env=environment,
+            env={**environment, **(env or {})},
             input=input,
             capture_output=True,
             text=True,
@@ -58,3 +70,32 @@ def run(google, tmp_path):
         )
 
     return run
+
+
+@pytest.fixture
+def spawn(environment, tmp_path):
+    """Start warnews in the background (to signal or kill it); stdout and stderr to files."""
+    processes = []
+
+    def spawn(*args, env=None):
+        out, err = (
+            open(tmp_path / f"out{len(processes)}", "w+"),
+            open(tmp_path / f"err{len(processes)}", "w+"),
+        )
+        process = subprocess.Popen(
+            [str(WARNEWS), *map(str, args)],
+            env={**environment, **(env or {})},
+            cwd=tmp_path,
+            stdout=out,
+            stderr=err,
+        )
+        process.out, process.err = out, err
+        processes.append(process)
+        return process
+
+    yield spawn
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.out.close(), process.err.close()

@@ -51,3 +51,28 @@ def body_paragraphs(text):
     """The paragraphs after the header of a saved document."""
     head, _, body = text.partition("\n\n")
     return body.rstrip("\n").split("\n\n")
+
+
+def rss(links, title="Новини"):
+    """An RSS 2.0 feed of these item links (None: an item without a link)."""
+    items = "".join(
+        f"<item><title>Новина {number}</title>" + (f"<link>{escape(link)}</link>" if link else "") + "</item>"
+        for number, link in enumerate(links)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://news.example/</link><description>Стрічка</description>{items}</channel></rss>"
+    )
+
+
+def atom(links, title="Новини"):
+    """An Atom feed of these item links."""
+    entries = "".join(
+        f'<entry><title>Новина {number}</title><id>urn:n:{number}</id><link href="{escape(link)}"/>'
+        "<updated>2024-01-10T10:00:00Z</updated></entry>"
+        for number, link in enumerate(links)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{title}</title>'
+        f"<id>urn:feed</id><updated>2024-01-10T10:00:00Z</updated>{entries}</feed>"
+    )

@@ -127,13 +127,39 @@ class _Local:
         raise NotImplementedError
 
 
+class _Concurrency:
+    """How many requests a server is answering at once, and the most it ever did."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.most = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self.active += 1
+            self.most = max(self.most, self.active)
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self.active -= 1
+
+
 class Site(_Local):
-    """News pages at fixed paths; counts hits per path."""
+    """News pages at fixed paths; counts hits per path. Answers conditional GETs (ETag,
+    Last-Modified) with 304; `delay` slows every answer; `concurrency.most` is the most
+    requests it answered at once; `fail_next[path]` answers that many 503s first."""
 
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(tls)
         self.routes: dict[str, tuple[int, bytes, dict[str, str]]] = {}
         self.hits: Counter[str] = Counter()
+        self.not_modified: Counter[str] = Counter()
+        self.fail_next: Counter[str] = Counter()
+        self.retry_after: str | None = None
+        self.delay = 0.0
+        self.concurrency = _Concurrency()
+        self.times: list[float] = []
 
     def add(
         self,
@@ -157,8 +183,26 @@ class Site(_Local):
     def handle(self, request: _Handler) -> None:
         path = urlsplit(request.path).path
         self.hits[path] += 1
-        status, body, headers = self.routes.get(path, (404, b"<h1>Not found</h1>", {}))
-        request.reply(status, body, headers)
+        self.times.append(time.monotonic())
+        with self.concurrency:
+            if self.delay:
+                time.sleep(self.delay)
+            if self.fail_next[path] > 0:
+                self.fail_next[path] -= 1
+                extra = {"Retry-After": self.retry_after} if self.retry_after else {}
+                request.reply(503, b"<h1>Service Unavailable</h1>", extra)
+                return
+            status, body, headers = self.routes.get(path, (404, b"<h1>Not found</h1>", {}))
+            etag, modified = headers.get("ETag"), headers.get("Last-Modified")
+            if (etag and request.headers.get("If-None-Match") == etag) or (
+                modified and request.headers.get("If-Modified-Since") == modified
+            ):
+                self.not_modified[path] += 1
+                request.reply(
+                    304, b"", {key: value for key, value in headers.items() if key != "Content-Type"}
+                )
+                return
+            request.reply(status, body, headers)
 
 
 class GoogleEmulator(_Local):
@@ -178,6 +222,8 @@ class GoogleEmulator(_Local):
         self.languages: list[tuple[str, str]] = []  # (sl, tl) of each answered request
         self.targets: list[int] = []
         self.rejected = 0
+        self.concurrency = _Concurrency()
+        self.times: list[float] = []  # arrival of each request
         self._lock = threading.Lock()
 
     @property
@@ -204,6 +250,7 @@ class GoogleEmulator(_Local):
             parts = urlsplit(target)
             target = parts.path + ("?" + parts.query if parts.query else "")
         with self._lock:
+            self.times.append(time.monotonic())
             self.targets.append(len(target.encode()))
             if len(target.encode()) > URL_LIMIT:
                 self.rejected += 1
@@ -222,6 +269,10 @@ class GoogleEmulator(_Local):
         with self._lock:
             self.texts.append(text)
             self.languages.append((query.get("sl", [""])[0], query.get("tl", [""])[0]))
+        with self.concurrency:
+            self._answer(request, text, failing)
+
+    def _answer(self, request: _Handler, text: str, failing: bool) -> None:
         if self.delay:
             time.sleep(self.delay)
         mode = "error500" if failing else self.mode

@@ -138,7 +138,7 @@ def test_same_article_overwrites_its_file_and_another_gets_a_suffix(run, site, t
     assert one == again
     assert two[0] == one[0].replace(".txt", "-2.txt")
     stems = sorted(name.removesuffix(".txt") for name in one + two)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == sorted(
         [f"{stem}.json" for stem in stems] + [f"{stem}.txt" for stem in stems]
     ), "two articles, each with its sidecar, and nothing else (no temporary files)"
 

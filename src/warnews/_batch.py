@@ -1,0 +1,273 @@
+"""Many articles at once: feeds read, work queued from the state, articles processed in
+threads (the stages are synchronous libraries), each outcome recorded as it comes.
+
+An article's file is written completely before its row says done; a stop (SIGINT,
+SIGTERM) lets work in flight end at its next stage and leaves it pending for the next run.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import Stopped, WarnewsError
+from ._feeds import conditional_headers, parse_feed
+from ._pipeline import Pipeline
+from ._state import Row, State, url_key
+from ._store import prepare_folder
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # a URL, or a file path ("-": standard input)
+    kind: str = "url"  # "url" or "file"
+    row: Row | None = None  # its state row, when the run keeps state
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # done, failed, skipped, or stopped (left for the next run)
+    path: Path | None = None
+    document: str | None = None
+    title: str | None = None
+    language: str | None = None
+    engine: str | None = None
+    error: str | None = None
+    reason: str | None = None  # why skipped
+    requests: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        """The --json line."""
+        return {
+            "url": self.name,
+            "status": self.status,
+            "path": str(self.path) if self.path else None,
+            "title": self.title,
+            "language": self.language,
+            "engine": self.engine,
+            "error": self.error,
+            "reason": self.reason,
+            "translator_requests": self.requests,
+        }
+
+
+Listener = Callable[[Outcome], None]
+
+
+class Batch:
+    """One run's work. Outcomes reach `emit` in the order the jobs were given."""
+
+    def __init__(self, pipeline: Pipeline, state: State | None, emit: Listener, force: bool = False) -> None:
+        self.pipeline = pipeline
+        self.settings = pipeline.settings
+        self.state = state
+        self.emit = emit
+        self.force = force
+        self.counts: Counter[str] = Counter()
+        self.on_start: Callable[[Job], None] = lambda job: None
+        self.on_finish: Listener = lambda outcome: None
+        self._commit = threading.Lock()
+
+    # --- what to do ---
+
+    def url_jobs(self, urls: Iterable[str], source: str) -> list[Job]:
+        """Jobs for URLs named by the user; those already done are reported as skipped."""
+        jobs, seen = [], set()
+        for url in urls:
+            key = url_key(url)
+            if key in seen:
+                continue
+            seen.add(key)
+            if self.state is None:
+                jobs.append(Job(url))
+                continue
+            row = self.state.find(url)
+            if row is not None and not self.force and _finished(row):
+                self._report(Outcome(url, "skipped", path=self._shown(row.path), reason="already done"))
+                continue
+            jobs.append(Job(url, row=row or self.state.add(url, source)))
+        return jobs
+
+    def due_jobs(self, sources: Iterable[str] | None = None, exclude: Iterable[Job] = ()) -> list[Job]:
+        """Jobs for pending rows and failed rows whose retry time has come."""
+        assert self.state is not None
+        taken = {job.row.id for job in exclude if job.row}
+        wanted = set(sources) if sources is not None else None
+        return [
+            Job(row.url, row=row)
+            for row in self.state.due(self.settings.max_attempts, self.settings.retry_delay)
+            if row.id not in taken and (wanted is None or row.source in wanted)
+        ]
+
+    def read_feeds(self, feeds: Iterable[str]) -> list[str]:
+        """Fetch feeds (conditional GET) and record their new items; return every link read."""
+        feeds = list(dict.fromkeys(feeds))
+        links: list[str] = []
+        with ThreadPoolExecutor(max_workers=min(self.settings.concurrency, max(len(feeds), 1))) as pool:
+            for found in pool.map(self._read_feed, feeds):
+                links.extend(found)
+        return links
+
+    def _read_feed(self, url: str) -> list[str]:
+        assert self.state is not None
+        etag, modified = (None, None) if self.force else self.state.feed_validators(url)
+        try:
+            answer = self.pipeline.download(url, conditional_headers(etag, modified))
+            if answer.status == 304:
+                self.state.feed_read(url, [], etag, modified)
+                return []
+            items = parse_feed(answer.content, answer.final_url)
+        except WarnewsError as error:
+            self.state.feed_failed(url, str(error))
+            self._report(Outcome(url, "failed", error=f"feed: {error}"), feed=True)
+            return []
+        known = self.state.known(items.links)
+        new = [link for link in items.links if link not in known]
+        if len(new) > self.settings.feed_items:
+            # The rest is left for the next run, which must then read the feed again.
+            new, etag, modified = new[: self.settings.feed_items], None, None
+        else:
+            etag, modified = answer.headers.get("etag"), answer.headers.get("last-modified")
+        self.state.feed_read(url, new, etag, modified)
+        return items.links
+
+    # --- doing it ---
+
+    def run(self, jobs: list[Job]) -> Counter[str]:
+        """Process the jobs in `concurrency` threads; report each outcome in the order given.
+
+        The threads are daemons: on SIGINT/SIGTERM (KeyboardInterrupt here) no new work
+        starts, a file being written is finished and recorded, and work still waiting on
+        the network is dropped with the process; its row stays as it was, for the next run.
+        """
+        if not self.settings.to_stdout and jobs:
+            prepare_folder(self.settings.out)
+        todo: queue.SimpleQueue[tuple[int, Job]] = queue.SimpleQueue()
+        results: queue.SimpleQueue[tuple[int, Outcome]] = queue.SimpleQueue()
+        for item in enumerate(jobs):
+            todo.put(item)
+        for number in range(min(self.settings.concurrency, len(jobs))):
+            threading.Thread(
+                target=self._worker, args=(todo, results), name=f"warnews-{number}", daemon=True
+            ).start()
+        ready: dict[int, Outcome] = {}
+        try:
+            for position in range(len(jobs)):
+                while position not in ready:
+                    try:
+                        index, outcome = results.get(timeout=0.2)
+                    except queue.Empty:
+                        continue
+                    ready[index] = outcome
+                    self.on_finish(outcome)
+                self._report(ready.pop(position))
+        except BaseException:
+            self.pipeline.stop.set()
+            if self._commit.acquire(timeout=30):  # let a file being written be finished and recorded
+                self._commit.release()
+            raise
+        return self.counts
+
+    def _worker(
+        self, todo: queue.SimpleQueue[tuple[int, Job]], results: queue.SimpleQueue[tuple[int, Outcome]]
+    ) -> None:
+        while not self.pipeline.stop.is_set():
+            try:
+                index, job = todo.get_nowait()
+            except queue.Empty:
+                return
+            results.put((index, self._process(job)))
+
+    def _report(self, outcome: Outcome, feed: bool = False) -> None:
+        if outcome.status != "stopped" and not feed:
+            self.counts[outcome.status] += 1
+        elif feed:
+            self.counts["feed_failed"] += 1
+        self.emit(outcome)
+
+    def _process(self, job: Job) -> Outcome:
+        self.on_start(job)
+        pipeline, state, row = self.pipeline, self.state, job.row
+        try:
+            source = pipeline.fetch(job.name) if job.kind == "url" else pipeline.read(job.name)
+            extracted = pipeline.extract(source)
+            canonical = url_key(extracted.origin) if extracted.origin else ""
+            if state is not None and row is not None:
+                keys = [canonical, url_key(source.url or ""), extracted.sha256]
+                original = state.claim(row.id, keys)
+                if original is not None:
+                    state.skipped(row.id, original)
+                    return Outcome(
+                        job.name,
+                        "skipped",
+                        path=self._shown(original.path),
+                        reason=f"same article as {original.url}",
+                    )
+            result = pipeline.translate(extracted)
+            meta = result.metadata
+            outcome = Outcome(
+                job.name,
+                "done",
+                title=meta["title"],
+                language=meta["source_language"],
+                engine=meta["engine"],
+                requests=meta["translator_requests"],
+            )
+            if self.settings.to_stdout:
+                outcome.document = result.document
+                return outcome
+            with self._commit:  # the file, then the row that says done
+                if state is not None and row is not None:
+                    path = pipeline.save(result, row.path, lambda path: state.plan(row.id, path))
+                    details = {"title": outcome.title, "language": outcome.language, "engine": outcome.engine}
+                    state.done(row.id, path, canonical, extracted.sha256, details)
+                else:
+                    path = pipeline.save(result)
+            outcome.path = self._shown(path)
+            return outcome
+        except Stopped:
+            return self._abandon(job)
+        except Exception as error:  # one article's failure, even a bug, never stops the others
+            if pipeline.stop.is_set():
+                return self._abandon(job)
+            message = str(error) if isinstance(error, WarnewsError) else _unexpected(error)
+            if state is not None and row is not None:
+                try:
+                    state.failed(row.id, message)
+                except WarnewsError as state_error:
+                    message += f" (and {state_error})"
+            return Outcome(job.name, "failed", error=message)
+
+    def _shown(self, path: Path | None) -> Path | None:
+        """A file's path as the user named its folder (relative stays relative)."""
+        if path is not None and path.parent.resolve() == self.settings.out.resolve():
+            return self.settings.out / path.name
+        return path
+
+    def _abandon(self, job: Job) -> Outcome:
+        if self.state is not None and job.row is not None:
+            self.state.abandon(job.row.id)
+        return Outcome(job.name, "stopped")
+
+
+def _finished(row: Row) -> bool:
+    """Done or a duplicate, and its file is still there."""
+    return row.status in ("done", "skipped") and row.path is not None and row.path.exists()
+
+
+def _unexpected(error: Exception) -> str:
+    where = traceback.extract_tb(error.__traceback__)[-1]
+    return f"unexpected {type(error).__name__}: {error} (at {Path(where.filename).name}:{where.lineno})"
+
+
+def current_host(job: Job) -> str:
+    return job.name.split("/")[2] if job.kind == "url" and job.name.count("/") >= 2 else job.name

@@ -1,0 +1,67 @@
+"""RSS and Atom feeds: a conditional GET, then the article links of the items (feedparser)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from ._errors import FetchError
+
+
+@dataclass(frozen=True)
+class FeedItems:
+    links: list[str]  # absolute http(s) links, in feed order, each once
+    without_link: int  # items that name no article
+
+
+@dataclass(frozen=True)
+class FeedAnswer:
+    changed: bool  # False: 304 Not Modified, nothing to read
+    items: FeedItems
+    etag: str | None
+    last_modified: str | None
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def parse_feed(data: bytes, base_url: str) -> FeedItems:
+    """The article links of a feed document; relative links are resolved against base_url."""
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    if parsed.bozo and not parsed.entries:
+        cause = parsed.get("bozo_exception")
+        detail = f": {cause}" if cause else ""
+        raise FetchError(f"not an RSS or Atom feed{detail}")
+    if not parsed.entries and not parsed.get("version"):
+        raise FetchError("not an RSS or Atom feed")
+    links: list[str] = []
+    seen: set[str] = set()
+    without_link = 0
+    for entry in parsed.entries:
+        link = _entry_link(entry)
+        absolute = urljoin(base_url, link) if link else ""
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            without_link += 1
+            continue
+        if absolute not in seen:
+            seen.add(absolute)
+            links.append(absolute)
+    return FeedItems(links, without_link)
+
+
+def _entry_link(entry: feedparser.FeedParserDict) -> str:
+    link = entry.get("link")
+    if isinstance(link, str) and link.strip():
+        return link.strip()
+    for candidate in entry.get("links", []):
+        if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+            return str(candidate["href"]).strip()
+    return ""

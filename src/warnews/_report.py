@@ -1,0 +1,167 @@
+"""What a run shows: progress and a summary at a terminal, only errors in cron, JSON Lines
+on request, and a log file. stdout carries data only (paths, documents or JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ._batch import Job, Outcome, current_host
+from ._errors import UsageError
+
+
+def printable(text: str) -> str:
+    """Escape what could drive a terminal: control characters, bidi overrides."""
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
+
+
+def open_log(path: Path | None) -> IO[str] | None:
+    if path is None:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by Reporter.close
+    except OSError as error:
+        raise UsageError(f"cannot open the log file {path}: {error.strerror or error}") from None
+
+
+class Reporter:
+    """Where outcomes go. `paths`: print each saved file's path (fetch, translate)."""
+
+    def __init__(
+        self,
+        command: str,
+        *,
+        quiet: bool = False,
+        json_lines: bool = False,
+        paths: bool = True,
+        log_file: Path | None = None,
+    ) -> None:
+        self.command = command
+        self.json_lines = json_lines
+        self.paths = paths
+        self.console = Console(stderr=True, highlight=False)
+        self.interactive = not quiet and sys.stderr.isatty()
+        self._log = open_log(log_file)
+        self._started = time.monotonic()
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self._counts: Counter[str] = Counter()
+        self.log(f"{command} started")
+
+    # --- the run as it goes ---
+
+    def start(self, total: int) -> None:
+        if not self.interactive or total == 0:
+            return
+        self._progress = Progress(
+            TextColumn("{task.description:<28.28}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TextColumn(
+                "[green]{task.fields[done]} done[/] [red]{task.fields[failed]} failed[/]"
+                " [yellow]{task.fields[skipped]} skipped[/]"
+            ),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("starting", total=total, done=0, failed=0, skipped=0)
+
+    def started(self, job: Job) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, description=escape(printable(current_host(job))))
+
+    def finished(self, outcome: Outcome) -> None:
+        self._counts[outcome.status] += 1
+        if self._progress is not None and self._task is not None:
+            self._progress.update(
+                self._task,
+                advance=1,
+                done=self._counts["done"],
+                failed=self._counts["failed"],
+                skipped=self._counts["skipped"],
+            )
+
+    def outcome(self, outcome: Outcome) -> None:
+        """An article's result, in input order: stdout data, an error line, a log line."""
+        if outcome.status == "stopped":
+            self.log(f"stopped {outcome.name} (left for the next run)")
+            return
+        if outcome.status == "failed":
+            self.error(f"{outcome.name}: {outcome.error}")
+        else:
+            what = f" -> {outcome.path}" if outcome.path else ""
+            why = f" ({outcome.reason})" if outcome.reason else ""
+            self.log(f"{outcome.status} {outcome.name}{what}{why}")
+        if self.json_lines:
+            self._stdout(json.dumps(outcome.record(), ensure_ascii=False) + "\n")
+        elif outcome.document is not None:
+            self._stdout(outcome.document)
+        elif self.paths and outcome.path is not None:
+            self._stdout(f"{outcome.path}\n")
+
+    def _stdout(self, text: str) -> None:
+        if self._progress is not None and sys.stdout.isatty():  # one terminal: above the bars
+            self._progress.console.print(text, end="", markup=False, highlight=False, soft_wrap=True)
+            return
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    def error(self, message: str) -> None:
+        line = f"warnews: error: {printable(message)}"
+        if self._progress is not None:
+            self._progress.console.print(escape(line), markup=True, soft_wrap=True)
+        else:
+            print(line, file=sys.stderr, flush=True)
+        self.log(f"error {message}")
+
+    def log(self, message: str) -> None:
+        if self._log is not None:
+            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._log.write(f"{stamp} {printable(message)}\n")
+            self._log.flush()
+
+    # --- the end ---
+
+    def close(self, counts: Counter[str], requests: int, exit_code: int) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+        elapsed = time.monotonic() - self._started
+        figures = ", ".join(f"{counts.get(key, 0)} {key}" for key in ("done", "failed", "skipped"))
+        self.log(
+            f"{self.command} finished: {figures}, {requests} translator requests, "
+            f"{elapsed:.1f} s, exit {exit_code}"
+        )
+        if self.interactive and (sum(counts.values()) or self.command in ("run", "feed")):
+            self.console.print(summary_table(counts, requests, elapsed))
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+def summary_table(counts: Counter[str], requests: int, elapsed: float) -> Table:
+    table = Table(title="warnews", title_justify="left", show_header=False, box=None, padding=(0, 2))
+    table.add_column()
+    table.add_column(justify="right")
+    for key, style in (("done", "green"), ("skipped", "yellow"), ("failed", "red")):
+        table.add_row(f"[{style}]{key}[/]", str(counts.get(key, 0)))
+    if counts.get("feed_failed"):
+        table.add_row("[red]feeds failed[/]", str(counts["feed_failed"]))
+    table.add_row("translator requests", str(requests))
+    table.add_row("time", f"{elapsed:.1f} s")
+    return table

@@ -1,0 +1,494 @@
+"""The memory of what warnews did: one SQLite database (WAL) per state path, and its lock.
+
+Every URL met gets a row in `articles`: pending until tried, then done, failed (tried
+again on later runs after a doubling delay, up to a number of attempts) or skipped (the
+same article as another row, reached by another URL). A row says done only after its
+file is on disk. Feeds keep their ETag and Last-Modified for conditional GETs.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ._errors import StoreError
+
+# Each migration runs once, in order; PRAGMA user_version counts those applied.
+MIGRATIONS = (
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        url_key TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed', 'skipped')),
+        canonical_key TEXT,
+        content_sha256 TEXT,
+        output_path TEXT,
+        title TEXT,
+        language TEXT,
+        engine TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        duplicate_of INTEGER REFERENCES articles (id),
+        last_attempt_at REAL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX articles_canonical ON articles (canonical_key);
+    CREATE INDEX articles_content ON articles (content_sha256);
+    CREATE INDEX articles_status ON articles (status);
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        checked_at REAL,
+        last_error TEXT,
+        items INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        finished_at REAL,
+        done INTEGER,
+        failed INTEGER,
+        skipped INTEGER,
+        exit_code INTEGER
+    );
+    """,
+)
+
+_TRACKING = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "yclid", "msclkid", "igshid", "mc_cid", "mc_eid", "_ga"}
+)
+_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+
+
+def url_key(url: str) -> str:
+    """A URL as compared for "the same article": scheme and host case, www./m. host
+    prefixes, default ports, fragments and tracking parameters (utm_*, fbclid, ...) do not count."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix) :]
+            break
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    if port and (scheme, port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith("utm_") and key.lower() not in _TRACKING
+    ]
+    # Without the scheme: http and https name the same article.
+    return urlunsplit(("", host, parts.path or "/", urlencode(query), "")).lstrip("/")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    url: str
+    source: str
+    status: str
+    output_path: str | None
+    attempts: int
+    last_error: str | None
+    last_attempt_at: float | None
+
+    @property
+    def path(self) -> Path | None:
+        return Path(self.output_path) if self.output_path else None
+
+
+def next_try(row: Row, first_delay: float, max_attempts: int) -> float | None:
+    """When a failed article is tried again: first_delay after its last attempt, doubled
+    for each earlier failure; None once it has had max_attempts."""
+    if row.status != "failed" or row.attempts >= max_attempts:
+        return None
+    return float(row.last_attempt_at or 0.0) + first_delay * 2.0 ** min(row.attempts - 1, 20)
+
+
+class Locked(StoreError):
+    """Another run holds the state database."""
+
+
+class RunLock:
+    """One run at a time per state database: an exclusive flock on STATE.lock.
+
+    The kernel drops the lock when the process dies, SIGKILL included.
+    """
+
+    def __init__(self, state_path: Path) -> None:
+        self.path = state_path.with_name(state_path.name + ".lock")
+        self._handle: IO[str] | None = None
+
+    def acquire(self, wait: bool) -> None:
+        _make_folder(self.path.parent)
+        handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as error:
+            handle.seek(0)
+            holder = handle.read().strip()
+            handle.close()
+            if error.errno in (errno.EAGAIN, errno.EACCES):
+                raise Locked(
+                    f"another warnews run{f' (pid {holder})' if holder.isdigit() else ''} is using "
+                    f"{self.path.with_suffix('')}; try again later, or use --wait"
+                ) from None
+            raise StoreError(f"cannot lock {self.path}: {error.strerror or error}") from None
+        except BaseException:
+            handle.close()
+            raise
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create {folder}: {error.strerror or error}") from None
+
+
+class State:
+    """The database, shared by the threads of one run (one connection behind a lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        _make_folder(path.parent)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot use the state database {path}: {error}") from None
+        self._lock = threading.RLock()
+        self._in_flight: dict[str, int] = {}  # canonical key or content hash -> article id
+
+    def close(self) -> None:
+        with self._lock:  # not in the middle of another thread's transaction
+            self._db.close()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"the state database {self.path} was made by a newer warnews (schema {version})")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # One transaction per migration: a killed upgrade leaves the previous schema.
+            self._db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.DatabaseError as error:
+                raise StoreError(f"state database {self.path}: {error}") from None
+
+    def _query(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, tuple(parameters)).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise StoreError(f"state database {self.path}: {error}") from None
+
+    # --- articles ---
+
+    @staticmethod
+    def _row(record: sqlite3.Row) -> Row:
+        return Row(
+            record["id"],
+            record["url"],
+            record["source"],
+            record["status"],
+            record["output_path"],
+            record["attempts"],
+            record["last_error"],
+            record["last_attempt_at"],
+        )
+
+    def find(self, url: str) -> Row | None:
+        records = self._query("SELECT * FROM articles WHERE url_key = ?", [url_key(url)])
+        return self._row(records[0]) if records else None
+
+    def add(self, url: str, source: str) -> Row:
+        """The row for url, made pending if new."""
+        now = time.time()
+        with self._write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO articles (url, url_key, source, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, 'pending', ?, ?)",
+                (url, url_key(url), source, now, now),
+            )
+        row = self.find(url)
+        assert row is not None
+        return row
+
+    def due(self, max_attempts: int, first_delay: float, now: float | None = None) -> list[Row]:
+        """Pending rows, and failed ones whose retry time has come (next_try), oldest first."""
+        now = time.time() if now is None else now
+        records = self._query(
+            "SELECT * FROM articles WHERE status = 'pending'"
+            " OR (status = 'failed' AND attempts < ?) ORDER BY id",
+            [max_attempts],
+        )
+        rows = [self._row(record) for record in records]
+        return [
+            row
+            for row in rows
+            if row.status == "pending" or (next_try(row, first_delay, max_attempts) or 0) <= now
+        ]
+
+    def claim(self, article_id: int, keys: Iterable[str]) -> Row | None:
+        """The article this one duplicates (done, or being done in this run), else None.
+
+        keys are the article's canonical URL key, final URL key and content hash; they
+        stay claimed until the article is done or failed.
+        """
+        keys = [key for key in keys if key]
+        with self._lock:
+            for key in keys:
+                other = self._in_flight.get(key)
+                if other is not None and other != article_id:
+                    return self._get(other)
+            placeholders = ",".join("?" * len(keys))
+            records = self._query(
+                f"SELECT * FROM articles WHERE status = 'done' AND id != ?"
+                f" AND (canonical_key IN ({placeholders})"
+                f" OR content_sha256 IN ({placeholders}) OR url_key IN ({placeholders})) ORDER BY id LIMIT 1",
+                [article_id, *keys, *keys, *keys],
+            )
+            if records:
+                return self._row(records[0])
+            for key in keys:
+                self._in_flight[key] = article_id
+            return None
+
+    def _get(self, article_id: int) -> Row:
+        return self._row(self._query("SELECT * FROM articles WHERE id = ?", [article_id])[0])
+
+    def _release(self, article_id: int) -> None:
+        for key in [key for key, owner in self._in_flight.items() if owner == article_id]:
+            del self._in_flight[key]
+
+    def plan(self, article_id: int, path: Path) -> None:
+        """Remember the file name before the file is written (see store.choose_path)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET output_path = ?, updated_at = ? WHERE id = ?",
+                (str(path.resolve()), time.time(), article_id),
+            )
+
+    def done(
+        self, article_id: int, path: Path, canonical_key: str, sha256: str, details: dict[str, Any]
+    ) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET status = 'done', output_path = ?, canonical_key = ?, content_sha256 = ?,"
+                " title = ?, language = ?, engine = ?, attempts = attempts + 1, last_error = NULL,"
+                " last_attempt_at = ?, updated_at = ? WHERE id = ?",
+                (
+                    str(path.resolve()),
+                    canonical_key,
+                    sha256,
+                    details.get("title"),
+                    details.get("language"),
+                    details.get("engine"),
+                    time.time(),
+                    time.time(),
+                    article_id,
+                ),
+            )
+            self._release(article_id)
+
+    def failed(self, article_id: int, error: str) -> Row:
+        """Record a failed attempt (see next_try for when it is tried again)."""
+        now = time.time()
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET status = 'failed', attempts = attempts + 1, last_error = ?,"
+                " last_attempt_at = ?, updated_at = ? WHERE id = ?",
+                (error, now, now, article_id),
+            )
+            self._release(article_id)
+        return self._get(article_id)
+
+    def skipped(self, article_id: int, original: Row) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET status = 'skipped', duplicate_of = ?, output_path = ?,"
+                " last_error = NULL, updated_at = ? WHERE id = ?",
+                (original.id, original.output_path, time.time(), article_id),
+            )
+            self._release(article_id)
+
+    def abandon(self, article_id: int) -> None:
+        """Work stopped by a signal: the row stays as it was, for the next run."""
+        with self._lock:
+            self._release(article_id)
+
+    def requeue(self, urls: Iterable[str] = ()) -> int:
+        """Make failed articles (all, or those given) pending again, with fresh attempts."""
+        keys = [url_key(url) for url in urls]
+        where = "status = 'failed'"
+        if keys:
+            where += f" AND url_key IN ({','.join('?' * len(keys))})"
+        with self._write() as db:
+            cursor = db.execute(
+                f"UPDATE articles SET status = 'pending', attempts = 0, updated_at = ? WHERE {where}",
+                (time.time(), *keys),
+            )
+            return cursor.rowcount
+
+    # --- feeds ---
+
+    def feed_validators(self, url: str) -> tuple[str | None, str | None]:
+        records = self._query("SELECT etag, last_modified FROM feeds WHERE url = ?", [url])
+        return (records[0]["etag"], records[0]["last_modified"]) if records else (None, None)
+
+    def feed_read(
+        self,
+        url: str,
+        items: list[str],
+        etag: str | None,
+        last_modified: str | None,
+        error: str | None = None,
+    ) -> int:
+        """Record a feed's new items as pending, with its validators, in one transaction
+        (a 304 next time must not hide items that were never recorded). Returns how many were new."""
+        now = time.time()
+        with self._write() as db:
+            new = 0
+            for item in items:
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO articles (url, url_key, source, status, created_at, updated_at)"
+                    " VALUES (?, ?, ?, 'pending', ?, ?)",
+                    (item, url_key(item), url, now, now),
+                )
+                new += cursor.rowcount
+            db.execute(
+                "INSERT INTO feeds (url, etag, last_modified, checked_at, last_error, items)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified,"
+                " checked_at = excluded.checked_at, last_error = excluded.last_error,"
+                " items = feeds.items + excluded.items",
+                (url, etag, last_modified, now, error, new),
+            )
+        return new
+
+    def feed_failed(self, url: str, error: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO feeds (url, checked_at, last_error) VALUES (?, ?, ?) ON CONFLICT (url) DO UPDATE"
+                " SET checked_at = excluded.checked_at, last_error = excluded.last_error",
+                (url, time.time(), error),
+            )
+
+    def known(self, urls: Iterable[str]) -> set[str]:
+        """Which of these URLs already have a row."""
+        urls = list(urls)
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            keys = {url_key(url): url for url in chunk}
+            records = self._query(
+                f"SELECT url_key FROM articles WHERE url_key IN ({','.join('?' * len(keys))})", list(keys)
+            )
+            found.update(keys[record["url_key"]] for record in records)
+        return found
+
+    # --- runs and the summary ---
+
+    def run_started(self, command: str) -> int:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, time.time())
+            )
+            return int(cursor.lastrowid or 0)
+
+    def run_finished(self, run_id: int, counts: dict[str, int], exit_code: int) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, done = ?, failed = ?, skipped = ?, exit_code = ?"
+                " WHERE id = ?",
+                (
+                    time.time(),
+                    counts.get("done", 0),
+                    counts.get("failed", 0),
+                    counts.get("skipped", 0),
+                    exit_code,
+                    run_id,
+                ),
+            )
+
+    def summary(self, first_delay: float, max_attempts: int, failures: int = 10) -> dict[str, Any]:
+        by_status = {
+            record["status"]: record["n"]
+            for record in self._query("SELECT status, COUNT(*) AS n FROM articles GROUP BY status")
+        }
+        by_source = [
+            dict(record)
+            for record in self._query(
+                "SELECT source, SUM(status = 'done') AS done, SUM(status = 'failed') AS failed,"
+                " SUM(status = 'skipped') AS skipped, SUM(status = 'pending') AS pending"
+                " FROM articles GROUP BY source ORDER BY source"
+            )
+        ]
+        runs = self._query("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+        recent = self._query(
+            "SELECT * FROM articles WHERE status = 'failed' ORDER BY updated_at DESC LIMIT ?",
+            [failures],
+        )
+        feeds = self._query("SELECT * FROM feeds ORDER BY url")
+        return {
+            "state": str(self.path),
+            "articles": {
+                status: by_status.get(status, 0) for status in ("done", "failed", "skipped", "pending")
+            },
+            "sources": by_source,
+            "last_run": dict(runs[0]) if runs else None,
+            "recent_failures": [
+                {
+                    "url": row.url,
+                    "attempts": row.attempts,
+                    "error": row.last_error,
+                    "last_attempt_at": row.last_attempt_at,
+                    "next_try_at": next_try(row, first_delay, max_attempts),
+                }
+                for row in map(self._row, recent)
+            ],
+            "feeds": [dict(record) for record in feeds],
+        }
