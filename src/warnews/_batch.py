@@ -229,7 +229,7 @@ class Batch:
                 if state is not None and row is not None:
                     path = pipeline.save(result, row.path, lambda path: state.plan(row.id, path))
                     details = {"title": outcome.title, "language": outcome.language, "engine": outcome.engine}
-                    state.done(row.id, path, canonical, extracted.sha256, details)
+                    state.done(row.id, path, extracted.origin, extracted.sha256, details)
                 else:
                     path = pipeline.save(result)
             outcome.path = self._shown(path)

@@ -108,7 +108,6 @@ class Pipeline:
         self.engine: Engine = ENGINES[settings.engine](
             self._client, settings.google_url, settings.retries, translator
         )
-        self._save_lock = threading.Lock()
 
     def close(self) -> None:
         self._client.close()
@@ -171,13 +170,15 @@ class Pipeline:
     def save(
         self, result: Result, preferred: Path | None = None, before: Callable[[Path], None] | None = None
     ) -> Path:
-        """Save a result; `before` learns the path first (the state records it there)."""
+        """Save a result; `before` learns the path first (the state records it there).
+
+        Callers in several threads must take turns, or two articles could choose one name.
+        """
         self._check()
-        with self._save_lock:  # two articles must not pick the same free name
-            path = choose_path(self.settings.out, result.stem, result.identity, preferred)
-            if before is not None:
-                before(path)
-            return save(path, result.identity, result.document, result.metadata)
+        path = choose_path(self.settings.out, result.stem, result.identity, preferred)
+        if before is not None:
+            before(path)
+        return save(path, result.identity, result.document, result.metadata)
 
     def _metadata(
         self,

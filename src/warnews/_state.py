@@ -32,6 +32,7 @@ MIGRATIONS = (
         url_key TEXT NOT NULL UNIQUE,
         source TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed', 'skipped')),
+        canonical_url TEXT,
         canonical_key TEXT,
         content_sha256 TEXT,
         output_path TEXT,
@@ -313,22 +314,25 @@ class State:
             )
 
     def done(
-        self, article_id: int, path: Path, canonical_key: str, sha256: str, details: dict[str, Any]
+        self, article_id: int, path: Path, canonical_url: str, sha256: str, details: dict[str, Any]
     ) -> None:
+        """The article's file is on disk: say so, with what identifies the article."""
+        now = time.time()
         with self._write() as db:
             db.execute(
-                "UPDATE articles SET status = 'done', output_path = ?, canonical_key = ?, content_sha256 = ?,"
-                " title = ?, language = ?, engine = ?, attempts = attempts + 1, last_error = NULL,"
-                " last_attempt_at = ?, updated_at = ? WHERE id = ?",
+                "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
+                " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
+                " last_error = NULL, last_attempt_at = ?, updated_at = ? WHERE id = ?",
                 (
                     str(path.resolve()),
-                    canonical_key,
+                    canonical_url or None,
+                    url_key(canonical_url) if canonical_url else None,
                     sha256,
                     details.get("title"),
                     details.get("language"),
                     details.get("engine"),
-                    time.time(),
-                    time.time(),
+                    now,
+                    now,
                     article_id,
                 ),
             )

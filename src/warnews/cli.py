@@ -235,7 +235,7 @@ def _read_list(name: str) -> list[str]:
 def fetch(
     urls: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[URL]...", show_default=False, help="http:// or https:// article pages."),
+        typer.Argument(metavar="URL", show_default=False, help="http:// or https:// article pages."),
     ] = None,
     input_file: Annotated[
         str | None,
@@ -292,7 +292,7 @@ def translate(
     files: Annotated[
         list[str],
         typer.Argument(
-            metavar="FILE...", show_default=False, help="Text or HTML files; - reads standard input."
+            metavar="FILE", show_default=False, help="Text or HTML files; - reads standard input."
         ),
     ],
     to_stdout: ToStdout = False,
@@ -323,7 +323,7 @@ def translate(
 @_with_settings()
 def feed(
     feeds: Annotated[
-        list[str], typer.Argument(metavar="URL...", show_default=False, help="RSS or Atom feeds.")
+        list[str], typer.Argument(metavar="URL", show_default=False, help="RSS or Atom feeds.")
     ],
     quiet: Quiet = False,
     json_lines: JsonLines = False,
@@ -507,7 +507,7 @@ def status(
 def retry(
     urls: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[URL]...", show_default=False, help="Only these; default: all."),
+        typer.Argument(metavar="URL", show_default=False, help="Only these; default: all."),
     ] = None,
     state: StatePath = None,
     config: ConfigFile = None,
