@@ -177,9 +177,16 @@ def _describe(error: httpx.HTTPError, timeout: float) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
+class _Retry(Exception):  # noqa: N818 - not an error yet: a status worth another try
+    def __init__(self, message: str, response: httpx.Response) -> None:
+        self.message = message
+        self.response = response
+
+
 def _retryable(error: Exception) -> bool:
-    return isinstance(error, httpx.TransportError) and not isinstance(
-        error, (httpx.UnsupportedProtocol, httpx.TooManyRedirects)
+    """A connection that failed or broke; not a timeout, which would only multiply the wait."""
+    return isinstance(
+        error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.RemoteProtocolError)
     )
 
 
@@ -211,12 +218,6 @@ def download(
                 raise FetchError(_describe(error, float(client.timeout.read or 0.0))) from None
             throttle.wait(retry_delay(None, attempt))
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-class _Retry(Exception):
-    def __init__(self, message: str, response: httpx.Response) -> None:
-        self.message = message
-        self.response = response
 
 
 def _get_page(client: httpx.Client, url: str, max_bytes: int, headers: dict[str, str]) -> Download:
@@ -271,8 +272,8 @@ def get_with_retries(
         try:
             with throttle():
                 response = client.get(url)
-        except httpx.TransportError:
-            if attempt == retries:
+        except httpx.TransportError as error:
+            if attempt == retries or not _retryable(error):
                 raise
             throttle.wait(retry_delay(None, attempt))
             continue

@@ -322,9 +322,7 @@ def translate(
 )
 @_with_settings()
 def feed(
-    feeds: Annotated[
-        list[str], typer.Argument(metavar="URL", show_default=False, help="RSS or Atom feeds.")
-    ],
+    feeds: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, help="RSS or Atom feeds.")],
     quiet: Quiet = False,
     json_lines: JsonLines = False,
     force: Force = False,
