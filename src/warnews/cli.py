@@ -419,8 +419,8 @@ def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
     for setting in SETTINGS:
         value = getattr(resolved.settings, setting.name)
         origin = resolved.origins[setting.name]
-        if value is None:
-            print(f"# {setting.name} = (not set){' ' * 4}# {origin}")
+        if value is None:  # commented out: TOML has no null
+            print(f"# {setting.name:<{width - 2}} = {'(not set)':<40} # {origin}")
             continue
         text = (
             json.dumps(shown(resolved.settings, setting.name), ensure_ascii=False)
