@@ -11,11 +11,10 @@ import queue
 import threading
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ._errors import Stopped, WarnewsError
 from ._feeds import conditional_headers, parse_feed
@@ -61,6 +60,8 @@ class Outcome:
 
 
 Listener = Callable[[Outcome], None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Batch:
@@ -111,11 +112,14 @@ class Batch:
     def read_feeds(self, feeds: Iterable[str]) -> list[str]:
         """Fetch feeds (conditional GET) and record their new items; return every link read."""
         feeds = list(dict.fromkeys(feeds))
-        links: list[str] = []
-        with ThreadPoolExecutor(max_workers=min(self.settings.concurrency, max(len(feeds), 1))) as pool:
-            for found in pool.map(self._read_feed, feeds):
-                links.extend(found)
-        return links
+        found: dict[int, list[str]] = {}
+        try:
+            for index, links in in_threads(self._read_feed, feeds, self.settings.concurrency):
+                found[index] = links
+        except BaseException:
+            self.pipeline.stop.set()
+            raise
+        return [link for index in sorted(found) for link in found[index]]
 
     def _read_feed(self, url: str) -> list[str]:
         assert self.state is not None
@@ -126,9 +130,10 @@ class Batch:
                 self.state.feed_read(url, [], etag, modified)
                 return []
             items = parse_feed(answer.content, answer.final_url)
-        except WarnewsError as error:
-            self.state.feed_failed(url, str(error))
-            self._report(Outcome(url, "failed", error=f"feed: {error}"), feed=True)
+        except Exception as error:  # one feed's failure, even a bug, never stops the others
+            message = str(error) if isinstance(error, WarnewsError) else _unexpected(error)
+            self.state.feed_failed(url, message)
+            self._report(Outcome(url, "failed", error=f"feed: {message}"), feed=True)
             return []
         known = self.state.known(items.links)
         new = [link for link in items.links if link not in known]
@@ -151,41 +156,21 @@ class Batch:
         """
         if not self.settings.to_stdout and jobs:
             prepare_folder(self.settings.out)
-        todo: queue.SimpleQueue[tuple[int, Job]] = queue.SimpleQueue()
-        results: queue.SimpleQueue[tuple[int, Outcome]] = queue.SimpleQueue()
-        for item in enumerate(jobs):
-            todo.put(item)
-        for number in range(min(self.settings.concurrency, len(jobs))):
-            threading.Thread(
-                target=self._worker, args=(todo, results), name=f"warnews-{number}", daemon=True
-            ).start()
         ready: dict[int, Outcome] = {}
+        position = 0
         try:
-            for position in range(len(jobs)):
-                while position not in ready:
-                    try:
-                        index, outcome = results.get(timeout=0.2)
-                    except queue.Empty:
-                        continue
-                    ready[index] = outcome
-                    self.on_finish(outcome)
-                self._report(ready.pop(position))
+            for index, outcome in in_threads(self._process, jobs, self.settings.concurrency):
+                ready[index] = outcome
+                self.on_finish(outcome)
+                while position in ready:
+                    self._report(ready.pop(position))
+                    position += 1
         except BaseException:
             self.pipeline.stop.set()
             if self._commit.acquire(timeout=30):  # let a file being written be finished and recorded
                 self._commit.release()
             raise
         return self.counts
-
-    def _worker(
-        self, todo: queue.SimpleQueue[tuple[int, Job]], results: queue.SimpleQueue[tuple[int, Outcome]]
-    ) -> None:
-        while not self.pipeline.stop.is_set():
-            try:
-                index, job = todo.get_nowait()
-            except queue.Empty:
-                return
-            results.put((index, self._process(job)))
 
     def _report(self, outcome: Outcome, feed: bool = False) -> None:
         if outcome.status != "stopped" and not feed:
@@ -257,6 +242,42 @@ class Batch:
         if self.state is not None and job.row is not None:
             self.state.abandon(job.row.id)
         return Outcome(job.name, "stopped")
+
+
+def in_threads(function: Callable[[T], R], items: list[T], count: int) -> Iterator[tuple[int, R]]:
+    """(index, function(item)) for each item, as they finish, from up to `count` threads.
+
+    The threads are daemons, so that a process told to stop does not wait for network
+    calls in flight; an exception in function is raised here, never lost in a thread.
+    """
+    todo: queue.SimpleQueue[tuple[int, T]] = queue.SimpleQueue()
+    results: queue.SimpleQueue[tuple[int, R | BaseException]] = queue.SimpleQueue()
+    for item in enumerate(items):
+        todo.put(item)
+
+    def work() -> None:
+        while True:
+            try:
+                index, item = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results.put((index, function(item)))
+            except BaseException as error:
+                results.put((index, error))
+
+    for number in range(min(count, len(items))):
+        threading.Thread(target=work, name=f"warnews-{number}", daemon=True).start()
+    for _ in items:
+        while True:
+            try:
+                index, result = results.get(timeout=0.2)  # a short wait lets signals in
+                break
+            except queue.Empty:
+                continue
+        if isinstance(result, BaseException):
+            raise result
+        yield index, result
 
 
 def _finished(row: Row) -> bool:

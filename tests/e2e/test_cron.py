@@ -467,3 +467,17 @@ def test_quiet_terminal_shows_only_errors(environment, site, tmp_path):
     code, out, screen = at_a_terminal(environment, tmp_path, "fetch", *links, "-o", "out", "--quiet")
     assert code == 1 and out == ""
     assert screen.strip() == f"warnews: error: {links[1]}: HTTP 404 Not Found"
+
+
+def test_sigterm_does_not_wait_for_a_slow_feed(spawn, site, tmp_path):
+    feed = site.add("/rss.xml", rss([site.url("/news/0")]), "application/rss+xml")
+    site.delay = 30  # the feed takes as long as the whole timeout
+    process = spawn("feed", feed, "-o", "out")
+    deadline = time.monotonic() + 20
+    while not site.hits["/rss.xml"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 143
+    assert time.monotonic() - started < 5, "stopped without waiting for the feed"
+    assert rows(tmp_path) == []
