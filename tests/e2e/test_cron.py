@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import threading
 import time
-import tomllib
 
 import pytest
 from pages import WARNEWS, article_page, atom, rss, ukrainian_paragraphs
