@@ -217,6 +217,8 @@ class GoogleEmulator(_Local):
         self.delay = delay
         self.mode = "ok"
         self.fail_next = 0
+        self.throttle_next = 0  # that many 429s with Retry-After: 1 first
+        self.throttled_at: list[float] = []
         self.stall_seconds = 60.0
         self.texts: list[str] = []
         self.languages: list[tuple[str, str]] = []  # (sl, tl) of each answered request
@@ -240,6 +242,7 @@ class GoogleEmulator(_Local):
 
     def reset(self) -> None:
         with self._lock:
+            self.times.clear()
             self.texts.clear()
             self.targets.clear()
             self.rejected = 0
@@ -259,6 +262,12 @@ class GoogleEmulator(_Local):
                 over = False
             failing = self.fail_next > 0
             self.fail_next -= 1 if failing else 0
+            throttled = self.throttle_next > 0
+            self.throttle_next -= 1 if throttled else 0
+        if throttled:
+            self.throttled_at.append(self.times[-1])
+            request.reply(429, b"<html><body>Too Many Requests</body></html>", {"Retry-After": "1"})
+            return
         if over:
             request.reply(
                 400, b"<html><body>400. That's an error. The request URL is too long.</body></html>"
