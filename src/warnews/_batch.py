@@ -1,8 +1,9 @@
 """Many articles at once: feeds read, work queued from the state, articles processed in
 threads (the stages are synchronous libraries), each outcome recorded as it comes.
 
-An article's file is written completely before its row says done; a stop (SIGINT,
-SIGTERM) lets work in flight end at its next stage and leaves it pending for the next run.
+An article's file is written completely before its row says done. A stop (SIGINT,
+SIGTERM) starts no new work and lets a file being written finish; articles still on the
+network are dropped with the process, and their rows stay as they were for the next run.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +43,6 @@ class Outcome:
     error: str | None = None
     reason: str | None = None  # why skipped
     requests: int = 0
-    details: dict[str, Any] = field(default_factory=dict)
 
     def record(self) -> dict[str, Any]:
         """The --json line."""
