@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from pages import article_page, ukrainian_paragraphs  # noqa: E402
-from servers import GoogleEmulator, Site  # noqa: E402
+from servers import Site  # noqa: E402
+from translators import GoogleEmulator  # noqa: E402
 
 WARNEWS = Path(sys.executable).parent / "warnews"
 TARGET = 10.0

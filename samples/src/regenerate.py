@@ -1,7 +1,7 @@
 """Make the English files in samples/out again with the installed warnews.
 
 There is no internet here, so warnews talks to the local emulation of Google's mobile page
-from tests/e2e/servers.py, loaded with the reference translations in phrasebook.json. Run
+from tests/e2e/translators.py, loaded with the reference translations in phrasebook.json. Run
 with the Python of the environment warnews is installed in:
 
     .venv/bin/python samples/src/regenerate.py [OUT_DIR]
@@ -21,7 +21,7 @@ INPUTS = ["energy.html", "volunteers.html", "school.txt", "grain.txt"]
 MADE = "1717200000"  # 2024-06-01 UTC: the day the sample files say they were made
 sys.path.insert(0, str(SAMPLES.parent / "tests" / "e2e"))
 
-from servers import GoogleEmulator  # noqa: E402
+from translators import GoogleEmulator  # noqa: E402
 
 
 def regenerate(out: Path) -> list[dict[str, object]]:
@@ -33,7 +33,7 @@ def regenerate(out: Path) -> list[dict[str, object]]:
         for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
             env.pop(name, None)
         result = subprocess.run(
-            [str(warnews), "translate", *INPUTS, "-o", str(out), "--credit", "OFP"],
+            [str(warnews), "translate", *INPUTS, "-o", str(out), "--credit", "OFP", "--no-cache"],
             cwd=SAMPLES,
             env=env,
             capture_output=True,

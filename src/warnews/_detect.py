@@ -77,6 +77,11 @@ def _langdetect(text: str) -> dict[str, float]:
     return {normalize_code(item.lang): round(item.prob, 4) for item in found}
 
 
+def paragraph_candidates(text: str) -> dict[str, float]:
+    """langdetect's languages for one paragraph, with their probabilities."""
+    return _langdetect(text)
+
+
 def detect_language(paragraphs: list[str]) -> Detection:
     text = "\n".join(paragraphs)
     if not any(char.isalpha() for char in text):

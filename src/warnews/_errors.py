@@ -31,6 +31,20 @@ class TranslateError(WarnewsError):
     """The translator failed or answered with something that is not a translation."""
 
 
+class EngineError(TranslateError):
+    """One engine could not translate a text; `kind` says whether another engine should take over.
+
+    kinds: "quota" (out of quota), "auth" (key missing or refused), "throttled" (429 after
+    its retries), "failing" (5xx, timeouts, broken connections), "rejected" (the request
+    was refused: 400, 413, 414), "unsupported" (the language pair), "bad_answer" (empty,
+    untranslated, an HTML page, lost paragraph marks).
+    """
+
+    def __init__(self, engine: str, kind: str, reason: str) -> None:
+        super().__init__(f"{engine} failed: {reason}")
+        self.engine, self.kind, self.reason = engine, kind, reason
+
+
 class StoreError(WarnewsError):
     """The output could not be written."""
 

@@ -165,7 +165,7 @@ def check_url(url: str) -> None:
         raise FetchError("not a URL: it names no host")
 
 
-def _describe(error: httpx.HTTPError, timeout: float) -> str:
+def describe(error: httpx.HTTPError, timeout: float) -> str:
     if isinstance(error, httpx.TimeoutException):
         return f"no answer within the {timeout:g} s timeout"
     if isinstance(error, httpx.TooManyRedirects):
@@ -215,7 +215,7 @@ def download(
             throttle.wait(retry_delay(retry.response, attempt))
         except httpx.HTTPError as error:
             if attempt == retries or not _retryable(error):
-                raise FetchError(_describe(error, float(client.timeout.read or 0.0))) from None
+                raise FetchError(describe(error, float(client.timeout.read or 0.0))) from None
             throttle.wait(retry_delay(None, attempt))
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -263,15 +263,15 @@ def retry_delay(response: httpx.Response | None, attempt: int) -> float:
     return backoff * random.uniform(0.5, 1.0)
 
 
-def get_with_retries(
-    client: httpx.Client, url: str, retries: int, throttle: Throttle | None = None
+def send_with_retries(
+    client: httpx.Client, request: httpx.Request, retries: int, throttle: Throttle | None = None
 ) -> httpx.Response:
-    """GET url, retrying 429, 5xx and connection failures a bounded number of times."""
+    """Send a request, retrying 429, 5xx and connection failures a bounded number of times."""
     throttle = throttle or Throttle(1, float("inf"))
     for attempt in range(retries + 1):
         try:
             with throttle():
-                response = client.get(url)
+                response = client.send(request)
         except httpx.TransportError as error:
             if attempt == retries or not _retryable(error):
                 raise

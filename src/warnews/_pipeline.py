@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._cache import Memory
 from ._detect import Detection, detect_language
 from ._errors import InputError, Stopped
 from ._extract import Article, extract
@@ -19,7 +20,8 @@ from ._net import Download, HostLimits, Throttle, download, make_client
 from ._render import document, file_stem, header
 from ._settings import Settings
 from ._store import choose_path, save
-from ._translate import ENGINES, Counting, Engine, translate_paragraphs
+from ._translate import Translator
+from .engines import make_engines
 
 FORMAT_VERSION = 1
 
@@ -70,6 +72,7 @@ class Result:
     metadata: dict[str, Any]
     stem: str
     identity: dict[str, str]
+    original: tuple[str, str] | None = None  # (language, document) with --keep-original
 
 
 def read_file(name: str, max_bytes: int) -> Source:
@@ -104,13 +107,19 @@ class Pipeline:
         self.stop = stop or threading.Event()
         self._client = make_client(settings.timeout, settings.proxy)
         self._hosts = HostLimits(settings.per_host, self.stop)
-        translator = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
-        self.engine: Engine = ENGINES[settings.engine](
-            self._client, settings.google_url, settings.retries, translator
-        )
+        throttle = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
+        try:
+            engines = make_engines(settings, self._client, throttle)
+            memory = Memory(settings.cache_file) if settings.cache else None
+        except BaseException:
+            self._client.close()
+            raise
+        self.translator = Translator(engines, memory)
 
     def close(self) -> None:
         self._client.close()
+        if self.translator.memory is not None:
+            self.translator.memory.close()
 
     def __enter__(self) -> Pipeline:
         return self
@@ -151,21 +160,31 @@ class Pipeline:
             detection = Detection(settings.source_language, 1.0, "given")
         else:
             detection = detect_language(units)
-        engine = Counting(self.engine)
+        source_name = language_name(detection.language)
         if detection.language == settings.target_language:
-            translated, engine_name = units, None
+            translated, engine_name, original = units, None, None
+            counts = {"translator_requests": 0, "paragraphs_sent": 0, "paragraphs_cached": 0}
         else:
-            translated = translate_paragraphs(units, engine, detection.language, settings.target_language)
-            engine_name = engine.name
+            translation = self.translator.translate(
+                units, detection.language, settings.target_language, given=detection.method == "given"
+            )
+            translated, engine_name = translation.paragraphs, translation.engine
+            counts = {
+                "translator_requests": translation.requests,
+                "paragraphs_sent": translation.sent,
+                "paragraphs_cached": translation.cached,
+            }
+            original = None
+            if settings.keep_original:
+                first = header(settings.made, article.published, source_name, None, settings.credit)
+                original = (detection.language, document(first, units[1:] if article.title else units))
         title = translated[0] if article.title else ""
         body = translated[1:] if article.title else translated
-        first_line = header(
-            settings.made, article.published, language_name(detection.language), engine_name, settings.credit
-        )
+        first_line = header(settings.made, article.published, source_name, engine_name, settings.credit)
         metadata = self._metadata(source, article, detection, title, engine_name, len(body))
-        metadata["translator_requests"] = engine.requests
+        metadata.update(counts)
         stem = file_stem(article.published or settings.made, title or " ".join(body[0].split()[:8]))
-        return Result(source.name, document(first_line, body), metadata, stem, extracted.identity)
+        return Result(source.name, document(first_line, body), metadata, stem, extracted.identity, original)
 
     def save(
         self, result: Result, preferred: Path | None = None, before: Callable[[Path], None] | None = None
@@ -178,7 +197,7 @@ class Pipeline:
         path = choose_path(self.settings.out, result.stem, result.identity, preferred)
         if before is not None:
             before(path)
-        return save(path, result.identity, result.document, result.metadata)
+        return save(path, result.identity, result.document, result.metadata, result.original)
 
     def _metadata(
         self,

@@ -18,7 +18,8 @@ import platformdirs
 
 from ._errors import UsageError
 from ._languages import resolve_language
-from ._translate import ENGINES, GOOGLE_URL
+from .engines import parse_chain
+from .engines.google import URL as GOOGLE_URL
 
 APP = "warnews"
 CONFIG_VARIABLE = "WARNEWS_CONFIG"
@@ -43,6 +44,10 @@ def default_state_path() -> Path:
     return platformdirs.user_data_path(APP) / "state.sqlite3"
 
 
+def default_cache_path() -> Path:
+    return platformdirs.user_cache_path(APP) / "translations.sqlite3"
+
+
 @dataclass(frozen=True)
 class Settings:
     out: Path = Path(".")
@@ -63,7 +68,20 @@ class Settings:
     feed_items: int = 100
     state: Path = field(default_factory=default_state_path)
     log_file: Path | None = None
+    keep_original: bool = False
+    cache: bool = True
+    cache_file: Path = field(default_factory=default_cache_path)
+    # Engines' own settings: keys only from the config file or the environment.
     google_url: str = GOOGLE_URL
+    deepl_key: str | None = None
+    deepl_url: str | None = None
+    libre_url: str | None = None
+    libre_key: str | None = None
+    mymemory_email: str | None = None
+    mymemory_url: str | None = None
+    microsoft_key: str | None = None
+    microsoft_region: str | None = None
+    microsoft_url: str | None = None
     # Not settings a user configures: how this invocation runs.
     to_stdout: bool = False
     made: date = field(default_factory=made_day)
@@ -117,11 +135,19 @@ def _source_language(value: object) -> str | None:
     return None if text.lower() in ("", "auto", "detect") else resolve_language(text)
 
 
-def _engine(value: object) -> str:
-    name = _text(value).strip().lower()
-    if name not in ENGINES:
-        raise ValueError(f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
-    return name
+def _engines(value: object) -> str:
+    return ",".join(parse_chain(_text(value)))
+
+
+def _switch(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
 
 
 def _url(value: object) -> str:
@@ -129,6 +155,10 @@ def _url(value: object) -> str:
     if not re.match(r"https?://[^/\s]+", text):
         raise ValueError("expected an http:// or https:// URL")
     return text
+
+
+def _optional_url(value: object) -> str | None:
+    return _url(value) if _text(value).strip() else None
 
 
 @dataclass(frozen=True)
@@ -139,7 +169,9 @@ class Setting:
     metavar: str
     flags: tuple[str, ...] = ()  # default: --name-with-dashes
     state: bool = False  # only for commands that keep the state database
-    secret: bool = False
+    secret: bool = False  # shown masked
+    flag: bool = True  # False: only from the config file or the environment
+    switch: bool = False  # true or false; its flags are --name/--no-name
 
     @property
     def variable(self) -> str:
@@ -147,14 +179,17 @@ class Setting:
 
     @property
     def flag_names(self) -> tuple[str, ...]:
-        return self.flags or (f"--{self.name.replace('_', '-')}",)
+        if self.flags:
+            return self.flags
+        dashed = self.name.replace("_", "-")
+        return (f"--{dashed}/--no-{dashed}",) if self.switch else (f"--{dashed}",)
 
 
 SETTINGS = (
     Setting("out", _path, "Folder for the files (created if missing).", "DIR", ("-o", "--out")),
     Setting("source_language", _source_language, "Source language; default: detect.", "LANG", ("--from",)),
     Setting("target_language", _language, "Target language (code or name).", "LANG", ("--to",)),
-    Setting("engine", _engine, "Translation engine.", "NAME"),
+    Setting("engine", _engines, "Translation engine, or a fallback chain: google,mymemory.", "NAMES"),
     Setting("credit", _optional_text, "Credit added to the provenance line.", "TEXT"),
     Setting("proxy", _optional_text, "Proxy URL (http, https, socks5, socks5h).", "URL", secret=True),
     Setting("timeout", _number(float, 0.1, 86_400), "Seconds to wait on any network operation.", "SECONDS"),
@@ -175,7 +210,32 @@ SETTINGS = (
     Setting("feed_items", _number(int, 1, 100_000), "New items taken from a feed per run.", "N", state=True),
     Setting("state", _path, "State database (SQLite).", "PATH", state=True),
     Setting("log_file", _optional_path, "Append a log of the run to this file.", "PATH"),
-    Setting("google_url", _url, "Google's endpoint (a mirror, or a local emulation).", "URL"),
+    Setting("keep_original", _switch, "Also save the source text, as NAME.<lang>.txt.", "", switch=True),
+    Setting("cache", _switch, "Use the translation memory.", "", switch=True),
+    Setting("cache_file", _path, "Translation memory (SQLite).", "PATH"),
+    Setting("google_url", _url, "Google's endpoint (a mirror, or a local emulation).", "URL", flag=False),
+    Setting(
+        "deepl_key", _optional_text, "DeepL API key (free keys end in :fx).", "KEY", secret=True, flag=False
+    ),
+    Setting("deepl_url", _optional_url, "DeepL endpoint; default: by the key's plan.", "URL", flag=False),
+    Setting(
+        "libre_url", _optional_url, "LibreTranslate server, e.g. http://localhost:5000.", "URL", flag=False
+    ),
+    Setting(
+        "libre_key", _optional_text, "LibreTranslate API key, if the server wants one.", "KEY", secret=True
+    ),
+    Setting(
+        "mymemory_email",
+        _optional_text,
+        "E-mail for MyMemory's larger quota.",
+        "EMAIL",
+        secret=True,
+        flag=False,
+    ),
+    Setting("mymemory_url", _optional_url, "MyMemory endpoint.", "URL", flag=False),
+    Setting("microsoft_key", _optional_text, "Microsoft Translator key.", "KEY", secret=True, flag=False),
+    Setting("microsoft_region", _optional_text, "Microsoft Translator region.", "REGION", flag=False),
+    Setting("microsoft_url", _optional_url, "Microsoft Translator endpoint.", "URL", flag=False),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 assert set(_BY_NAME) <= {f.name for f in fields(Settings)}

@@ -104,13 +104,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def save(path: Path, identity: dict[str, str], text: str, metadata: dict[str, Any]) -> Path:
+def original_path(path: Path, language: str) -> Path:
+    """Where the source text of the translation at path goes: NAME.uk.txt beside NAME.txt."""
+    return path.with_name(f"{path.stem}.{language}{TEXT_SUFFIX}")
+
+
+def save(
+    path: Path,
+    identity: dict[str, str],
+    text: str,
+    metadata: dict[str, Any],
+    original: tuple[str, str] | None = None,
+) -> Path:
     """Save the text and its metadata sidecar at path (from choose_path); return path.
+    original: (language, text) of the source, saved beside it.
 
     The sidecar is written first, so that a text file on disk always has its sidecar,
-    and a re-run after a crash between the two recognises the name as its own.
+    and a re-run after a crash between the two recognises the name as its own; the
+    translation last, so that its presence means the article is complete.
     """
     metadata = {**metadata, **identity, "file": path.name}
+    if original is not None:
+        metadata["original_file"] = original_path(path, original[0]).name
     write_atomic(path.with_suffix(META_SUFFIX), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
+    if original is not None:
+        write_atomic(original_path(path, original[0]), original[1])
     write_atomic(path, text)
     return path

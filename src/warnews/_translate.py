@@ -1,228 +1,226 @@
-"""Translation through deep-translator, paragraph structure kept whatever the engine does.
+"""The translate stage: which paragraphs go to the translator, in which language, through
+which engine, and the checks that keep paragraph structure whatever an engine answers.
 
-deep-translator's GoogleTranslator calls requests.get with no timeout and reads proxies
-only from its own argument. Its module-level `requests` is routed here to the caller's
-httpx client instead, so its calls get the same timeouts, proxies, certificates,
-keep-alive and bounded retries as every other request warnews makes, while its own code
-still builds the request and parses the answer.
+- A paragraph with no letters, or written entirely in the target language, is kept as
+  it is (conservatively: for a Latin-script target, a Cyrillic letter means it is sent).
+- Paragraphs are packed into as few requests as the engine's limit allows, numbered
+  markers between them. When an answer does not bring every marker back, in order,
+  the pieces of that request are sent again one by one; the result always has exactly
+  one paragraph for each given one.
+- An answer that is empty, an HTML page, or the input back untranslated is a failure.
+- An article is translated by one engine: when an engine fails, the next one in the
+  chain translates the whole article, and the provenance line names the one that did.
+  An engine out of quota or refusing its key is not tried again in the run; one that
+  fails three articles in a row neither.
 """
 
 from __future__ import annotations
 
-import contextvars
+import re
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-from urllib.parse import urlencode
+from typing import Protocol
 
-import httpx
-
-from ._errors import TranslateError
-from ._net import Throttle, get_with_retries
+from ._cache import Memory
+from ._detect import alphabet_vote, paragraph_candidates
+from ._errors import EngineError, TranslateError
 from ._normalize import normalize_paragraph
-from ._split import Limit, plan_batches, unpack
+from ._split import Limit, has_letters, plan_requests, unpack
 
-GOOGLE_URL = "https://translate.google.com/m"
-# Google's free endpoint rejects request URLs over about 16 KiB (../shared/NOTES.md);
-# stay a kilobyte under it. deep-translator itself refuses 5,000 characters or more.
-GOOGLE_MAX_URL = 15 * 1024
-GOOGLE_MAX_CHARS = 4999
+_CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
+_CYRILLIC_SCRIPT = frozenset({"uk", "ru", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg", "tt", "ba", "cv"})
+_HTML_PAGE = re.compile(r"<\s*(!doctype|html|head|body|script|style|title)\b", re.IGNORECASE)
+_KEEP_CONFIDENCE = 0.9  # langdetect's certainty before a paragraph is kept untranslated
+_KEEP_LETTERS = 20  # and no fewer letters than this (short text fools every detector)
+_FAILURES_IN_A_ROW = 3
 
 
 class Engine(Protocol):
-    """A translator: one request at a time, within its own limits."""
+    """What the stage needs of an engine (engines.Engine is the real one)."""
 
-    name: str
-    requests: int
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
     def limit(self, source: str, target: str) -> Limit: ...
 
     def translate(self, text: str, source: str, target: str) -> str: ...
 
 
-@dataclass
-class _Route:
-    client: httpx.Client
-    max_url: int
-    retries: int
-    throttle: Throttle
-    on_request: Callable[[], None]
-    last_status: int = 0
+@dataclass(frozen=True)
+class Translation:
+    paragraphs: list[str]  # exactly one for each given paragraph
+    engine: str  # the proper name of the engine that translated
+    requests: int  # translator requests this article cost, over every engine tried
+    sent: int  # paragraphs translated by requests
+    cached: int  # paragraphs taken from the translation memory
+    kept: int  # paragraphs kept as they were
 
 
-_route: contextvars.ContextVar[_Route] = contextvars.ContextVar("warnews_route")
+def paragraph_language(text: str, article: str, target: str) -> str | None:
+    """The language to translate a paragraph from, or None to keep it as it is."""
+    if not has_letters(text):
+        return None
+    vote = alphabet_vote(text)  # letters only one of uk, ru, be has
+    if vote:
+        return None if vote == target else vote
+    if _CYRILLIC.search(text) and target not in _CYRILLIC_SCRIPT:
+        return article if article in _CYRILLIC_SCRIPT else "auto"
+    if sum(char.isalpha() for char in text) >= _KEEP_LETTERS:
+        candidates = paragraph_candidates(text)
+        top = max(candidates, key=candidates.__getitem__, default=None)
+        if top is not None and candidates[top] >= _KEEP_CONFIDENCE:
+            return None if top == target else top
+    return article
 
 
-class _Response:
-    """The part of requests.Response that deep-translator reads."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.text = response.text
-
-    def close(self) -> None:
-        pass
-
-
-class _RequestsThroughHttpx:
-    """Stands in for the requests module inside deep-translator's engine modules."""
-
-    def get(self, url: str, params: dict[str, str] | None = None, **_: Any) -> _Response:
-        route = _route.get()
-        full_url = f"{url}?{urlencode(params)}" if params else url
-        if len(full_url) > route.max_url:  # a planning bug must never reach the endpoint
-            raise TranslateError(f"refusing a {len(full_url)}-byte request URL (limit {route.max_url})")
-        route.on_request()
-        try:
-            response = get_with_retries(route.client, full_url, route.retries, route.throttle)
-            route.last_status = response.status_code
-            return _Response(response)
-        except httpx.TimeoutException:
-            raise TranslateError(
-                f"the translator did not answer within {route.client.timeout.read:g} s"
-            ) from None
-        except httpx.HTTPError as error:
-            raise TranslateError(f"cannot reach the translator: {error}") from None
+def answer_problem(text: str, answer: str) -> str | None:
+    """Why an answer is not a translation of text, or None if it may be one."""
+    if not answer.strip():
+        return "an empty answer"
+    if _HTML_PAGE.search(answer) and not _HTML_PAGE.search(text):
+        return "an HTML page instead of a translation"
+    if _same(text, answer) and len(text.split()) >= 3 and sum(c.isalpha() for c in text) >= 15:
+        return "the text back untranslated"
+    return None
 
 
-@contextmanager
-def _routed(route: _Route) -> Iterator[None]:
-    token = _route.set(route)
-    try:
-        yield
-    finally:
-        _route.reset(token)
+def _same(text: str, answer: str) -> bool:
+    return " ".join(text.split()).casefold() == " ".join(answer.split()).casefold()
 
 
-def _deep_translator_errors() -> tuple[type[Exception], ...]:
-    # deep-translator's exceptions do not share one base class.
-    from deep_translator import exceptions
-
-    return (
-        exceptions.BaseError,
-        exceptions.RequestError,
-        exceptions.TooManyRequests,
-        exceptions.ServerException,
-        exceptions.AuthorizationException,
-    )
-
-
-def _install_route() -> None:
-    import deep_translator.google
-
-    deep_translator.google.requests = _RequestsThroughHttpx()
-
-
-class GoogleEngine:
-    """Google Translate's free endpoint, through deep-translator's GoogleTranslator."""
-
-    name = "Google"
-
-    def __init__(
-        self,
-        client: httpx.Client,
-        base_url: str = GOOGLE_URL,
-        retries: int = 3,
-        throttle: Throttle | None = None,
-    ) -> None:
-        _install_route()
-        self._client = client
-        self._base_url = base_url
-        self._retries = retries
-        self._throttle = throttle or Throttle(1, float("inf"))
-        self._lock = threading.Lock()
-        self.requests = 0
-
-    def _count(self) -> None:
-        with self._lock:
-            self.requests += 1
-
-    def limit(self, source: str, target: str) -> Limit:
-        overhead = len(f"{self._base_url}?{urlencode({'tl': target, 'sl': source, 'q': ''})}")
-        return Limit(max_encoded=GOOGLE_MAX_URL - overhead, max_chars=GOOGLE_MAX_CHARS)
-
-    def translate(self, text: str, source: str, target: str) -> str:
-        from deep_translator import GoogleTranslator
-        from deep_translator.exceptions import BaseError, TranslationNotFound
-
-        try:
-            translator = GoogleTranslator(source=source, target=target)
-        except BaseError as error:
-            raise TranslateError(f"Google cannot translate {source} to {target}: {error.message}") from None
-        translator._base_url = self._base_url
-        route = _Route(self._client, GOOGLE_MAX_URL, self._retries, self._throttle, self._count)
-        try:
-            with _routed(route):
-                answer = translator.translate(text)
-        except TranslationNotFound:
-            raise TranslateError(
-                "Google failed: its answer holds no translation (an error or captcha page)"
-            ) from None
-        except _deep_translator_errors() as error:
-            cause = f"HTTP {route.last_status}" if route.last_status >= 400 else type(error).__name__
-            raise TranslateError(f"Google failed: {cause} after {self._retries + 1} tries") from None
-        if not isinstance(answer, str) or not answer.strip():
-            raise TranslateError("Google failed: the answer is empty")
-        return answer
-
-
-ENGINES = {"google": GoogleEngine}  # the names --engine accepts
-
-
-class Counting:
+class _Counting:
     """An engine seen through a counter, for the requests one article costs."""
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self.name = engine.name
+        self.engine = engine
+        self.key, self.name = engine.key, engine.name
         self.requests = 0
 
     def limit(self, source: str, target: str) -> Limit:
-        return self._engine.limit(source, target)
+        return self.engine.limit(source, target)
 
     def translate(self, text: str, source: str, target: str) -> str:
         self.requests += 1
-        return self._engine.translate(text, source, target)
+        answer = self.engine.translate(text, source, target)
+        problem = answer_problem(text, answer)
+        if problem:
+            raise EngineError(self.name, "bad_answer", problem)
+        return answer
 
 
-def _has_letters(text: str) -> bool:
-    return any(char.isalpha() for char in text)
+def _join(pieces: Sequence[tuple[str, str]]) -> str:
+    """Join a paragraph's translated pieces where it was cut: with a space after a piece
+    that ended in whitespace (a sentence end, a space), directly after one cut between
+    characters."""
+    return "".join(
+        translated.strip() + (" " if source[-1].isspace() else "") for source, translated in pieces
+    )
 
 
-def _translate_pieces(engine: Engine, pieces: tuple[str, ...], source: str, target: str) -> str:
-    """Translate the pieces of one paragraph and join them where they were cut.
+def translate_paragraphs(paragraphs: Sequence[str], engine: Engine, source: str, target: str) -> list[str]:
+    """Translate each paragraph with one engine; exactly one paragraph comes back for each."""
+    counted = engine if isinstance(engine, _Counting) else _Counting(engine)
+    plan = plan_requests(paragraphs, engine.limit(source, target))
+    answers = [piece.text for piece in plan.pieces]  # pieces without letters stay as they are
+    for number, carried in enumerate(plan.requests):
+        texts = [plan.pieces[index].text for index in carried]
+        if len(carried) == 1:
+            answers[carried[0]] = counted.translate(texts[0], source, target)
+            continue
+        unpacked = unpack(counted.translate(plan.text(number), source, target), len(carried))
+        parts: list[str | None] = list(unpacked) if unpacked else [None] * len(carried)
+        for index, text, part in zip(carried, texts, parts, strict=True):
+            if part is None or answer_problem(text, part):  # marks lost or moved: this one alone
+                part = counted.translate(text, source, target)
+            answers[index] = part
+    pieces: list[list[tuple[str, str]]] = [[] for _ in paragraphs]
+    for piece, answer in zip(plan.pieces, answers, strict=True):
+        pieces[piece.paragraph].append((piece.text, answer))
+    return [normalize_paragraph(_join(parts)) if parts else "" for parts in pieces]
 
-    Pieces cut at a sentence end or a space are joined with a space; a piece cut between
-    characters (a "word" longer than a request) is joined without one. A piece with no
-    letters, such as punctuation left alone by such a cut, is kept as it is.
-    """
-    joined = []
-    for piece in pieces:
-        translated = engine.translate(piece, source, target) if _has_letters(piece) else piece
-        joined.append(translated.strip() + (" " if piece[-1].isspace() else ""))
-    return "".join(joined)
 
+class Translator:
+    """The run's engines in fallback order, and the translation memory; shared by threads."""
 
-def translate_paragraphs(paragraphs: list[str], engine: Engine, source: str, target: str) -> list[str]:
-    """Translate each paragraph; the result has exactly one paragraph for each given one.
+    def __init__(self, engines: Sequence[Engine], memory: Memory | None = None) -> None:
+        if not engines:
+            raise ValueError("no engine")
+        self.engines = list(engines)
+        self.memory = memory
+        self._lock = threading.Lock()
+        self._down: dict[str, str] = {}  # engine key -> why it is not tried again
+        self._failures: dict[str, int] = defaultdict(int)
 
-    Paragraphs are packed into as few requests as the engine's limit allows, with numbered
-    markers between them; when an answer does not bring every marker back in order, those
-    paragraphs are sent again one by one. Paragraphs without letters are kept as they are.
-    """
-    results = [normalize_paragraph(paragraph) for paragraph in paragraphs]
-    wanted = [index for index, paragraph in enumerate(paragraphs) if _has_letters(paragraph)]
-    batches = plan_batches([paragraphs[index] for index in wanted], engine.limit(source, target))
-    for batch in batches:
-        if batch.packed:
-            answer = engine.translate(batch.texts[0], source, target)
-            pieces = unpack(answer, len(batch.indices))
-            if pieces is None:
-                pieces = [engine.translate(paragraphs[wanted[i]], source, target) for i in batch.indices]
-        else:
-            pieces = [_translate_pieces(engine, batch.texts, source, target)]
-        for position, piece in zip(batch.indices, pieces, strict=True):
-            results[wanted[position]] = normalize_paragraph(piece)
-    return results
+    @property
+    def requests(self) -> int:
+        return sum(getattr(engine, "requests", 0) for engine in self.engines)
+
+    def translate(
+        self, paragraphs: Sequence[str], article: str, target: str, given: bool = False
+    ) -> Translation:
+        """Translate an article's paragraphs from its main language `article`; `given`: the
+        user named it, so every paragraph sent is sent as that language."""
+        languages = [paragraph_language(paragraph, article, target) for paragraph in paragraphs]
+        if given:
+            languages = [None if language is None else article for language in languages]
+        requests, reasons = 0, []
+        for engine in self.engines:
+            with self._lock:
+                down = self._down.get(engine.key)
+            if down:
+                reasons.append((engine.name, down))
+                continue
+            counted = _Counting(engine)
+            try:
+                paragraphs_out, sent, cached, kept = self._translate(paragraphs, languages, counted, target)
+            except EngineError as error:
+                requests += counted.requests
+                reasons.append((engine.name, error.reason))
+                self._failed(engine, error)
+                continue
+            with self._lock:
+                self._failures[engine.key] = 0
+            return Translation(paragraphs_out, engine.name, requests + counted.requests, sent, cached, kept)
+        if len(reasons) == 1:
+            raise TranslateError(f"{reasons[0][0]} failed: {reasons[0][1]}")
+        raise TranslateError("every engine failed: " + "; ".join(f"{name}: {why}" for name, why in reasons))
+
+    def _failed(self, engine: Engine, error: EngineError) -> None:
+        with self._lock:
+            if error.kind in ("quota", "auth"):
+                self._down[engine.key] = f"not tried again in this run after: {error.reason}"
+            elif error.kind != "unsupported":
+                self._failures[engine.key] += 1
+                if self._failures[engine.key] >= _FAILURES_IN_A_ROW:
+                    self._down[engine.key] = (
+                        f"not tried again in this run after {_FAILURES_IN_A_ROW} failed articles in a row"
+                    )
+
+    def _translate(
+        self, paragraphs: Sequence[str], languages: list[str | None], engine: _Counting, target: str
+    ) -> tuple[list[str], int, int, int]:
+        results = [normalize_paragraph(paragraph) for paragraph in paragraphs]
+        waiting: dict[str, list[int]] = defaultdict(list)
+        cached = 0
+        for index, language in enumerate(languages):
+            if language is None:
+                continue
+            hit = self.memory.get(engine.key, language, target, results[index]) if self.memory else None
+            if hit is None:
+                waiting[language].append(index)
+            else:
+                results[index], cached = hit, cached + 1
+        for language, indices in waiting.items():
+            translated = translate_paragraphs([paragraphs[i] for i in indices], engine, language, target)
+            for index, text in zip(indices, translated, strict=True):
+                if self.memory:
+                    self.memory.put(engine.key, language, target, results[index], text)
+                results[index] = text
+        sent = sum(len(indices) for indices in waiting.values())
+        kept = languages.count(None)
+        return results, sent, cached, kept

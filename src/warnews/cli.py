@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
 import os
 import signal
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -16,9 +18,11 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
+from . import __version__, engines
 from ._batch import Batch, Job
+from ._cache import Memory
 from ._errors import UsageError, WarnewsError
+from ._net import make_client
 from ._pipeline import Pipeline
 from ._report import Reporter, printable
 from ._settings import SETTINGS, Resolved, Settings, resolve, shown
@@ -68,7 +72,7 @@ def _with_settings(state: bool = True) -> Callable[[Callable[..., int]], Callabl
     those given on the command line as `flags`, a dict by setting name."""
 
     def decorate(command: Callable[..., int]) -> Callable[..., int]:
-        chosen = [setting for setting in SETTINGS if state or not setting.state]
+        chosen = [s for s in SETTINGS if s.flag and (state or not s.state)]
         own = inspect.signature(command, eval_str=True)
         parameters = [p for p in own.parameters.values() if p.name != "flags"]
         added = [
@@ -77,10 +81,10 @@ def _with_settings(state: bool = True) -> Callable[[Callable[..., int]], Callabl
                 inspect.Parameter.KEYWORD_ONLY,
                 default=None,
                 annotation=Annotated[
-                    str | None,
+                    bool | None if setting.switch else str | None,
                     typer.Option(
                         *setting.flag_names,
-                        metavar=setting.metavar,
+                        metavar=setting.metavar or None,
                         help=f"{setting.help} [{setting.variable}]",
                         show_default=False,
                         rich_help_panel=_SETTINGS_PANEL,
@@ -180,7 +184,7 @@ def _execute(
             try:
                 counts = batch.run(work)
             finally:
-                requests = pipeline.engine.requests
+                requests = pipeline.translator.requests
         code = EXIT_FAILED if counts["failed"] or counts["feed_failed"] else EXIT_OK
     except KeyboardInterrupt:  # handled here: Typer would turn it into a silent exit
         code = _interrupted()
@@ -430,6 +434,127 @@ def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
         print(f"{setting.name:<{width}} = {text:<40} # {origin}")
     print(f"feeds = {json.dumps(list(resolved.feeds), ensure_ascii=False)}")
     print(f"urls = {json.dumps(list(resolved.urls), ensure_ascii=False)}")
+    return EXIT_OK
+
+
+@app.command("engines")
+@_with_settings(state=False)
+def show_engines(
+    check: Annotated[
+        bool, typer.Option("--check", help="Translate a short phrase with each configured engine.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="As a JSON array.")] = False,
+    config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
+) -> int:
+    """List the translation engines: what each needs (a key? is it set?), its request limits,
+    and with --check whether it answers. Keys themselves are never shown.
+
+    Exit 1 when --check finds an engine of the chain (--engine) not answering.
+    """
+    settings = dataclasses.replace(resolve(flags, config).settings, retries=0)
+    rows = engines.describe(settings)
+    if check:
+        with make_client(settings.timeout, settings.proxy) as client:
+            for row in rows:
+                started = time.monotonic()
+                problem = engines.check(settings, row["engine"], client)
+                row["check"] = {
+                    "ok": not problem,
+                    "problem": problem or None,
+                    "seconds": round(time.monotonic() - started, 2),
+                }
+    if json_output:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            _print_engine(row)
+    failing = [row for row in rows if row["in_use"] and check and not row["check"]["ok"]]
+    return EXIT_FAILED if failing else EXIT_OK
+
+
+def _print_engine(row: dict[str, Any]) -> None:
+    use = f"in use (#{row['position']})" if row["in_use"] else "not in use"
+    print(f"{row['engine']}: {row['name']}, {use}")
+    needs = [
+        f"{need['setting']} ({need['variable']}) {'is set' if need['set'] else 'is not set'}"
+        + ("" if need["required"] else ", optional")
+        for need in row["settings"]
+    ]
+    print(f"  needs: {'; '.join(needs) if needs else 'no key'}")
+    print(f"  limits: {row['limits']}")
+    if "check" in row:
+        result = row["check"]
+        verdict = f"answers ({result['seconds']:g} s)" if result["ok"] else printable(result["problem"])
+        print(f"  check: {verdict}")
+
+
+cache_app = typer.Typer(help="The translation memory: paragraphs already translated, by engine.")
+app.add_typer(cache_app, name="cache")
+CacheFile = Annotated[
+    str | None,
+    typer.Option("--cache-file", metavar="PATH", help="Translation memory. [WARNEWS_CACHE_FILE]"),
+]
+
+
+def _memory(cache_file: str | None, config: Path | None) -> Memory:
+    settings = resolve({"cache_file": cache_file} if cache_file else {}, config).settings
+    return Memory(settings.cache_file)
+
+
+@cache_app.command("stats")
+def cache_stats(
+    cache_file: CacheFile = None,
+    config: ConfigFile = None,
+    json_output: Annotated[bool, typer.Option("--json", help="As one JSON object.")] = False,
+) -> int:
+    """How many paragraphs the memory holds, by engine and language pair, and how often they were reused."""
+    memory = _memory(cache_file, config)
+    try:
+        stats = memory.stats()
+    finally:
+        memory.close()
+    if json_output:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"translation memory: {stats['path']} ({stats['bytes']:,} bytes)")
+    print(
+        f"paragraphs: {stats['paragraphs']:,} ({stats['characters']:,} characters),"
+        f" reused {stats['hits']:,} times"
+    )
+    for pair in stats["pairs"]:
+        print(
+            f"  {pair['engine']} {pair['source']}->{pair['target']}: {pair['paragraphs']:,} paragraphs,"
+            f" reused {pair['hits']:,} times"
+        )
+    return EXIT_OK
+
+
+@cache_app.command("clear")
+def cache_clear(
+    engine: Annotated[
+        str | None, typer.Option("--engine", metavar="NAME", help="Only this engine's.")
+    ] = None,
+    unused_days: Annotated[
+        float | None,
+        typer.Option("--unused-days", metavar="DAYS", min=0, help="Only paragraphs not used for DAYS days."),
+    ] = None,
+    cache_file: CacheFile = None,
+    config: ConfigFile = None,
+) -> int:
+    """Forget translations: all, one engine's, or those unused for a while."""
+    if engine is not None:
+        try:
+            (engine,) = engines.parse_chain(engine)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    memory = _memory(cache_file, config)
+    try:
+        count = memory.clear(engine, unused_days)
+    finally:
+        memory.close()
+    print(f"{count:,} translation{'s' if count != 1 else ''} forgotten")
     return EXIT_OK
 
 

@@ -3,7 +3,8 @@ import subprocess
 
 import pytest
 from pages import MADE_EPOCH, WARNEWS
-from servers import ForwardProxy, GoogleEmulator, Site
+from servers import ForwardProxy, Site
+from translators import GoogleEmulator
 
 NETWORK_VARIABLES = [
     "HTTP_PROXY",
@@ -50,6 +51,7 @@ def environment(google, tmp_path):
         WARNEWS_STATE=str(tmp_path / "state" / "state.sqlite3"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
         XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
     )
     return environment
 

@@ -113,7 +113,10 @@ def test_fetch_skips_what_is_done_without_downloading_and_force_redoes(run, site
     assert site.hits["/news/0"] == 1 and google.count == requests
     forced = run("fetch", url, "-o", "out", "--force")
     assert forced.returncode == 0 and forced.stdout == first.stdout
-    assert site.hits["/news/0"] == 2 and google.count > requests
+    assert site.hits["/news/0"] == 2 and google.count == requests, "translated from the memory"
+    uncached = run("fetch", url, "-o", "out", "--force", "--no-cache")
+    assert uncached.returncode == 0 and uncached.stdout == first.stdout
+    assert site.hits["/news/0"] == 3 and google.count > requests
     assert len(texts(tmp_path / "out")) == 1
 
 

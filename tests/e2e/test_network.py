@@ -3,7 +3,8 @@
 import pytest
 import trustme
 from pages import article_page, body_paragraphs, ukrainian_paragraphs
-from servers import Site, emulate_translation
+from servers import Site
+from translators import emulate_translation
 
 TITLE = "Школа відкрилася в укритті"
 

@@ -1,0 +1,137 @@
+"""deep-translator's HTTP calls, routed through warnews's httpx client.
+
+deep-translator's engine modules call `requests.get`/`requests.post` with no timeout and
+a new connection per call. Each engine module's `requests` is replaced here by a
+stand-in that sends the same request through the caller's httpx client instead, so it
+gets the run's timeouts, proxy, certificates, keep-alive, throttle and bounded retries,
+while deep-translator's own code still builds the request and reads the answer. An
+engine may reshape a call first (DeepL's key goes into a header, not the URL).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json as jsonlib
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from .._errors import EngineError
+from .._net import Throttle, describe, send_with_retries
+
+
+@dataclass(frozen=True)
+class Call:
+    """One HTTP call as deep-translator asked for it."""
+
+    method: str
+    url: str
+    params: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] | None = None
+    json: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> Call:
+        return replace(self, **changes)
+
+
+@dataclass
+class Route:
+    """Where one engine call's HTTP goes, and what the last answer was."""
+
+    engine: str
+    client: httpx.Client
+    retries: int
+    throttle: Throttle
+    on_request: Callable[[], None]
+    reshape: Callable[[Call], Call] = lambda call: call
+    max_url: int = 0  # 0: no check
+    last_status: int = 0
+    last_text: str = ""
+
+
+_current: contextvars.ContextVar[Route] = contextvars.ContextVar("warnews_route")
+
+
+class Response:
+    """The part of requests.Response that deep-translator reads."""
+
+    def __init__(self, status_code: int, text: str) -> None:
+        self.status_code = status_code
+        self.text = text
+
+    def json(self) -> Any:
+        return jsonlib.loads(self.text)
+
+    def close(self) -> None:
+        pass
+
+
+class _NeverRaised(Exception):
+    pass
+
+
+def _send(call: Call) -> Response:
+    route = _current.get()
+    call = route.reshape(call)
+    url = f"{call.url}{'&' if '?' in call.url else '?'}{urlencode(call.params)}" if call.params else call.url
+    if route.max_url and len(url) > route.max_url:  # a planning bug must never reach the endpoint
+        raise EngineError(route.engine, "rejected", f"refusing a {len(url)}-byte request URL")
+    request = route.client.build_request(
+        call.method, url, data=call.data, json=call.json, headers=call.headers
+    )
+    route.on_request()
+    try:
+        response = send_with_retries(route.client, request, route.retries, route.throttle)
+    except httpx.TimeoutException:
+        raise EngineError(
+            route.engine, "failing", f"it did not answer within {route.client.timeout.read:g} s"
+        ) from None
+    except httpx.HTTPError as error:
+        raise EngineError(route.engine, "failing", describe(error, route.client.timeout.read or 0.0)) from None
+    route.last_status, route.last_text = response.status_code, response.text
+    return Response(response.status_code, response.text)
+
+
+class _RequestsThroughHttpx:
+    """Stands in for the requests module inside deep-translator's engine modules."""
+
+    exceptions = types.SimpleNamespace(RequestException=_NeverRaised)
+
+    def get(
+        self, url: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None, **_: Any
+    ) -> Response:
+        return _send(Call("GET", url, dict(params or {}), headers=dict(headers or {})))
+
+    def post(
+        self,
+        url: str,
+        params: dict[str, str] | None = None,
+        data: dict[str, str] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        **_: Any,
+    ) -> Response:
+        return _send(Call("POST", url, dict(params or {}), data, json, dict(headers or {})))
+
+
+STAND_IN = _RequestsThroughHttpx()
+
+
+def install(module: types.ModuleType) -> None:
+    """Route a deep-translator engine module's HTTP through warnews."""
+    module.requests = STAND_IN  # type: ignore[attr-defined]
+
+
+@contextmanager
+def routed(route: Route) -> Iterator[Route]:
+    token = _current.set(route)
+    try:
+        yield route
+    finally:
+        _current.reset(token)
