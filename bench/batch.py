@@ -130,7 +130,11 @@ def main() -> None:
             sample,
             google,
         )
-        env.update(WARNEWS_GOOGLE_URL=google.base_url, WARNEWS_STATE=str(Path(work, "state.sqlite3")))
+        env.update(
+            WARNEWS_GOOGLE_URL=google.base_url,
+            WARNEWS_STATE=str(Path(work, "state.sqlite3")),
+            WARNEWS_CACHE="false",  # every article is new: measure translation, not the memory
+        )
         c = str(options.concurrency)
         ours = measure(
             f"warnews (concurrency {c})",

@@ -90,7 +90,7 @@ def answer_problem(text: str, answer: str) -> str | None:
 
 
 def _same(text: str, answer: str) -> bool:
-    return " ".join(text.split()).casefold() == " ".join(answer.split()).casefold()
+    return " ".join(text.split()) == " ".join(answer.split())
 
 
 class _Counting:

@@ -138,10 +138,13 @@ def test_a_failing_engine_fails_the_article_and_the_next_in_the_chain_takes_over
 
 def test_an_engine_out_of_quota_is_not_tried_again_in_the_run(run, site, services, engines_env, tmp_path):
     urls = [
-        site.add(f"/n/{i}", article_page(f"Новина {i}", ukrainian_paragraphs(3, seed=i * 11))) for i in range(4)
+        site.add(f"/n/{i}", article_page(f"Новина {i}", ukrainian_paragraphs(3, seed=i * 11)))
+        for i in range(4)
     ]
     services["mymemory"].mode = "quota"
-    result = run("fetch", *urls, "-o", "out", "--engine", "mymemory,google", "--concurrency", "1", env=engines_env)
+    result = run(
+        "fetch", *urls, "-o", "out", "--engine", "mymemory,google", "--concurrency", "1", env=engines_env
+    )
     assert result.returncode == 0, result.stderr
     assert services["mymemory"].count == 1, "after its quota ran out, no more requests"
     for name in result.stdout.splitlines():
@@ -162,12 +165,34 @@ def test_keys_never_appear_in_output_logs_state_or_urls(run, site, services, eng
     outputs = []
     for engine in ENGINES:
         outputs.append(
-            run("fetch", url, "-o", "out", "--engine", engine, "--force", "--json", "--log-file", log, env=engines_env)
+            run(
+                "fetch",
+                url,
+                "-o",
+                "out",
+                "--engine",
+                engine,
+                "--force",
+                "--json",
+                "--log-file",
+                log,
+                env=engines_env,
+            )
         )
     services["deepl"].mode = "auth"
     services["libre"].mode = "auth"
     outputs.append(
-        run("fetch", url, "--engine", "deepl,libre", "--force", "--no-cache", "--log-file", log, env=engines_env)
+        run(
+            "fetch",
+            url,
+            "--engine",
+            "deepl,libre",
+            "--force",
+            "--no-cache",
+            "--log-file",
+            log,
+            env=engines_env,
+        )
     )
     outputs.append(run("config", env=engines_env))
     outputs.append(run("engines", "--json", env=engines_env))
@@ -238,7 +263,9 @@ def test_keys_are_not_accepted_as_flags(run, article):
 
 
 def test_keep_original_saves_the_source_beside_the_translation(run, site, tmp_path):
-    url = site.add("/o", article_page(TITLE, ["  Перший   абзац.  ", *PARAGRAPHS[1:4]], published="2024-01-10"))
+    url = site.add(
+        "/o", article_page(TITLE, ["  Перший   абзац.  ", *PARAGRAPHS[1:4]], published="2024-01-10")
+    )
     result = run("fetch", url, "-o", "out", "--keep-original")
     [name] = result.stdout.splitlines()
     path = tmp_path / name
@@ -276,7 +303,8 @@ def test_mixed_language_paragraphs(run, google, tmp_path):
     assert english not in sent and "2024 — 15:30" not in sent, "kept, not sent"
     assert one_letter in sent, "a Cyrillic letter means it is sent"
     assert ("ru", "en") in google.languages and ("uk", "en") in google.languages
-    assert [text for (text, pair) in zip(google.texts, google.languages) if pair[0] == "ru"] == [russian]
+    sent_as = zip(google.texts, google.languages, strict=True)
+    assert [text for (text, pair) in sent_as if pair[0] == "ru"] == [russian]
 
 
 def test_the_translation_memory_saves_requests(run, google, article, tmp_path):
@@ -309,7 +337,9 @@ def test_the_translation_memory_saves_requests(run, google, article, tmp_path):
 
     assert run("cache", "clear", "--engine", "deepl").stdout.startswith("0 translations forgotten")
     cleared = run("cache", "clear")
-    assert cleared.returncode == 0 and cleared.stdout.startswith(f"{stats['paragraphs']} translations forgotten")
+    assert cleared.returncode == 0 and cleared.stdout.startswith(
+        f"{stats['paragraphs']} translations forgotten"
+    )
     google.reset()
     assert run("translate", article, "--stdout").returncode == 0 and google.count == cost
 

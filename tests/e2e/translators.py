@@ -140,7 +140,15 @@ class _Translator(_Local):
 
     def reset(self) -> None:
         with self._lock:
-            for seen in (self.times, self.texts, self.sizes, self.languages, self.urls, self.headers, self.bodies):
+            for seen in (
+                self.times,
+                self.texts,
+                self.sizes,
+                self.languages,
+                self.urls,
+                self.headers,
+                self.bodies,
+            ):
                 seen.clear()
             self.rejected = 0
 
@@ -192,7 +200,9 @@ class _Translator(_Local):
             if mode == "stall":
                 self.stopping.wait(self.stall_seconds)
             collapse = self.collapses or mode == "collapse"
-            translated = emulate_translation(text, self.phrasebook) if collapse else _lines(text, self.phrasebook)
+            translated = (
+                emulate_translation(text, self.phrasebook) if collapse else _lines(text, self.phrasebook)
+            )
             self.answer(request, _marks(translated, mode))
 
     def _record(self, request: _Handler, body: bytes = b"") -> None:
@@ -205,7 +215,9 @@ class _Translator(_Local):
     def answer(self, request: _Handler, translated: str) -> None:
         raise NotImplementedError
 
-    def error(self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def error(
+        self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         request.reply_json(status, {"error": message}, headers)
 
     def too_long(self, request: _Handler, size: int) -> None:
@@ -261,7 +273,9 @@ class GoogleEmulator(_Translator):
             ).encode(),
         )
 
-    def error(self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def error(
+        self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         request.reply(status, f"<html><body>{status}. {html.escape(message)}</body></html>".encode(), headers)
 
     def too_long(self, request: _Handler, size: int) -> None:
@@ -292,7 +306,9 @@ class DeepLEmulator(_Translator):
     def answer(self, request: _Handler, translated: str) -> None:
         request.reply_json(200, {"translations": [{"detected_source_language": "UK", "text": translated}]})
 
-    def error(self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def error(
+        self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         request.reply_json(status, {"message": message}, headers)
 
     def too_long(self, request: _Handler, size: int) -> None:
@@ -389,7 +405,12 @@ class MicrosoftEmulator(_Translator):
         if parts.path == "/languages":
             request.reply_json(
                 200,
-                {"translation": {code: {"name": name, "nativeName": name, "dir": "ltr"} for code, name in self.LANGUAGES.items()}},
+                {
+                    "translation": {
+                        code: {"name": name, "nativeName": name, "dir": "ltr"}
+                        for code, name in self.LANGUAGES.items()
+                    }
+                },
             )
             return
         body = request.body()
@@ -398,7 +419,9 @@ class MicrosoftEmulator(_Translator):
             request.reply_json(404, {"error": {"code": 404000, "message": "Not found"}})
             return
         if request.headers.get("Ocp-Apim-Subscription-Key") != self.key:
-            self.error(request, 401, "The request is not authorized because credentials are missing or invalid.")
+            self.error(
+                request, 401, "The request is not authorized because credentials are missing or invalid."
+            )
             return
         query = parse_qs(parts.query)
         items = json.loads(body or b"[]")
@@ -409,9 +432,13 @@ class MicrosoftEmulator(_Translator):
     def answer(self, request: _Handler, translated: str) -> None:
         request.reply_json(200, [{"translations": [{"text": translated, "to": "en"}]}])
 
-    def error(self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def error(
+        self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         codes = {400: 400050, 401: 401000, 403: 403000, 429: 429000, 500: 500000}
-        request.reply_json(status, {"error": {"code": codes.get(status, status * 1000), "message": message}}, headers)
+        request.reply_json(
+            status, {"error": {"code": codes.get(status, status * 1000), "message": message}}, headers
+        )
 
     def out_of_quota(self, request: _Handler) -> None:
         request.reply_json(403, {"error": {"code": 403001, "message": "The free quota is used up."}})

@@ -93,7 +93,9 @@ def _send(call: Call) -> Response:
             route.engine, "failing", f"it did not answer within {route.client.timeout.read:g} s"
         ) from None
     except httpx.HTTPError as error:
-        raise EngineError(route.engine, "failing", describe(error, route.client.timeout.read or 0.0)) from None
+        raise EngineError(
+            route.engine, "failing", describe(error, route.client.timeout.read or 0.0)
+        ) from None
     route.last_status, route.last_text = response.status_code, response.text
     return Response(response.status_code, response.text)
 
