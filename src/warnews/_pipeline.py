@@ -163,7 +163,12 @@ class Pipeline:
         source_name = language_name(detection.language)
         if detection.language == settings.target_language:
             translated, engine_name, original = units, None, None
-            counts = {"translator_requests": 0, "paragraphs_sent": 0, "paragraphs_cached": 0}
+            counts = {
+                "translator_requests": 0,
+                "paragraphs_sent": 0,
+                "paragraphs_cached": 0,
+                "paragraphs_kept": len(units),
+            }
         else:
             translation = self.translator.translate(
                 units, detection.language, settings.target_language, given=detection.method == "given"
@@ -173,6 +178,7 @@ class Pipeline:
                 "translator_requests": translation.requests,
                 "paragraphs_sent": translation.sent,
                 "paragraphs_cached": translation.cached,
+                "paragraphs_kept": translation.kept,
             }
             original = None
             if settings.keep_original:

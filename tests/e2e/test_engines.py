@@ -346,3 +346,17 @@ def test_the_translation_memory_saves_requests(run, google, article, tmp_path):
     with sqlite3.connect(tmp_path / "cache" / "warnews" / "translations.sqlite3") as db:
         [(count,)] = db.execute("SELECT COUNT(*) FROM translations")
     assert count == 1 + len(PARAGRAPHS), "the memory lives in the user cache folder"
+
+
+def test_a_request_refused_for_its_length_is_a_clean_failure(run, services, engines_env, article, tmp_path):
+    hidden = LibreEmulator(char_limit=300, key=SECRETS["WARNEWS_LIBRE_KEY"])
+    with hidden:
+        hidden.hide_limit = True  # an old server that does not say its limit but keeps it
+        env = {**engines_env, "WARNEWS_LIBRE_URL": hidden.origin}
+        failed = run("translate", article, "-o", "out", "--engine", "libre", env=env)
+        assert failed.returncode == 1 and hidden.rejected == 1
+        [line] = failed.stderr.splitlines()
+        assert "LibreTranslate failed: the request was refused (HTTP 400: Invalid request: request (" in line
+        assert "exceeds text limit (300))" in line
+        rescued = run("translate", article, "-o", "out", "--engine", "libre,google", env=env)
+        assert "via Google" in translated(rescued, tmp_path).splitlines()[0]

@@ -324,10 +324,11 @@ class LibreEmulator(_Translator):
     def __init__(self, char_limit: int = 2000, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.char_limit = char_limit
+        self.hide_limit = False  # an old server: no /frontend/settings
 
     def handle(self, request: _Handler) -> None:
         path = urlsplit(request.path).path
-        if path == "/frontend/settings":
+        if path == "/frontend/settings" and not self.hide_limit:
             request.reply_json(200, {"charLimit": self.char_limit, "keyRequired": bool(self.key)})
             return
         body = request.body()
