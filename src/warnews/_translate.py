@@ -10,8 +10,8 @@ which engine, and the checks that keep paragraph structure whatever an engine an
 - An answer that is empty, an HTML page, or the input back untranslated is a failure.
 - An article is translated by one engine: when an engine fails, the next one in the
   chain translates the whole article, and the provenance line names the one that did.
-  An engine out of quota or refusing its key is not tried again in the run; one that
-  fails three articles in a row neither.
+  An engine out of quota or refusing its key is not tried again in the run; in a chain,
+  one that fails three articles in a row neither.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ class Translator:
         with self._lock:
             if error.kind in ("quota", "auth"):
                 self._down[engine.key] = f"not tried again in this run after: {error.reason}"
-            elif error.kind != "unsupported":
+            elif error.kind != "unsupported" and len(self.engines) > 1:  # alone, it is all there is
                 self._failures[engine.key] += 1
                 if self._failures[engine.key] >= _FAILURES_IN_A_ROW:
                     self._down[engine.key] = (

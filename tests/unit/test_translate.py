@@ -140,6 +140,12 @@ def test_an_engine_out_of_quota_is_not_tried_again_and_one_that_keeps_failing_ne
     for _ in range(5):
         translator.translate(PARAGRAPHS, "uk", "en")
     assert failing.requests == 3
+    alone = FakeEngine(fail="failing")
+    translator = Translator([alone])
+    for _ in range(5):
+        with pytest.raises(TranslateError):
+            translator.translate(PARAGRAPHS, "uk", "en")
+    assert alone.requests == 5, "without another engine, every article still tries"
 
 
 def test_when_every_engine_fails_the_error_names_each():
