@@ -96,8 +96,11 @@ def _marks(answer: str, mode: str) -> str:
         return " ".join(_MARKER.sub(" ", answer).split())
     if mode == "mangle_markers":
         return _MARKER.sub(lambda m: f"[ [{m.group(1)}] ]", answer)
-    if mode == "swap_markers":
-        return _MARKER.sub(lambda m: {"1": "[[2]]", "2": "[[1]]"}.get(m.group(1), m.group(0)), answer)
+    if mode == "swap_markers":  # the paragraphs after marks 1 and 2 change places, marks and all
+        parts = re.split(r"(\[\[\d+\]\])", answer)  # text, mark, text, mark, text...
+        if len(parts) >= 5:
+            parts[1:3], parts[3:5] = parts[3:5], parts[1:3]
+        return "".join(parts)
     if mode == "merge_markers":
         return answer.replace("[[1]]", " ", 1)
     return answer

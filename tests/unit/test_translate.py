@@ -35,8 +35,11 @@ class FakeEngine:
         answer = " ".join(text.upper().split())
         if self.marks == "drop":
             return re.sub(r"\[\[\d+\]\]", "", answer)
-        if self.marks == "swap":
-            return answer.replace("[[1]]", "[[x]]").replace("[[2]]", "[[1]]").replace("[[x]]", "[[2]]")
+        if self.marks == "swap":  # the paragraphs after marks 1 and 2 change places, marks and all
+            parts = re.split(r"(\[\[\d+\]\])", answer)
+            if len(parts) >= 5:
+                parts[1:3], parts[3:5] = parts[3:5], parts[1:3]
+            return "".join(parts)
         if self.marks == "identity":
             return text
         return answer
