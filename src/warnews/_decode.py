@@ -68,7 +68,8 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode bytes to text; return the text and the encoding used.
 
     Order: a byte-order mark; strict UTF-8; the better scoring of windows-1251 and
-    KOI8-U when it looks like real Cyrillic; the declared charset; otherwise an error.
+    KOI8-U when it looks like real Cyrillic; the declared charset; UTF-8 without its
+    broken bytes when they are under 1% of it; otherwise an error.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -91,4 +92,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         text = _strict(data, declared)
         if text is not None:
             return text, declared.lower()
+    lenient = data.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") <= len(lenient) // 100:
+        # UTF-8 with a few broken bytes (a truncated multibyte character, a stray
+        # windows-1252 quote): the broken bytes go, the article stays.
+        return lenient.replace("\ufffd", ""), "utf-8"
     raise InputError("cannot decode the text: it is not UTF-8, windows-1251 or KOI8-U")

@@ -7,18 +7,23 @@ SSL_CERT_DIR, REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE, and --proxy overrides them.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import random
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies
 
+import httpcore
 import httpx
 
 from . import __version__
@@ -31,6 +36,10 @@ _PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 _CA_FILE_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _MAX_RETRY_AFTER = 60.0
+# A page must arrive within this many timeouts in all: a server that trickles a byte
+# just inside the timeout, again and again, would otherwise hold a run forever.
+PAGE_DEADLINE_TIMEOUTS = 10
+_ACCEPTED_ENCODINGS = "gzip, deflate"  # what _Inflater can inflate within a limit
 
 
 def tls_verification() -> ssl.SSLContext | bool:
@@ -73,13 +82,17 @@ def _check_environment_proxies() -> None:
             check_proxy(proxy, f"the {scheme.upper()}_PROXY environment variable")
 
 
-def make_client(timeout: float, proxy: str | None = None) -> httpx.Client:
-    """The client every request goes through; proxies come from the environment unless given."""
+def make_client(timeout: float, proxy: str | None = None, public_only: bool = False) -> httpx.Client:
+    """The client every request goes through; proxies come from the environment unless given.
+
+    public_only: connections go only to public addresses (checked on every connection,
+    redirects included); through a proxy, resolving the target is the proxy's job.
+    """
     if proxy:
         check_proxy(proxy)
     else:
         _check_environment_proxies()
-    return httpx.Client(
+    client = httpx.Client(
         timeout=httpx.Timeout(timeout),
         proxy=proxy or None,
         verify=tls_verification(),
@@ -88,6 +101,58 @@ def make_client(timeout: float, proxy: str | None = None) -> httpx.Client:
         max_redirects=MAX_REDIRECTS,
         headers={"User-Agent": USER_AGENT},
     )
+    if public_only:
+        # httpx has no argument for httpcore's network backend (and a transport of our
+        # own would turn off the proxy variables); the direct transport's pool reads this
+        # attribute for every new connection. The --public-only tests catch a change.
+        client._transport._pool._network_backend = PublicOnlyBackend()  # type: ignore[attr-defined]
+    return client
+
+
+class NotPublic(httpcore.ConnectError):
+    """A connection refused by --public-only."""
+
+
+def not_public(address: str) -> str | None:
+    """Why an IP address is not a public one (loopback, private, ...), or None if it is."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None if ip.is_global else "not global"
+
+
+class PublicOnlyBackend(httpcore.SyncBackend):
+    """Resolves a host itself and connects only to the addresses it checked, so that a
+    name cannot resolve to a public address for the check and a private one for the
+    connection."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as error:
+            raise httpcore.ConnectError(str(error)) from None
+        addresses = list(dict.fromkeys(str(address[0]) for *_, address in found))
+        for address in addresses:
+            reason = not_public(address)
+            if reason:
+                raise NotPublic(f"{host} is at {address}, a {reason} address, refused by --public-only")
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in addresses:  # TLS still checks the certificate against host
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                failure = error
+        raise failure or httpcore.ConnectError(f"{host} has no address")
 
 
 @dataclass(frozen=True)
@@ -172,8 +237,14 @@ def describe(error: httpx.HTTPError, timeout: float) -> str:
         return f"more than {MAX_REDIRECTS} redirects"
     if isinstance(error, httpx.UnsupportedProtocol):
         return "redirected to an unsupported URL: only http:// and https:// are fetched"
+    if isinstance(error.__cause__, NotPublic):
+        return str(error)
     if isinstance(error, httpx.ConnectError):
         return f"cannot connect: {error}"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"the answer broke off: {error}"
+    if isinstance(error, httpx.ReadError):
+        return f"the connection broke: {error}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
@@ -221,6 +292,8 @@ def download(
 
 
 def _get_page(client: httpx.Client, url: str, max_bytes: int, headers: dict[str, str]) -> Download:
+    deadline = time.monotonic() + PAGE_DEADLINE_TIMEOUTS * float(client.timeout.read or 0.0)
+    headers = {"Accept-Encoding": _ACCEPTED_ENCODINGS, **headers}
     with client.stream("GET", url, headers=headers) as response:
         status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
         if response.status_code in _RETRY_STATUSES:
@@ -228,14 +301,19 @@ def _get_page(client: httpx.Client, url: str, max_bytes: int, headers: dict[str,
         if response.status_code >= 400:
             raise FetchError(status)
         declared = response.headers.get("Content-Length", "")
+        encoding = response.headers.get("Content-Encoding", "")
         if declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(f"page is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(f"page is over the {max_bytes:,}-byte limit")
-            chunks.append(chunk)
+        inflater = _Inflater(encoding, max_bytes)
+        chunks: list[bytes] = []
+        for raw in response.iter_raw():
+            chunks.extend(inflater.feed(raw))
+            if client.timeout.read and time.monotonic() > deadline:
+                raise FetchError(
+                    f"the page did not arrive within {PAGE_DEADLINE_TIMEOUTS} timeouts "
+                    f"({PAGE_DEADLINE_TIMEOUTS * client.timeout.read:g} s)"
+                )
+        chunks.extend(inflater.finish())
         content_type = response.headers.get("Content-Type", "")
         return Download(
             url,
@@ -246,6 +324,52 @@ def _get_page(client: httpx.Client, url: str, max_bytes: int, headers: dict[str,
             response.status_code,
             dict(response.headers),
         )
+
+
+class _Inflater:
+    """The body of a page as sent (identity, gzip or deflate), inflated at most up to the
+    size limit: a small body that would inflate to gigabytes is refused at the limit,
+    never held in memory whole."""
+
+    def __init__(self, encoding: str, max_bytes: int) -> None:
+        codings = [part.strip().lower() for part in encoding.split(",") if part.strip()]
+        codings = [coding for coding in codings if coding != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise FetchError(f"unsupported Content-Encoding: {encoding}")
+        self._coding = codings[0] if codings else None
+        wbits = zlib.MAX_WBITS | 16 if self._coding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._zlib = zlib.decompressobj(wbits) if self._coding else None
+        self._first = True
+        self._max = max_bytes
+        self._size = 0
+
+    def _count(self, data: bytes) -> bytes:
+        self._size += len(data)
+        if self._size > self._max:
+            inflated = " once inflated" if self._coding else ""
+            raise FetchError(f"page is over the {self._max:,}-byte limit{inflated}")
+        return data
+
+    def feed(self, raw: bytes) -> Iterator[bytes]:
+        if self._zlib is None:
+            yield self._count(raw)
+            return
+        data = raw
+        while data:
+            try:
+                out = self._zlib.decompress(data, self._max - self._size + 1)
+            except zlib.error as error:
+                if self._first and self._coding == "deflate":  # raw deflate, without the zlib header
+                    self._zlib, self._first = zlib.decompressobj(-zlib.MAX_WBITS), False
+                    continue
+                raise FetchError(f"the page's {self._coding} data is corrupt: {error}") from None
+            self._first = False
+            yield self._count(out)
+            data = self._zlib.unconsumed_tail
+
+    def finish(self) -> Iterator[bytes]:
+        if self._zlib is not None:
+            yield self._count(self._zlib.flush())
 
 
 def retry_delay(response: httpx.Response | None, attempt: int) -> float:

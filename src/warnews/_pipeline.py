@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -86,13 +87,16 @@ def read_file(name: str, max_bytes: int) -> Source:
             raise InputError("is a folder, not a file")
         try:
             with open(path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size  # refused before a byte is read
+                if size > max_bytes:
+                    raise InputError(f"{size:,} bytes, over the {max_bytes:,}-byte limit (--max-page-bytes)")
                 data = handle.read(max_bytes + 1)
         except FileNotFoundError:
             raise InputError("no such file") from None
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror or error}") from None
     if len(data) > max_bytes:
-        raise InputError(f"larger than the {max_bytes:,}-byte limit")
+        raise InputError(f"over the {max_bytes:,}-byte limit (--max-page-bytes)")
     return Source(name=name, data=data, path=path)
 
 
@@ -106,18 +110,29 @@ class Pipeline:
         self.settings = settings
         self.stop = stop or threading.Event()
         self._client = make_client(settings.timeout, settings.proxy)
+        # --public-only guards the pages and feeds that users name, not the translator,
+        # which the operator configured (a LibreTranslate server on localhost is normal).
+        self._pages = (
+            make_client(settings.timeout, settings.proxy, public_only=True)
+            if settings.public_only
+            else self._client
+        )
         self._hosts = HostLimits(settings.per_host, self.stop)
         throttle = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
         try:
             engines = make_engines(settings, self._client, throttle)
             memory = Memory(settings.cache_file) if settings.cache else None
         except BaseException:
-            self._client.close()
+            self._close_clients()
             raise
         self.translator = Translator(engines, memory)
 
-    def close(self) -> None:
+    def _close_clients(self) -> None:
         self._client.close()
+        self._pages.close()
+
+    def close(self) -> None:
+        self._close_clients()
         if self.translator.memory is not None:
             self.translator.memory.close()
 
@@ -135,7 +150,7 @@ class Pipeline:
         self._check()
         settings = self.settings
         return download(
-            self._client, url, settings.max_page_bytes, settings.retries, self._hosts[url], headers
+            self._pages, url, settings.max_page_bytes, settings.retries, self._hosts[url], headers
         )
 
     def fetch(self, url: str) -> Source:

@@ -56,6 +56,7 @@ class Settings:
     engine: str = "google"
     credit: str | None = None
     proxy: str | None = None
+    public_only: bool = False
     timeout: float = 30.0
     max_page_bytes: int = 20 * 1024 * 1024
     concurrency: int = 8
@@ -192,6 +193,13 @@ SETTINGS = (
     Setting("engine", _engines, "Translation engine, or a fallback chain: google,mymemory.", "NAMES"),
     Setting("credit", _optional_text, "Credit added to the provenance line.", "TEXT"),
     Setting("proxy", _optional_text, "Proxy URL (http, https, socks5, socks5h).", "URL", secret=True),
+    Setting(
+        "public_only",
+        _switch,
+        "Refuse pages and feeds on loopback, private or other non-public addresses.",
+        "",
+        switch=True,
+    ),
     Setting("timeout", _number(float, 0.1, 86_400), "Seconds to wait on any network operation.", "SECONDS"),
     Setting("max_page_bytes", _number(int, 1024, 2**40), "Largest page or file accepted.", "BYTES"),
     Setting("concurrency", _number(int, 1, 256), "Articles processed at once.", "N"),

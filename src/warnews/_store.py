@@ -124,10 +124,22 @@ def save(
     translation last, so that its presence means the article is complete.
     """
     metadata = {**metadata, **identity, "file": path.name}
+    files = [(path.with_suffix(META_SUFFIX), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")]
     if original is not None:
         metadata["original_file"] = original_path(path, original[0]).name
-    write_atomic(path.with_suffix(META_SUFFIX), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
-    if original is not None:
-        write_atomic(original_path(path, original[0]), original[1])
-    write_atomic(path, text)
+        files = [(files[0][0], json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")]
+        files.append((original_path(path, original[0]), original[1]))
+    files.append((path, text))
+    fresh = not path.exists()
+    written: list[Path] = []
+    try:
+        for file, content in files:
+            if not file.exists():
+                written.append(file)
+            write_atomic(file, content)
+    except StoreError:
+        if fresh:  # a new article's companions go with it (a disk full, say): nothing half-saved
+            for file in written:
+                file.unlink(missing_ok=True)
+        raise
     return path

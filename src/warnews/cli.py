@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -680,4 +681,19 @@ def main() -> None:
         code = EXIT_FAILED
     except (KeyboardInterrupt, typer.Abort):
         code = _interrupted()
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    code = code if isinstance(code, int) else EXIT_OK
+    if threading.active_count() > 1:
+        # Workers told to stop may still be inside lxml or a network call; letting the
+        # interpreter finalize around them can crash it (SIGSEGV seen in a SIGTERM test).
+        # Everything they could leave is safe: files are renamed whole, SQLite rolls back.
+        _flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass

@@ -5,10 +5,14 @@ proxy (the translators are in translators.py). Used by the tests, the samples an
 from __future__ import annotations
 
 import json
+import socket
 import ssl
+import struct
 import threading
 import time
+import zlib
 from collections import Counter
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -117,6 +121,8 @@ class Site(_Local):
         self.delay = 0.0
         self.concurrency = _Concurrency()
         self.times: list[float] = []
+        self.actions: dict[str, Callable[[_Handler], None]] = {}
+        self.sent: Counter[str] = Counter()  # body bytes the misbehaviours managed to send
 
     def add(
         self,
@@ -149,6 +155,9 @@ class Site(_Local):
                 extra = {"Retry-After": self.retry_after} if self.retry_after else {}
                 request.reply(503, b"<h1>Service Unavailable</h1>", extra)
                 return
+            if path in self.actions:
+                self.actions[path](request)
+                return
             status, body, headers = self.routes.get(path, (404, b"<h1>Not found</h1>", {}))
             etag, modified = headers.get("ETag"), headers.get("Last-Modified")
             if (etag and request.headers.get("If-None-Match") == etag) or (
@@ -160,6 +169,112 @@ class Site(_Local):
                 )
                 return
             request.reply(status, body, headers)
+
+    # --- misbehaviour on command, at the level of the connection ---
+
+    def act(self, path: str, action: Callable[[_Handler], None]) -> str:
+        self.actions[path] = action
+        return self.url(path)
+
+    def reset_mid_body(self, path: str, body: bytes) -> str:
+        """Headers and half the body, then a TCP reset."""
+
+        def action(request: _Handler) -> None:
+            _headers(request, 200, {"Content-Length": str(len(body))})
+            request.wfile.write(body[: len(body) // 2])
+            request.wfile.flush()
+            request.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            _hang_up(request)
+
+        return self.act(path, action)
+
+    def short_body(self, path: str, body: bytes) -> str:
+        """A Content-Length longer than the body, then an orderly close."""
+
+        def action(request: _Handler) -> None:
+            _headers(request, 200, {"Content-Length": str(len(body) * 2)})
+            request.wfile.write(body)
+            request.wfile.flush()
+            _hang_up(request)
+
+        return self.act(path, action)
+
+    def never_answer(self, path: str) -> str:
+        """Accept the connection, read the request, say nothing until the server stops."""
+        return self.act(path, lambda request: self.stopping.wait(120))
+
+    def trickle(self, path: str, every: float) -> str:
+        """Headers, then one byte of the page every `every` seconds, for ever."""
+
+        def action(request: _Handler) -> None:
+            _headers(request, 200, {"Transfer-Encoding": "chunked"})
+            while not self.stopping.wait(every):
+                request.wfile.write(b"1\r\n \r\n")
+                request.wfile.flush()
+                self.sent[request.path] += 1
+
+        return self.act(path, action)
+
+    def endless(self, path: str, size: int, declare: bool) -> str:
+        """A page of `size` bytes, sent as fast as it is read, its length declared or not."""
+
+        def action(request: _Handler) -> None:
+            headers = {"Content-Length": str(size)} if declare else {"Connection": "close"}
+            _headers(request, 200, headers)
+            block = b"<p>" + "Новина ".encode() * 9000 + b"</p>\n"
+            try:
+                while self.sent[request.path] < size:
+                    request.wfile.write(block)
+                    self.sent[request.path] += len(block)
+            except OSError:  # the client hung up, as it should
+                pass
+            _hang_up(request)
+
+        return self.act(path, action)
+
+    def gzip_bomb(self, path: str, inflated: int) -> str:
+        """A small gzip body that inflates to `inflated` bytes of zeros."""
+        bomb = _bomb(inflated)
+
+        def action(request: _Handler) -> None:
+            _headers(request, 200, {"Content-Length": str(len(bomb)), "Content-Encoding": "gzip"})
+            try:
+                request.wfile.write(bomb)
+                self.sent[request.path] += len(bomb)
+            except OSError:
+                pass
+            _hang_up(request)
+
+        return self.act(path, action)
+
+
+_BOMBS: dict[int, bytes] = {}
+
+
+def _bomb(inflated: int) -> bytes:
+    if inflated not in _BOMBS:
+        packer = zlib.compressobj(1, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        block = bytes(1 << 20)
+        parts = [packer.compress(block) for _ in range(inflated >> 20)]
+        _BOMBS[inflated] = b"".join(parts) + packer.flush()
+    return _BOMBS[inflated]
+
+
+def _headers(request: _Handler, status: int, headers: dict[str, str]) -> None:
+    request.send_response(status)
+    request.send_header("Content-Type", "text/html; charset=utf-8")
+    for name, value in headers.items():
+        request.send_header(name, value)
+    request.end_headers()
+
+
+def _hang_up(request: _Handler) -> None:
+    request.close_connection = True
+    try:
+        request.wfile.flush()
+    except OSError:
+        pass
+    request.connection.close()
 
 
 class ForwardProxy(_Local):

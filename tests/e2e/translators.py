@@ -12,10 +12,11 @@ with bad behaviour switchable at run time.
 
 `mode` switches behaviour for every later request: "ok", "error500", "429", "stall",
 "empty", "error_page" (an HTML page with status 200), "identity" (the text back),
-"quota", "auth" (the key refused), "collapse" (newlines collapsed), "drop_markers",
+"quota", "auth" (the key refused), "error400", "collapse" (newlines collapsed), "drop_markers",
 "mangle_markers", "swap_markers", "merge_markers". `fail_next` answers that many 500s
 first, `throttle_next` that many 429s with Retry-After: 1. Requests over the service's
-limit are always refused, counted in `rejected`.
+limit are always refused, counted in `rejected`. `poison` (a word) and `poison_mode`
+misbehave only for texts holding that word, so that one article of a run fails.
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ class _Translator(_Local):
         self.delay = delay
         self.key = key  # the key it accepts (None: any or none)
         self.mode = "ok"
+        self.poison: str | None = None  # texts holding this word get poison_mode instead of mode
+        self.poison_mode = "ok"
         self.fail_next = 0
         self.throttle_next = 0
         self.throttled_at: list[float] = []
@@ -182,11 +185,14 @@ class _Translator(_Local):
         with self.concurrency:
             if self.delay:
                 time.sleep(self.delay)
-            self._answer(request, text, "error500" if failing else self.mode)
+            mode = self.poison_mode if self.poison and self.poison in text else self.mode
+            self._answer(request, text, "error500" if failing else mode)
 
     def _answer(self, request: _Handler, text: str, mode: str) -> None:
         if mode == "error500":
             self.error(request, 500, "Internal server error")
+        elif mode == "error400":
+            self.error(request, 400, "Bad request")
         elif mode == "429":
             self.error(request, 429, "Too many requests", {"Retry-After": "0"})
         elif mode == "quota":
