@@ -29,9 +29,9 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def looks_binary(data: bytes) -> bool:
+    """More than 1% control bytes (NUL among them) near the start: a stray NUL or
+    escape in a page is hostile or broken text, which normalization removes."""
     sample = data[:8192]
-    if b"\x00" in sample:
-        return True
     controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
     return controls > len(sample) // 100
 

@@ -25,6 +25,21 @@ def printable(text: str) -> str:
     return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
 
 
+def safe_json(value: object, indent: int | None = None) -> str:
+    """JSON that is safe to print: readable Cyrillic, but every character that could
+    drive a terminal (C1 controls, bidi overrides) written as a \\u escape."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return "".join(char if char.isprintable() or char == "\n" else _json_escape(char) for char in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a surrogate pair, as JSON writes characters beyond the BMP
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def open_log(path: Path | None) -> IO[str] | None:
     if path is None:
         return None
@@ -108,7 +123,7 @@ class Reporter:
             why = f" ({outcome.reason})" if outcome.reason else ""
             self.log(f"{outcome.status} {outcome.name}{what}{why}")
         if self.json_lines:
-            self._stdout(json.dumps(outcome.record(), ensure_ascii=False) + "\n")
+            self._stdout(safe_json(outcome.record()) + "\n")
         elif outcome.document is not None:
             self._stdout(outcome.document)
         elif self.paths and outcome.path is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import json
 import os
 import signal
 import sys
@@ -25,7 +24,7 @@ from ._cache import Memory
 from ._errors import UsageError, WarnewsError
 from ._net import make_client
 from ._pipeline import Pipeline
-from ._report import Reporter, printable
+from ._report import Reporter, printable, safe_json
 from ._settings import SETTINGS, Resolved, Settings, resolve, shown
 from ._state import Locked, RunLock, State
 
@@ -410,7 +409,7 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return f"{value:g}" if isinstance(value, float) else str(value)
-    return json.dumps(str(value), ensure_ascii=False)
+    return safe_json(str(value))
 
 
 @app.command("config")
@@ -427,14 +426,10 @@ def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
         if value is None:  # commented out: TOML has no null
             print(f"# {setting.name:<{width - 2}} = {'(not set)':<40} # {origin}")
             continue
-        text = (
-            json.dumps(shown(resolved.settings, setting.name), ensure_ascii=False)
-            if setting.secret
-            else _toml_value(value)
-        )
+        text = safe_json(shown(resolved.settings, setting.name)) if setting.secret else _toml_value(value)
         print(f"{setting.name:<{width}} = {text:<40} # {origin}")
-    print(f"feeds = {json.dumps(list(resolved.feeds), ensure_ascii=False)}")
-    print(f"urls = {json.dumps(list(resolved.urls), ensure_ascii=False)}")
+    print(f"feeds = {safe_json(list(resolved.feeds))}")
+    print(f"urls = {safe_json(list(resolved.urls))}")
     return EXIT_OK
 
 
@@ -467,7 +462,7 @@ def show_engines(
                     "seconds": round(time.monotonic() - started, 2),
                 }
     if json_output:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(safe_json(rows, indent=2))
     else:
         for row in rows:
             _print_engine(row)
@@ -517,7 +512,7 @@ def cache_stats(
     finally:
         memory.close()
     if json_output:
-        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        print(safe_json(stats, indent=2))
         return EXIT_OK
     print(f"translation memory: {stats['path']} ({stats['bytes']:,} bytes)")
     print(
@@ -588,7 +583,7 @@ def status(
     finally:
         database.close()
     if json_output:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(safe_json(summary, indent=2))
         return EXIT_OK
     counts = summary["articles"]
     print(f"state: {summary['state']}")

@@ -1,5 +1,6 @@
 """Test articles and what the tests need to run and read warnews."""
 
+import sqlite3
 import sys
 from html import escape
 from pathlib import Path
@@ -76,3 +77,16 @@ def atom(links, title="Новини"):
         f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{title}</title>'
         f"<id>urn:feed</id><updated>2024-01-10T10:00:00Z</updated>{entries}</feed>"
     )
+
+
+def state_articles(tmp_path, *columns):
+    """{url: (columns...)} of the articles in a test's state database ({} before it exists)."""
+    path = tmp_path / "state" / "state.sqlite3"
+    if not path.exists():
+        return {}
+    database = sqlite3.connect(path)
+    try:
+        query = f"SELECT url, {', '.join(columns)} FROM articles"
+        return {url: tuple(values) for url, *values in database.execute(query)}
+    finally:
+        database.close()

@@ -11,12 +11,11 @@ import os
 import resource
 import signal
 import socket
-import sqlite3
 import subprocess
 import time
 
 import pytest
-from pages import WARNEWS, article_page, rss, ukrainian_paragraphs
+from pages import WARNEWS, article_page, rss, state_articles, ukrainian_paragraphs
 
 TITLE = "Волонтери доставили генератори"
 LIMIT = 20 * 1024 * 1024  # the default --max-page-bytes
@@ -33,17 +32,7 @@ def free_port():
 
 
 def state_rows(tmp_path):
-    path = tmp_path / "state" / "state.sqlite3"
-    if not path.exists():
-        return {}
-    database = sqlite3.connect(path)
-    try:
-        return {
-            url: (status, error)
-            for url, status, error in database.execute("SELECT url, status, last_error FROM articles")
-        }
-    finally:
-        database.close()
+    return state_articles(tmp_path, "status", "last_error")
 
 
 def assert_fault(result, tmp_path, name, cause, saved=1, recorded=True):
