@@ -54,7 +54,8 @@ class Memory:
         self._lock = threading.Lock()
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:  # never under a query of a worker that a stop left running (SIGSEGV)
+            self._db.close()
 
     def get(self, engine: str, source: str, target: str, text: str) -> str | None:
         key = (engine, source, target, _digest(text))

@@ -678,9 +678,9 @@ def main() -> None:
         code = _interrupted()
     code = code if isinstance(code, int) else EXIT_OK
     if threading.active_count() > 1:
-        # Workers told to stop may still be inside lxml or a network call; letting the
-        # interpreter finalize around them can crash it (SIGSEGV seen in a SIGTERM test).
-        # Everything they could leave is safe: files are renamed whole, SQLite rolls back.
+        # Workers told to stop may still be inside lxml or a network call, and
+        # finalizing the interpreter around daemon threads in C code is not safe.
+        # Nothing is lost: files are renamed whole and SQLite rolls back.
         _flush()
         os._exit(code)
     sys.exit(code)

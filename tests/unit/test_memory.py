@@ -1,6 +1,8 @@
 """The state database, URL matching, feeds and settings resolution, in process."""
 
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -130,3 +132,42 @@ def test_bad_values_name_the_setting_and_where_they_came_from(tmp_path, environ,
 def test_secrets_are_masked():
     assert mask("http://bob:hunter2@proxy:3128") == "http://***@proxy:3128"
     assert mask("plain-key") == "***"
+
+
+CLOSE_RACE = """
+import sqlite3, sys, tempfile, threading
+from pathlib import Path
+from warnews._cache import Memory
+from warnews._state import State
+
+folder = Path(tempfile.mkdtemp())
+for round in range(100):
+    for database in (Memory(folder / "memory.sqlite3"), State(folder / "state.sqlite3")):
+        read = (lambda: database.get("google", "uk", "en", "текст")) if isinstance(database, Memory) else (
+            lambda: database.find("https://news.example/a"))
+        started = threading.Event()
+
+        def hammer():
+            started.set()
+            try:
+                while True:
+                    read()
+            except sqlite3.ProgrammingError:
+                pass  # closed: an error the caller handles, never a crash
+
+        worker = threading.Thread(target=hammer)
+        worker.start()
+        started.wait()
+        database.close()
+        worker.join()
+print("no crash")
+"""
+
+
+def test_closing_while_another_thread_reads_is_an_error_not_a_crash():
+    """A stopped run closes its databases while workers may still be reading (SIGSEGV seen)."""
+    result = subprocess.run([sys.executable, "-c", CLOSE_RACE], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout == "no crash\n", (
+        result.returncode,
+        result.stderr[-2000:],
+    )
