@@ -292,7 +292,8 @@ def download(
 
 
 def _get_page(client: httpx.Client, url: str, max_bytes: int, headers: dict[str, str]) -> Download:
-    deadline = time.monotonic() + PAGE_DEADLINE_TIMEOUTS * float(client.timeout.read or 0.0)
+    allowed = PAGE_DEADLINE_TIMEOUTS * float(client.timeout.read or 0.0)  # 0: no timeout, no deadline
+    deadline = time.monotonic() + allowed
     headers = {"Accept-Encoding": _ACCEPTED_ENCODINGS, **headers}
     with client.stream("GET", url, headers=headers) as response:
         status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
@@ -308,10 +309,9 @@ def _get_page(client: httpx.Client, url: str, max_bytes: int, headers: dict[str,
         chunks: list[bytes] = []
         for raw in response.iter_raw():
             chunks.extend(inflater.feed(raw))
-            if client.timeout.read and time.monotonic() > deadline:
+            if allowed and time.monotonic() > deadline:
                 raise FetchError(
-                    f"the page did not arrive within {PAGE_DEADLINE_TIMEOUTS} timeouts "
-                    f"({PAGE_DEADLINE_TIMEOUTS * client.timeout.read:g} s)"
+                    f"the page did not arrive within {PAGE_DEADLINE_TIMEOUTS} timeouts ({allowed:g} s)"
                 )
         chunks.extend(inflater.finish())
         content_type = response.headers.get("Content-Type", "")

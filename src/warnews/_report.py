@@ -25,17 +25,20 @@ def printable(text: str) -> str:
     return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
 
 
-def safe_json(value: object, indent: int | None = None) -> str:
+def safe_json(value: object, indent: int | None = None, toml: bool = False) -> str:
     """JSON that is safe to print: readable Cyrillic, but every character that could
-    drive a terminal (C1 controls, bidi overrides) written as a \\u escape."""
+    drive a terminal (C1 controls, bidi overrides) written as an escape. toml: escapes
+    that TOML reads too (it writes characters beyond the BMP as \\UXXXXXXXX)."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return "".join(char if char.isprintable() or char == "\n" else _json_escape(char) for char in text)
+    return "".join(char if char.isprintable() or char == "\n" else _escape(char, toml) for char in text)
 
 
-def _json_escape(char: str) -> str:
+def _escape(char: str, toml: bool) -> str:
     code = ord(char)
     if code <= 0xFFFF:
         return f"\\u{code:04x}"
+    if toml:
+        return f"\\U{code:08x}"
     code -= 0x10000  # a surrogate pair, as JSON writes characters beyond the BMP
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 

@@ -124,22 +124,20 @@ def save(
     translation last, so that its presence means the article is complete.
     """
     metadata = {**metadata, **identity, "file": path.name}
-    files = [(path.with_suffix(META_SUFFIX), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")]
+    companions = []
     if original is not None:
         metadata["original_file"] = original_path(path, original[0]).name
-        files = [(files[0][0], json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")]
-        files.append((original_path(path, original[0]), original[1]))
-    files.append((path, text))
-    fresh = not path.exists()
-    written: list[Path] = []
+        companions.append((original_path(path, original[0]), original[1]))
+    files = [(path.with_suffix(META_SUFFIX), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")]
+    files += [*companions, (path, text)]
+    created: list[Path] = []  # a new article's files, removed if it cannot be saved whole
     try:
         for file, content in files:
-            if not file.exists():
-                written.append(file)
+            if not path.exists() and not file.exists():
+                created.append(file)
             write_atomic(file, content)
     except StoreError:
-        if fresh:  # a new article's companions go with it (a disk full, say): nothing half-saved
-            for file in written:
-                file.unlink(missing_ok=True)
+        for file in created:
+            file.unlink(missing_ok=True)
         raise
     return path

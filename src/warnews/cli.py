@@ -8,7 +8,6 @@ import inspect
 import os
 import signal
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -409,7 +408,7 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return f"{value:g}" if isinstance(value, float) else str(value)
-    return safe_json(str(value))
+    return safe_json(str(value), toml=True)
 
 
 @app.command("config")
@@ -426,10 +425,10 @@ def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
         if value is None:  # commented out: TOML has no null
             print(f"# {setting.name:<{width - 2}} = {'(not set)':<40} # {origin}")
             continue
-        text = safe_json(shown(resolved.settings, setting.name)) if setting.secret else _toml_value(value)
+        text = _toml_value(shown(resolved.settings, setting.name) if setting.secret else value)
         print(f"{setting.name:<{width}} = {text:<40} # {origin}")
-    print(f"feeds = {safe_json(list(resolved.feeds))}")
-    print(f"urls = {safe_json(list(resolved.urls))}")
+    print(f"feeds = {safe_json(list(resolved.feeds), toml=True)}")
+    print(f"urls = {safe_json(list(resolved.urls), toml=True)}")
     return EXIT_OK
 
 
@@ -676,19 +675,4 @@ def main() -> None:
         code = EXIT_FAILED
     except (KeyboardInterrupt, typer.Abort):
         code = _interrupted()
-    code = code if isinstance(code, int) else EXIT_OK
-    if threading.active_count() > 1:
-        # Workers told to stop may still be inside lxml or a network call, and
-        # finalizing the interpreter around daemon threads in C code is not safe.
-        # Nothing is lost: files are renamed whole and SQLite rolls back.
-        _flush()
-        os._exit(code)
-    sys.exit(code)
-
-
-def _flush() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

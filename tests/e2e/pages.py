@@ -1,6 +1,10 @@
 """Test articles and what the tests need to run and read warnews."""
 
+import os
+import pty
+import socket
 import sqlite3
+import subprocess
 import sys
 from html import escape
 from pathlib import Path
@@ -90,3 +94,40 @@ def state_articles(tmp_path, *columns):
         return {url: tuple(values) for url, *values in database.execute(query)}
     finally:
         database.close()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def at_a_terminal(environment, tmp_path, *args, env=None):
+    """Run warnews with stderr on a pseudo-terminal; return (exit code, stdout, terminal bytes)."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [str(WARNEWS), *args],
+        env={**environment, "COLUMNS": "100", **(env or {})},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    out = process.stdout.read().decode()
+    process.wait(timeout=60)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end is closed
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    return process.returncode, out, screen.decode(errors="replace")
+
+
+def texts(folder):
+    """The saved articles in a folder (temporary and sidecar files excluded)."""
+    return sorted(path for path in folder.glob("*.txt") if not path.name.startswith("."))

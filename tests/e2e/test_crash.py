@@ -10,14 +10,10 @@ import random
 import signal
 import time
 
-from pages import article_page, body_paragraphs, state_articles, ukrainian_paragraphs
+from pages import article_page, body_paragraphs, state_articles, texts, ukrainian_paragraphs
 
 ITERATIONS = 40
 ARTICLES = 12
-
-
-def texts(folder):
-    return sorted(path for path in folder.glob("*.txt") if not path.name.startswith("."))
 
 
 def articles(tmp_path):

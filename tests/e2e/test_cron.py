@@ -5,17 +5,14 @@ Every count here (article downloads, translator requests, 304s) is taken at the 
 
 import fcntl
 import json
-import os
-import pty
 import re
 import signal
 import sqlite3
-import subprocess
 import threading
 import time
 
 import pytest
-from pages import WARNEWS, article_page, atom, rss, ukrainian_paragraphs
+from pages import article_page, at_a_terminal, atom, rss, texts, ukrainian_paragraphs
 
 TITLE = "Енергетики відновили світло у Харкові"
 
@@ -25,11 +22,6 @@ def add_articles(site, count, prefix="/news", **page):
         site.add(f"{prefix}/{n}", article_page(f"{TITLE} {n}", ukrainian_paragraphs(3, seed=n * 11), **page))
         for n in range(count)
     ]
-
-
-def texts(folder):
-    """The saved articles in a folder (temporary and sidecar files excluded)."""
-    return sorted(path for path in folder.glob("*.txt") if not path.name.startswith("."))
 
 
 def leftovers(folder):
@@ -421,32 +413,6 @@ def test_signal_mid_batch_keeps_what_is_done_and_leaves_the_rest(
     google.delay = 0
     assert run("fetch", "-i", "urls.txt", "-o", "out").returncode == 0
     assert len(texts(tmp_path / "out")) == 6
-
-
-def at_a_terminal(environment, tmp_path, *args, env=None):
-    """Run warnews with stderr on a pseudo-terminal; return (exit code, stdout, terminal bytes)."""
-    master, slave = pty.openpty()
-    process = subprocess.Popen(
-        [str(WARNEWS), *args],
-        env={**environment, "COLUMNS": "100", **(env or {})},
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=slave,
-    )
-    os.close(slave)
-    out = process.stdout.read().decode()
-    process.wait(timeout=60)
-    screen = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the other end is closed
-            break
-        if not chunk:
-            break
-        screen += chunk
-    os.close(master)
-    return process.returncode, out, screen.decode(errors="replace")
 
 
 @pytest.mark.parametrize("no_color", [False, True])

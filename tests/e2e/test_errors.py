@@ -1,12 +1,11 @@
 """Bad input: one line on stderr per failed input, exit 1, the other inputs still saved."""
 
 import signal
-import socket
 import subprocess
 import time
 
 import pytest
-from pages import WARNEWS, article_page, ukrainian_paragraphs
+from pages import WARNEWS, article_page, free_port, ukrainian_paragraphs
 
 TITLE = "Волонтери доставили генератори"
 
@@ -18,12 +17,6 @@ def one_error_line(result, *fragments):
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
     return lines[0]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 BAD_FILES = {

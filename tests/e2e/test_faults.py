@@ -7,16 +7,16 @@ temporary file in the output folder. docs/reliability.md lists each case.
 """
 
 import ctypes
+import gzip
 import os
 import re
 import resource
 import signal
-import socket
 import subprocess
 import time
 
 import pytest
-from pages import WARNEWS, article_page, rss, state_articles, ukrainian_paragraphs
+from pages import WARNEWS, article_page, free_port, rss, state_articles, ukrainian_paragraphs
 
 TITLE = "Волонтери доставили генератори"
 LIMIT = 20 * 1024 * 1024  # the default --max-page-bytes
@@ -24,12 +24,6 @@ LIMIT = 20 * 1024 * 1024  # the default --max-page-bytes
 
 def good_page(site, path="/good"):
     return site.add(path, article_page(TITLE, ukrainian_paragraphs(3)))
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def state_rows(tmp_path):
@@ -47,7 +41,8 @@ def assert_fault(result, tmp_path, name, cause, saved=1, recorded=True):
     out = tmp_path / "out"
     texts = sorted(out.glob("*.txt")) if out.exists() else []
     assert len(texts) == saved, result.stdout
-    assert [path.name for path in out.iterdir() if path.name.startswith(".")] == [] if out.exists() else True
+    leftovers = [path.name for path in out.iterdir() if path.name.startswith(".")] if out.exists() else []
+    assert leftovers == []
     for text in texts:  # complete: a header, a body, a final newline
         content = text.read_text()
         assert content.startswith("date 2024-01-11 ") and content.endswith("\n") and "\n\n" in content
@@ -178,8 +173,6 @@ def test_gzip_bomb(environment, site, tmp_path):
 
 
 def test_gzip_pages_are_read(run, site, google, tmp_path):
-    import gzip
-
     page = gzip.compress(article_page(TITLE, ukrainian_paragraphs(3)).encode())
     url = site.add("/gz", page, headers={"Content-Encoding": "gzip"})
     result = run("fetch", url, "-o", "out")

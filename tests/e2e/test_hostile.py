@@ -6,8 +6,7 @@ import re
 import unicodedata
 
 import pytest
-from pages import article_page, rss, ukrainian_paragraphs
-from test_cron import at_a_terminal
+from pages import article_page, at_a_terminal, rss, ukrainian_paragraphs
 
 from warnews import _net
 

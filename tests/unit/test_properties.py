@@ -7,6 +7,7 @@ ones in test_render.py, normalization's idempotence in test_normalize.py.
 import json
 import re
 import tempfile
+import tomllib
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from warnews._extract import extract
 from warnews._feeds import parse_feed
 from warnews._normalize import clean, normalize_paragraph, split_paragraphs
 from warnews._render import document, file_stem, header
+from warnews._report import safe_json
 from warnews._store import choose_path, save
 
 # Text that leans on what breaks things: controls, escapes, bidi, separators, Cyrillic.
@@ -130,3 +132,18 @@ def test_any_bytes_give_feed_links_or_a_clear_error(data):
     else:
         assert all(link.startswith(("http://", "https://")) for link in items.links)
         assert len(set(items.links)) == len(items.links)
+
+
+@given(st.lists(hostile.filter(lambda text: not forbidden_surrogates(text)), max_size=4))
+def test_printed_json_and_toml_are_terminal_safe_and_read_back(values):
+    for text, read in ((safe_json(values), json.loads), (safe_json(values, toml=True), _toml_list)):
+        assert all(char.isprintable() for char in text)
+        assert read(text) == values
+
+
+def forbidden_surrogates(text):
+    return any("\ud800" <= char <= "\udfff" for char in text)  # not text: no encoding can write them
+
+
+def _toml_list(text):
+    return tomllib.loads(f"x = {text}")["x"]
