@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 from ._errors import Stopped, WarnewsError
 from ._feeds import conditional_headers, parse_feed
 from ._pipeline import Pipeline
+from ._redact import redact
+from ._settings import secret_values
 from ._state import Row, State, url_key
 from ._store import prepare_folder
 
@@ -77,6 +79,7 @@ class Batch:
         self.on_start: Callable[[Job], None] = lambda job: None
         self.on_finish: Listener = lambda outcome: None
         self._commit = threading.Lock()
+        self._secrets = secret_values(self.settings)
 
     # --- what to do ---
 
@@ -114,14 +117,17 @@ class Batch:
         feeds = list(dict.fromkeys(feeds))
         found: dict[int, list[str]] = {}
         try:
-            for index, links in in_threads(self._read_feed, feeds, self.settings.concurrency):
-                found[index] = links
+            for index, read in in_threads(self._read_feed, feeds, self.settings.concurrency):
+                if isinstance(read, Outcome):  # reported here, in the main thread, as every outcome
+                    self._report(read, feed=True)
+                    read = []
+                found[index] = read
         except BaseException:
             self.pipeline.stop.set()
             raise
         return [link for index in sorted(found) for link in found[index]]
 
-    def _read_feed(self, url: str) -> list[str]:
+    def _read_feed(self, url: str) -> list[str] | Outcome:
         assert self.state is not None
         etag, modified = (None, None) if self.force else self.state.feed_validators(url)
         try:
@@ -131,10 +137,9 @@ class Batch:
                 return []
             items = parse_feed(answer.content, answer.final_url)
         except Exception as error:  # one feed's failure, even a bug, never stops the others
-            message = str(error) if isinstance(error, WarnewsError) else _unexpected(error)
+            message = self._message(error)
             self.state.feed_failed(url, message)
-            self._report(Outcome(url, "failed", error=f"feed: {message}"), feed=True)
-            return []
+            return Outcome(url, "failed", error=f"feed: {message}")
         known = self.state.known(items.links)
         new = [link for link in items.links if link not in known]
         if len(new) > self.settings.feed_items:
@@ -224,13 +229,20 @@ class Batch:
         except Exception as error:  # one article's failure, even a bug, never stops the others
             if pipeline.stop.is_set():
                 return self._abandon(job)
-            message = str(error) if isinstance(error, WarnewsError) else _unexpected(error)
+            message = self._message(error)
             if state is not None and row is not None:
                 try:
                     state.failed(row.id, message)
                 except WarnewsError as state_error:
                     message += f" (and {state_error})"
             return Outcome(job.name, "failed", error=message)
+
+    def _message(self, error: Exception) -> str:
+        """What a failure says, everywhere it is said (stderr, JSON, log, state): no secret."""
+        message = str(error) if isinstance(error, WarnewsError) else _unexpected(error)
+        # Whole secrets only: servers' words were masked, fragments too, where they came in
+        # (the engines), and a fragment of a key may be a word of warnews's own.
+        return redact(message, self._secrets, fragments=False)
 
     def _shown(self, path: Path | None) -> Path | None:
         """A file's path as the user named its folder (relative stays relative)."""

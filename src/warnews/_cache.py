@@ -8,13 +8,16 @@ again costs no request. It is a cache: deleting the file loses nothing but reque
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ._errors import UsageError
+from ._normalize import normalize_paragraph
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -32,26 +35,103 @@ CREATE TABLE IF NOT EXISTS translations (
 """
 
 
+T = TypeVar("T")
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class Memory:
-    """One connection shared by a run's threads; other processes may use the file at once."""
+_CORRUPT, _NOT_A_DATABASE = 11, 26  # SQLite's primary result codes for a damaged file
 
-    def __init__(self, path: Path) -> None:
+
+def _damaged(error: sqlite3.Error) -> bool:
+    return (getattr(error, "sqlite_errorcode", 0) & 0xFF) in (_CORRUPT, _NOT_A_DATABASE)
+
+
+class Memory:
+    """One connection shared by a run's threads; other processes may use the file at once.
+
+    It is a cache, so it never fails an article: a damaged file is moved aside (with one
+    warning, through `warn`) and a new one started; a memory that cannot be used at all
+    is left alone for the rest of the run.
+    """
+
+    def __init__(self, path: Path, warn: Callable[[str], None] | None = None) -> None:
         self.path = path
+        self._warn = warn or (lambda message: None)
+        self._lock = threading.Lock()
+        self._usable = True
+        self._inode = 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(_SCHEMA)
+            try:
+                self._db = self._connect()
+            except sqlite3.DatabaseError as error:
+                if not _damaged(error):
+                    raise
+                self._set_aside(error)
+                self._db = self._connect()
         except (OSError, sqlite3.Error) as error:
             raise UsageError(
                 f"cannot open the translation memory {path}: {error} (--no-cache runs without it)"
             ) from None
-        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        database = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        try:
+            database.execute("PRAGMA journal_mode=WAL")
+            database.execute("PRAGMA synchronous=NORMAL")
+            database.execute(_SCHEMA)
+        except BaseException:
+            database.close()
+            raise
+        self._inode = os.stat(self.path).st_ino
+        return database
+
+    def _set_aside(self, error: sqlite3.Error) -> None:
+        """Move a damaged file aside (unless another process already has) and say so."""
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+        try:
+            if os.stat(self.path).st_ino == self._inode or not self._inode:
+                os.replace(self.path, aside)
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                self._warn(
+                    f"the translation memory {self.path} is damaged ({error}); moved aside to {aside},"
+                    " starting a new one"
+                )
+        except FileNotFoundError:
+            pass
+        except OSError as failure:
+            raise UsageError(
+                f"the translation memory {self.path} is damaged and cannot be moved aside: {failure}"
+            ) from None
+
+    def _use(self, work: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """work(connection) under the lock; on a damaged file, a new one and `default`."""
+        with self._lock:
+            if not self._usable:
+                return default
+            try:
+                return work(self._db)
+            except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+                raise  # used after close(): the caller's mistake, not the file's
+            except sqlite3.DatabaseError as error:
+                if not _damaged(error):  # locked for long, read-only, an I/O error
+                    self._give_up(str(error))
+                    return default
+                self._db.close()
+                try:
+                    self._set_aside(error)
+                    self._db = self._connect()
+                except (UsageError, OSError, sqlite3.Error) as failure:
+                    self._give_up(str(failure))
+                return default
+
+    def _give_up(self, why: str) -> None:
+        self._usable = False
+        self._warn(f"the translation memory {self.path} cannot be used ({why}); going on without it")
 
     def close(self) -> None:
         with self._lock:  # never under a query of a worker that a stop left running (SIGSEGV)
@@ -59,36 +139,45 @@ class Memory:
 
     def get(self, engine: str, source: str, target: str, text: str) -> str | None:
         key = (engine, source, target, _digest(text))
-        with self._lock:
-            row = self._db.execute(
+
+        def work(database: sqlite3.Connection) -> str | None:
+            row = database.execute(
                 "SELECT translation FROM translations"
                 " WHERE engine = ? AND source = ? AND target = ? AND text_sha256 = ?",
                 key,
             ).fetchone()
-            if row is None:
+            if row is None or not normalize_paragraph(str(row[0])):  # an empty translation is none
                 return None
-            self._db.execute(
+            database.execute(
                 "UPDATE translations SET hits = hits + 1, used_at = ?"
                 " WHERE engine = ? AND source = ? AND target = ? AND text_sha256 = ?",
                 (time.time(), *key),
             )
-        return str(row[0])
+            return str(row[0])
+
+        return self._use(work, None)
 
     def put(self, engine: str, source: str, target: str, text: str, translation: str) -> None:
+        if not normalize_paragraph(translation):  # never remembered, so never taken for one
+            return
         now = time.time()
-        with self._lock:
-            self._db.execute(
+        self._use(
+            lambda database: database.execute(
                 "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 (engine, source, target, _digest(text), translation, len(text), now, now),
-            )
+            ),
+            None,
+        )
 
     def stats(self) -> dict[str, Any]:
-        with self._lock:
-            rows = self._db.execute(
+        rows: list[Any] = self._use(
+            lambda database: database.execute(
                 "SELECT engine, source, target, COUNT(*), COALESCE(SUM(hits), 0), COALESCE(SUM(chars), 0),"
                 " MIN(created_at), MAX(used_at) FROM translations GROUP BY engine, source, target"
                 " ORDER BY engine, source, target"
-            ).fetchall()
+            ).fetchall(),
+            [],
+        )
         size = sum(
             candidate.stat().st_size
             for candidate in (self.path, Path(f"{self.path}-wal"))
@@ -127,8 +216,11 @@ class Memory:
             conditions.append("used_at < ?")
             values.append(time.time() - unused_days * 86_400)
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        with self._lock:
-            count = self._db.execute(f"DELETE FROM translations{where}", values).rowcount  # noqa: S608
+
+        def work(database: sqlite3.Connection) -> int:
+            count = database.execute(f"DELETE FROM translations{where}", values).rowcount  # noqa: S608
             if not conditions:
-                self._db.execute("VACUUM")
-        return int(count)
+                database.execute("VACUUM")
+            return int(count)
+
+        return self._use(work, 0)

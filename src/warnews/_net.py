@@ -7,6 +7,7 @@ SSL_CERT_DIR, REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE, and --proxy overrides them.
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import os
 import random
@@ -15,19 +16,21 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 from urllib.request import getproxies
 
 import httpcore
 import httpx
+from httpcore._sync.http11 import HTTP11Connection
 
 from . import __version__
 from ._errors import FetchError, Stopped, UsageError
+from ._redact import mask_url, printable, proxy_password, redact
 
 USER_AGENT = f"warnews/{__version__} (news translation tool; +python-httpx)"
 MAX_REDIRECTS = 10
@@ -36,10 +39,15 @@ _PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 _CA_FILE_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _MAX_RETRY_AFTER = 60.0
-# A page must arrive within this many timeouts in all: a server that trickles a byte
-# just inside the timeout, again and again, would otherwise hold a run forever.
+# Every exchange (a page with its redirects, a feed, a translator answer) must be over
+# within this many timeouts in all, headers included: a server that trickles a byte just
+# inside the timeout, again and again, would otherwise hold a run (and its lock) for ever.
 PAGE_DEADLINE_TIMEOUTS = 10
+MAX_ANSWER_BYTES = 4 * 1024 * 1024  # a translator's answer: a few times the largest request
 _ACCEPTED_ENCODINGS = "gzip, deflate"  # what _Inflater can inflate within a limit
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Headers that hold credentials of the origin they were sent to.
+_ORIGIN_HEADERS = ("authorization", "cookie", "proxy-authorization")
 
 
 def tls_verification() -> ssl.SSLContext | bool:
@@ -70,8 +78,10 @@ def check_proxy(proxy: str, origin: str = "--proxy") -> str:
     except ValueError:  # a port that is not a number from 1 to 65535
         valid = False
     if not valid:
+        hint = ' (in a password, "/", "@" and ":" are written %2F, %40 and %3A)' if "@" in proxy else ""
         raise UsageError(
-            f"bad proxy URL {proxy!r} in {origin}: expected e.g. http://host:3128 or socks5h://127.0.0.1:9050"
+            f"bad proxy URL {printable(mask_url(proxy))} in {origin}: expected e.g. http://host:3128"
+            f" or socks5h://127.0.0.1:9050{hint}"
         )
     return proxy
 
@@ -85,28 +95,105 @@ def _check_environment_proxies() -> None:
 def make_client(timeout: float, proxy: str | None = None, public_only: bool = False) -> httpx.Client:
     """The client every request goes through; proxies come from the environment unless given.
 
-    public_only: connections go only to public addresses (checked on every connection,
-    redirects included); through a proxy, resolving the target is the proxy's job.
+    Every connection it makes reads and writes within the current exchange's deadline
+    (see `deadline`). public_only: connections go only to public addresses (checked on
+    every connection, redirects included); through a proxy, resolving the target is the
+    proxy's job.
     """
     if proxy:
         check_proxy(proxy)
     else:
         _check_environment_proxies()
-    client = httpx.Client(
-        timeout=httpx.Timeout(timeout),
-        proxy=proxy or None,
-        verify=tls_verification(),
-        trust_env=True,
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
-        headers={"User-Agent": USER_AGENT},
-    )
-    if public_only:
-        # httpx has no argument for httpcore's network backend (and a transport of our
-        # own would turn off the proxy variables); the direct transport's pool reads this
-        # attribute for every new connection. The --public-only tests catch a change.
-        client._transport._pool._network_backend = PublicOnlyBackend()  # type: ignore[attr-defined]
+    try:
+        client = httpx.Client(
+            timeout=httpx.Timeout(timeout),
+            proxy=proxy or None,
+            verify=tls_verification(),
+            trust_env=True,
+            follow_redirects=False,  # followed by `exchange`, which never reads a redirect's body
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": _ACCEPTED_ENCODINGS},
+            event_hooks={"response": [_stop_at_redirects]},
+        )
+    except (ValueError, httpx.InvalidURL) as error:  # a proxy URL httpx reads otherwise than urllib
+        raise UsageError(f"bad proxy URL: {redact(str(error), [proxy_password(proxy or '')])}") from None
+    # httpx has no argument for httpcore's network backend (and a transport of our own
+    # would turn off the proxy variables); each pool reads this attribute for every new
+    # connection. tests/unit/test_net.py fails if httpx or httpcore move it.
+    direct = _Backend(public_only)
+    for transport in {client._transport, *client._mounts.values()}:
+        if transport is not None:
+            proxied = transport is not client._transport
+            transport._pool._network_backend = _Backend() if proxied else direct  # type: ignore[attr-defined]
     return client
+
+
+# --- the deadline every connection keeps ---
+
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("warnews_deadline", default=None)
+
+
+class DeadlinePassed(httpcore.ReadTimeout):
+    """The exchange's deadline passed: no more reading, writing or connecting for it."""
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Every network operation of this thread inside the block ends by `seconds` from now."""
+    token = _deadline.set(time.monotonic() + seconds if seconds > 0 else None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _within(timeout: float | None) -> float | None:
+    """An operation's timeout, cut to what is left of the deadline."""
+    end = _deadline.get()
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise DeadlinePassed("the deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+@contextmanager
+def _bounded() -> Iterator[None]:
+    """A timeout that the deadline cut short is the deadline's."""
+    try:
+        yield
+    except (httpcore.TimeoutException, httpcore.ConnectError, httpcore.ReadError, httpcore.WriteError):
+        end = _deadline.get()
+        if end is not None and time.monotonic() >= end:
+            raise DeadlinePassed("the deadline passed") from None
+        raise
+
+
+class _BoundedStream(httpcore.NetworkStream):
+    """A connection whose every read and write (headers, bodies, TLS) ends by the deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        with _bounded():
+            return self._stream.read(max_bytes, _within(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        with _bounded():
+            self._stream.write(buffer, _within(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        with _bounded():
+            return _BoundedStream(self._stream.start_tls(ssl_context, server_hostname, _within(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
 
 
 class NotPublic(httpcore.ConnectError):
@@ -124,10 +211,13 @@ def not_public(address: str) -> str | None:
     return None if ip.is_global else "not global"
 
 
-class PublicOnlyBackend(httpcore.SyncBackend):
-    """Resolves a host itself and connects only to the addresses it checked, so that a
-    name cannot resolve to a public address for the check and a private one for the
-    connection."""
+class _Backend(httpcore.SyncBackend):
+    """Connections bounded by the deadline; with public_only, it resolves a host itself and
+    connects only to the addresses it checked, so that a name cannot resolve to a public
+    address for the check and a private one for the connection."""
+
+    def __init__(self, public_only: bool = False) -> None:
+        self.public_only = public_only
 
     def connect_tcp(
         self,
@@ -137,6 +227,21 @@ class PublicOnlyBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
+        addresses = self._addresses(host, port) if self.public_only else [host]
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in addresses:  # TLS still checks the certificate against host
+            try:
+                with _bounded():
+                    stream = super().connect_tcp(
+                        address, port, _within(timeout), local_address, socket_options
+                    )
+                return _BoundedStream(stream)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                failure = error
+        raise failure or httpcore.ConnectError(f"{host} has no address")
+
+    @staticmethod
+    def _addresses(host: str, port: int) -> list[str]:
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as error:
@@ -146,13 +251,33 @@ class PublicOnlyBackend(httpcore.SyncBackend):
             reason = not_public(address)
             if reason:
                 raise NotPublic(f"{host} is at {address}, a {reason} address, refused by --public-only")
-        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
-        for address in addresses:  # TLS still checks the certificate against host
-            try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
-                failure = error
-        raise failure or httpcore.ConnectError(f"{host} has no address")
+        return addresses
+
+
+def _close_on_excess() -> None:
+    """A response that goes on past the end it declared closes its connection.
+
+    httpcore keeps bytes that came after a response's end and reads them as the answer to
+    the next request on that connection: a server could append a whole second response
+    and have it taken for another URL's page. Nothing after a response's end is trusted,
+    as curl does: such a connection is closed, never reused. (httpcore has no setting
+    for it; tests/unit/test_net.py fails if the method moves.)
+    """
+    original = HTTP11Connection._response_closed
+    if getattr(original, "warnews", False):
+        return
+
+    def _response_closed(self: HTTP11Connection) -> None:
+        if self._h11_state.trailing_data[0]:
+            self.close()
+            return
+        original(self)
+
+    _response_closed.warnews = True  # type: ignore[attr-defined]
+    HTTP11Connection._response_closed = _response_closed  # type: ignore[method-assign]
+
+
+_close_on_excess()
 
 
 @dataclass(frozen=True)
@@ -231,12 +356,11 @@ def check_url(url: str) -> None:
 
 
 def describe(error: httpx.HTTPError, timeout: float) -> str:
+    if isinstance(error.__cause__, DeadlinePassed):
+        allowed = PAGE_DEADLINE_TIMEOUTS * timeout
+        return f"did not arrive within {PAGE_DEADLINE_TIMEOUTS} timeouts ({allowed:g} s)"
     if isinstance(error, httpx.TimeoutException):
         return f"no answer within the {timeout:g} s timeout"
-    if isinstance(error, httpx.TooManyRedirects):
-        return f"more than {MAX_REDIRECTS} redirects"
-    if isinstance(error, httpx.UnsupportedProtocol):
-        return "redirected to an unsupported URL: only http:// and https:// are fetched"
     if isinstance(error.__cause__, NotPublic):
         return str(error)
     if isinstance(error, httpx.ConnectError):
@@ -246,6 +370,109 @@ def describe(error: httpx.HTTPError, timeout: float) -> str:
     if isinstance(error, httpx.ReadError):
         return f"the connection broke: {error}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+# --- one exchange: a request, its redirects, its answer ---
+
+
+def exchange(client: httpx.Client, request: httpx.Request, secrets: Sequence[str] = ()) -> httpx.Response:
+    """Send a request and follow its redirects (at most MAX_REDIRECTS); the answer is
+    open, its body unread: read it with read_body, close it.
+
+    A redirect's body is never read. Credentials never follow a redirect to another
+    origin: the origin's own headers (Authorization, Cookie) are dropped, and a request
+    that carries one of `secrets` (in its URL, a header or its body) is not sent there at
+    all. Raises FetchError for a redirect that cannot be followed.
+    """
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            return client.send(request, stream=True)
+        except _Redirect as redirect:  # its body unread: httpcore drops the connection instead
+            request = _redirected(request, redirect.status, redirect.location, secrets)
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+
+class _Redirect(Exception):  # noqa: N818 - not an error: a redirect for exchange to follow
+    def __init__(self, status: int, location: str) -> None:
+        self.status, self.location = status, location
+
+
+def _stop_at_redirects(response: httpx.Response) -> None:
+    """httpx makes the next request of a redirect itself even when it does not follow it,
+    and fails on a Location it cannot read (data:, javascript:): a redirect leaves httpx
+    here, before that, for exchange to judge."""
+    if response.status_code in _REDIRECTS and "location" in response.headers:
+        raise _Redirect(response.status_code, response.headers["location"])
+
+
+def _redirected(request: httpx.Request, status: int, location: str, secrets: Sequence[str]) -> httpx.Request:
+    try:
+        url = request.url.join(location)
+    except (httpx.InvalidURL, ValueError) as error:
+        raise FetchError(f"redirected to an invalid URL: {error}") from None
+    if url.scheme not in ("http", "https"):
+        scheme = f"{url.scheme}:" if url.scheme else "no scheme"
+        raise FetchError(
+            f"redirected to an unsupported URL ({scheme}): only http:// and https:// are fetched"
+        )
+    if not url.host:
+        raise FetchError("redirected to an invalid URL: it names no host")
+    method, content = request.method, request.content
+    if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+        method, content = "GET", b""
+    headers = httpx.Headers(request.headers)
+    headers.pop("host", None)
+    if not content:
+        for name in ("content-length", "content-type", "transfer-encoding"):
+            headers.pop(name, None)
+    if not _same_origin(request.url, url):
+        if _carries(request, secrets):
+            origin = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
+            raise FetchError(f"redirected to another origin ({origin}), where its credentials are not sent")
+        for name in _ORIGIN_HEADERS:
+            headers.pop(name, None)
+    return httpx.Request(method, url, headers=headers, content=content, extensions=request.extensions)
+
+
+def _same_origin(url: httpx.URL, other: httpx.URL) -> bool:
+    if url.host != other.host:
+        return False
+    if (url.scheme, url.port) == (other.scheme, other.port):
+        return True
+    # http -> https on the default ports is the same server made secure (httpx's rule too)
+    return (url.scheme, url.port, other.scheme, other.port) == ("http", None, "https", None)
+
+
+def _carries(request: httpx.Request, secrets: Sequence[str]) -> bool:
+    """Whether a request holds one of the secrets, as they are or as URLs encode them."""
+    places = [str(request.url), *request.headers.values(), request.content.decode("utf-8", "replace")]
+    for secret in secrets:
+        if not secret:
+            continue
+        forms = {secret, quote(secret, safe=""), quote_plus(secret)}
+        if any(form in place for form in forms for place in places):
+            return True
+    return False
+
+
+def read_body(response: httpx.Response, max_bytes: int, what: str = "page") -> bytes:
+    """An answer's body as sent (identity, gzip or deflate) and inflated, refused past
+    max_bytes: a body that is endless, or small but inflating to gigabytes, is never held
+    whole. What the deadline allows is the connection's business (see deadline)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(f"{what} is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
+    inflater = _Inflater(response.headers.get("Content-Encoding", ""), max_bytes, what)
+    chunks: list[bytes] = []
+    for raw in response.iter_raw():
+        chunks.extend(inflater.feed(raw))
+    chunks.extend(inflater.finish())
+    return b"".join(chunks)
+
+
+def deadline_seconds(client: httpx.Client) -> float:
+    """How long one exchange may take in all; 0: no limit (no timeout set)."""
+    return PAGE_DEADLINE_TIMEOUTS * float(client.timeout.read or 0.0)
 
 
 class _Retry(Exception):  # noqa: N818 - not an error yet: a status worth another try
@@ -275,55 +502,50 @@ def download(
     server's Retry-After or an exponential backoff with jitter.
     """
     check_url(url)
+    try:
+        request = client.build_request("GET", url, headers=headers or {})
+    except httpx.InvalidURL as error:
+        raise FetchError(f"not a valid URL: {error}") from None
     throttle = throttle or Throttle(1, float("inf"))
     for attempt in range(retries + 1):
         try:
-            with throttle():
-                return _get_page(client, url, max_bytes, headers or {})
+            with throttle(), deadline(deadline_seconds(client)):
+                return _get_page(client, request, max_bytes)
         except _Retry as retry:
             if attempt == retries:
                 raise FetchError(retry.message) from None
             throttle.wait(retry_delay(retry.response, attempt))
         except httpx.HTTPError as error:
             if attempt == retries or not _retryable(error):
-                raise FetchError(describe(error, float(client.timeout.read or 0.0))) from None
+                message = describe(error, float(client.timeout.read or 0.0))
+                if isinstance(error.__cause__, DeadlinePassed):
+                    message = f"the page {message}"
+                raise FetchError(message) from None
             throttle.wait(retry_delay(None, attempt))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _get_page(client: httpx.Client, url: str, max_bytes: int, headers: dict[str, str]) -> Download:
-    allowed = PAGE_DEADLINE_TIMEOUTS * float(client.timeout.read or 0.0)  # 0: no timeout, no deadline
-    deadline = time.monotonic() + allowed
-    headers = {"Accept-Encoding": _ACCEPTED_ENCODINGS, **headers}
-    with client.stream("GET", url, headers=headers) as response:
+def _get_page(client: httpx.Client, request: httpx.Request, max_bytes: int) -> Download:
+    response = exchange(client, request)
+    try:
         status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
         if response.status_code in _RETRY_STATUSES:
             raise _Retry(status, response)
         if response.status_code >= 400:
             raise FetchError(status)
-        declared = response.headers.get("Content-Length", "")
-        encoding = response.headers.get("Content-Encoding", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            raise FetchError(f"page is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
-        inflater = _Inflater(encoding, max_bytes)
-        chunks: list[bytes] = []
-        for raw in response.iter_raw():
-            chunks.extend(inflater.feed(raw))
-            if allowed and time.monotonic() > deadline:
-                raise FetchError(
-                    f"the page did not arrive within {PAGE_DEADLINE_TIMEOUTS} timeouts ({allowed:g} s)"
-                )
-        chunks.extend(inflater.finish())
-        content_type = response.headers.get("Content-Type", "")
-        return Download(
-            url,
-            str(response.url),
-            b"".join(chunks),
-            content_type.split(";")[0].strip().lower() or None,
-            response.charset_encoding,
-            response.status_code,
-            dict(response.headers),
-        )
+        content = read_body(response, max_bytes)
+    finally:
+        response.close()
+    content_type = response.headers.get("Content-Type", "")
+    return Download(
+        str(request.url),
+        str(response.url),
+        content,
+        content_type.split(";")[0].strip().lower() or None,
+        response.charset_encoding,
+        response.status_code,
+        dict(response.headers),
+    )
 
 
 class _Inflater:
@@ -331,7 +553,7 @@ class _Inflater:
     size limit: a small body that would inflate to gigabytes is refused at the limit,
     never held in memory whole."""
 
-    def __init__(self, encoding: str, max_bytes: int) -> None:
+    def __init__(self, encoding: str, max_bytes: int, what: str = "page") -> None:
         codings = [part.strip().lower() for part in encoding.split(",") if part.strip()]
         codings = [coding for coding in codings if coding != "identity"]
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
@@ -342,12 +564,13 @@ class _Inflater:
         self._first = True
         self._max = max_bytes
         self._size = 0
+        self._what = what
 
     def _count(self, data: bytes) -> bytes:
         self._size += len(data)
         if self._size > self._max:
             inflated = " once inflated" if self._coding else ""
-            raise FetchError(f"page is over the {self._max:,}-byte limit{inflated}")
+            raise FetchError(f"{self._what} is over the {self._max:,}-byte limit{inflated}")
         return data
 
     def feed(self, raw: bytes) -> Iterator[bytes]:
@@ -362,7 +585,7 @@ class _Inflater:
                 if self._first and self._coding == "deflate":  # raw deflate, without the zlib header
                     self._zlib, self._first = zlib.decompressobj(-zlib.MAX_WBITS), False
                     continue
-                raise FetchError(f"the page's {self._coding} data is corrupt: {error}") from None
+                raise FetchError(f"the {self._what}'s {self._coding} data is corrupt: {error}") from None
             self._first = False
             yield self._count(out)
             data = self._zlib.unconsumed_tail
@@ -373,36 +596,55 @@ class _Inflater:
 
 
 def retry_delay(response: httpx.Response | None, attempt: int) -> float:
-    """Seconds to wait before the next try: Retry-After when given, else exponential with jitter."""
+    """Seconds to wait before the next try: Retry-After when given (and readable), else
+    exponential with jitter."""
     if response is not None:
         value = response.headers.get("Retry-After", "").strip()
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             return min(float(value), _MAX_RETRY_AFTER)
         if value:
             try:
                 return min(max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0), _MAX_RETRY_AFTER)
-            except (TypeError, ValueError):
-                pass
+            except (TypeError, ValueError, OverflowError, IndexError):
+                pass  # unreadable: as if absent
     backoff: float = min(0.5 * 2**attempt, 8.0)
     return backoff * random.uniform(0.5, 1.0)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A translator's answer, read whole within the limits."""
+
+    status: int
+    text: str
+
+
 def send_with_retries(
-    client: httpx.Client, request: httpx.Request, retries: int, throttle: Throttle | None = None
-) -> httpx.Response:
-    """Send a request, retrying 429, 5xx and connection failures a bounded number of times."""
+    client: httpx.Client,
+    request: httpx.Request,
+    retries: int,
+    throttle: Throttle | None = None,
+    secrets: Sequence[str] = (),
+) -> Answer:
+    """Send a request (see exchange) and read its answer (at most MAX_ANSWER_BYTES, within
+    the deadline), retrying 429, 5xx and connection failures a bounded number of times."""
     throttle = throttle or Throttle(1, float("inf"))
     for attempt in range(retries + 1):
         try:
-            with throttle():
-                response = client.send(request)
+            with throttle(), deadline(deadline_seconds(client)):
+                response = exchange(client, request, secrets)
+                try:
+                    content = read_body(response, MAX_ANSWER_BYTES, "answer")
+                finally:
+                    response.close()
         except httpx.TransportError as error:
             if attempt == retries or not _retryable(error):
                 raise
             throttle.wait(retry_delay(None, attempt))
             continue
         if response.status_code not in _RETRY_STATUSES or attempt == retries:
-            return response
+            text = content.decode(response.charset_encoding or "utf-8", "replace")
+            return Answer(response.status_code, text)
         delay = retry_delay(response, attempt)
         if response.status_code == 429:
             throttle.pause(delay)  # the whole run slows down, not just this request

@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ from ._languages import language_name
 from ._net import Download, HostLimits, Throttle, download, make_client
 from ._render import document, file_stem, header
 from ._settings import Settings
-from ._store import choose_path, save
+from ._state import site
+from ._store import choose_path, folder_lock, save
 from ._translate import Translator
 from .engines import make_engines
 
@@ -106,7 +107,12 @@ class Pipeline:
     Its methods are the stages of one article and may run in several threads at once.
     """
 
-    def __init__(self, settings: Settings, stop: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        stop: threading.Event | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.stop = stop or threading.Event()
         self._client = make_client(settings.timeout, settings.proxy)
@@ -121,7 +127,7 @@ class Pipeline:
         throttle = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
         try:
             engines = make_engines(settings, self._client, throttle)
-            memory = Memory(settings.cache_file) if settings.cache else None
+            memory = Memory(settings.cache_file, warn) if settings.cache else None
         except BaseException:
             self._close_clients()
             raise
@@ -163,9 +169,12 @@ class Pipeline:
 
     def extract(self, source: Source) -> Extracted:
         self._check()
-        return Extracted(
-            source, extract(source.data, source.media_type, source.charset, source.url, source.name)
-        )
+        article = extract(source.data, source.media_type, source.charset, source.url, source.name)
+        if article.canonical_url and source.url and site(article.canonical_url) != site(source.url):
+            # Any page can name any URL as its canonical one: only the page's own site is
+            # believed, or a page could make another site's article a "duplicate" of itself.
+            article = replace(article, canonical_url=None)
+        return Extracted(source, article)
 
     def translate(self, extracted: Extracted) -> Result:
         self._check()
@@ -212,13 +221,15 @@ class Pipeline:
     ) -> Path:
         """Save a result; `before` learns the path first (the state records it there).
 
-        Callers in several threads must take turns, or two articles could choose one name.
+        Other processes saving into the same folder wait their turn (folder_lock); threads
+        of one process must take turns too, or two articles could choose one name.
         """
         self._check()
-        path = choose_path(self.settings.out, result.stem, result.identity, preferred)
-        if before is not None:
-            before(path)
-        return save(path, result.identity, result.document, result.metadata, result.original)
+        with folder_lock(self.settings.out):
+            path = choose_path(self.settings.out, result.stem, result.identity, preferred)
+            if before is not None:
+                before(path)
+            return save(path, result.identity, result.document, result.metadata, result.original)
 
     def _metadata(
         self,

@@ -77,9 +77,33 @@ def header(
 
 
 def document(first_line: str, paragraphs: list[str]) -> str:
-    """The whole file: the header, a blank line, paragraphs one blank line apart, one final newline."""
+    """The whole file: the header, a blank line, paragraphs one blank line apart, one final newline.
+
+    Every paragraph is kept, even one that normalizes to nothing: document_problem then
+    refuses the file instead of letting a paragraph go missing.
+    """
     body = [normalize_paragraph(paragraph) for paragraph in paragraphs]
-    return "\n\n".join([normalize_paragraph(first_line), *[p for p in body if p]]) + "\n"
+    return "\n\n".join([normalize_paragraph(first_line), *body]) + "\n"
+
+
+_HEADER = re.compile(r"date \d{4}-\d{2}-\d{2} \d{2}/\d{2}/\d{4} \u2013 \S")
+
+
+def document_problem(text: str, paragraphs: int) -> str | None:
+    """Why text is not a file the README promises (a provenance line, a blank line, then
+    `paragraphs` non-empty normalized paragraphs one blank line apart, one final
+    newline), or None."""
+    if not text.endswith("\n") or text.endswith("\n\n"):
+        return "it does not end with exactly one newline"
+    first, *body = text[:-1].split("\n\n")
+    if "\n" in first or not _HEADER.match(first) or first != normalize_paragraph(first):
+        return "its first line is not a provenance line"
+    if len(body) != paragraphs:
+        return f"it has {len(body)} paragraphs for {paragraphs} in the source"
+    for number, paragraph in enumerate(body, start=1):
+        if not paragraph or paragraph != normalize_paragraph(paragraph):
+            return f"paragraph {number} is empty or not normalized"
+    return None
 
 
 def slug(title: str, limit: int = MAX_SLUG) -> str:

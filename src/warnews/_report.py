@@ -3,7 +3,10 @@ on request, and a log file. stdout carries data only (paths, documents or JSON).
 
 from __future__ import annotations
 
+import faulthandler
 import json
+import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -18,11 +21,7 @@ from rich.table import Table
 
 from ._batch import Job, Outcome, current_host
 from ._errors import UsageError
-
-
-def printable(text: str) -> str:
-    """Escape what could drive a terminal: control characters, bidi overrides."""
-    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
+from ._redact import printable
 
 
 def safe_json(value: object, indent: int | None = None, toml: bool = False) -> str:
@@ -51,6 +50,39 @@ def open_log(path: Path | None) -> IO[str] | None:
         return open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by Reporter.close
     except OSError as error:
         raise UsageError(f"cannot open the log file {path}: {error.strerror or error}") from None
+
+
+def copy_fatal_errors(log_file: Path | None) -> None:
+    """Have a fatal error's traceback (faulthandler's) reach the log file as well as stderr.
+
+    faulthandler writes to one file, from a signal handler, as the process dies: so it
+    writes into a pipe, and a small process forked for the purpose (before any thread
+    starts) copies whatever arrives to both. It ends when the run ends and the pipe closes.
+    """
+    if log_file is None:
+        return
+    try:
+        log = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError:
+        return  # open_log says why
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copier: nothing of warnews runs here
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            os.close(write_end)
+            while chunk := os.read(read_end, 65536):
+                for target in (2, log):
+                    try:
+                        os.write(target, chunk)
+                    except OSError:
+                        pass
+        finally:
+            os._exit(0)
+    os.close(read_end)
+    os.close(log)
+    faulthandler.enable(file=os.fdopen(write_end, "w"), all_threads=True)
 
 
 class Reporter:
@@ -140,12 +172,19 @@ class Reporter:
         sys.stdout.flush()
 
     def error(self, message: str) -> None:
-        line = f"warnews: error: {printable(message)}"
+        self._line("error", message)
+
+    def warning(self, message: str) -> None:
+        """Something the operator should know that failed nothing (the exit code stays)."""
+        self._line("warning", message)
+
+    def _line(self, kind: str, message: str) -> None:
+        line = f"warnews: {kind}: {printable(message)}"
         if self._progress is not None:
             self._progress.console.print(escape(line), markup=True, soft_wrap=True)
         else:
             print(line, file=sys.stderr, flush=True)
-        self.log(f"error {message}")
+        self.log(f"{kind} {message}")
 
     def log(self, message: str) -> None:
         if self._log is not None:

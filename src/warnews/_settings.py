@@ -18,6 +18,7 @@ import platformdirs
 
 from ._errors import UsageError
 from ._languages import resolve_language
+from ._redact import MASK, mask_url, proxy_password
 from .engines import parse_chain
 from .engines.google import URL as GOOGLE_URL
 
@@ -116,6 +117,15 @@ def _optional_text(value: object) -> str | None:
     return _text(value).strip() or None
 
 
+def _secret(value: object) -> str | None:
+    """A key, password or address kept secret: never shown, not even in this error."""
+    text = _optional_text(value)
+    if text is not None and any(not char.isprintable() for char in text):
+        # It would go into a header or a URL, where httpx would quote it in its error.
+        raise ValueError("it contains a control character (the value is not shown)")
+    return text
+
+
 def _path(value: object) -> Path:
     text = _text(value).strip()
     if not text:
@@ -192,7 +202,7 @@ SETTINGS = (
     Setting("target_language", _language, "Target language (code or name).", "LANG", ("--to",)),
     Setting("engine", _engines, "Translation engine, or a fallback chain: google,mymemory.", "NAMES"),
     Setting("credit", _optional_text, "Credit added to the provenance line.", "TEXT"),
-    Setting("proxy", _optional_text, "Proxy URL (http, https, socks5, socks5h).", "URL", secret=True),
+    Setting("proxy", _secret, "Proxy URL (http, https, socks5, socks5h).", "URL", secret=True),
     Setting(
         "public_only",
         _switch,
@@ -222,26 +232,22 @@ SETTINGS = (
     Setting("cache", _switch, "Use the translation memory.", "", switch=True),
     Setting("cache_file", _path, "Translation memory (SQLite).", "PATH"),
     Setting("google_url", _url, "Google's endpoint (a mirror, or a local emulation).", "URL", flag=False),
-    Setting(
-        "deepl_key", _optional_text, "DeepL API key (free keys end in :fx).", "KEY", secret=True, flag=False
-    ),
+    Setting("deepl_key", _secret, "DeepL API key (free keys end in :fx).", "KEY", secret=True, flag=False),
     Setting("deepl_url", _optional_url, "DeepL endpoint; default: by the key's plan.", "URL", flag=False),
     Setting(
         "libre_url", _optional_url, "LibreTranslate server, e.g. http://localhost:5000.", "URL", flag=False
     ),
-    Setting(
-        "libre_key", _optional_text, "LibreTranslate API key, if the server wants one.", "KEY", secret=True
-    ),
+    Setting("libre_key", _secret, "LibreTranslate API key, if the server wants one.", "KEY", secret=True),
     Setting(
         "mymemory_email",
-        _optional_text,
+        _secret,
         "E-mail for MyMemory's larger quota.",
         "EMAIL",
         secret=True,
         flag=False,
     ),
     Setting("mymemory_url", _optional_url, "MyMemory endpoint.", "URL", flag=False),
-    Setting("microsoft_key", _optional_text, "Microsoft Translator key.", "KEY", secret=True, flag=False),
+    Setting("microsoft_key", _secret, "Microsoft Translator key.", "KEY", secret=True, flag=False),
     Setting("microsoft_region", _optional_text, "Microsoft Translator region.", "REGION", flag=False),
     Setting("microsoft_url", _optional_url, "Microsoft Translator endpoint.", "URL", flag=False),
 )
@@ -336,8 +342,18 @@ def resolve(
 def mask(value: str) -> str:
     """A secret for display: passwords in URLs hidden, other secrets hidden entirely."""
     if "://" in value:
-        return re.sub(r"(://)[^/@\s]*@", r"\1***@", value)
-    return "***"
+        return mask_url(value)
+    return MASK
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """What must never be shown: every secret setting's value (of a proxy URL, its password)."""
+    values = []
+    for setting in SETTINGS:
+        value = getattr(settings, setting.name)
+        if setting.secret and value:
+            values.append(proxy_password(value) if setting.name == "proxy" else str(value))
+    return [value for value in values if value]
 
 
 def shown(settings: Settings, name: str) -> str:
@@ -346,4 +362,6 @@ def shown(settings: Settings, name: str) -> str:
     if value is None:
         return "(none)"
     text = str(value)
-    return mask(text) if _BY_NAME[name].secret else text
+    if not _BY_NAME[name].secret:
+        return text
+    return mask_url(text) if name == "proxy" else MASK

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
+import ipaddress
 import os
 import sqlite3
 import threading
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from publicsuffixlist import PublicSuffixList
 
 from ._errors import StoreError
 
@@ -101,6 +105,23 @@ def url_key(url: str) -> str:
     return urlunsplit(("", host, parts.path or "/", urlencode(query), "")).lstrip("/")
 
 
+def site(url: str) -> str:
+    """The registrable domain of a URL's host (pravda.com.ua for www.pravda.com.ua, by the
+    Public Suffix List), or the host itself for an IP address or a bare suffix."""
+    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    return _public_suffixes().privatesuffix(host) or host
+
+
+@functools.cache
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()  # the list the package ships: nothing is downloaded
+
+
 @dataclass(frozen=True)
 class Row:
     id: int
@@ -141,7 +162,10 @@ class RunLock:
 
     def acquire(self, wait: bool) -> None:
         _make_folder(self.path.parent)
-        handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
+        try:
+            handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
+        except OSError as error:  # a read-only mount, a folder without rights
+            raise StoreError(f"cannot lock {self.path}: {error.strerror or error}") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except OSError as error:

@@ -1,35 +1,91 @@
-"""Files on disk: complete or absent, inside the output folder, never over another article."""
+"""Files on disk: complete or absent, inside the output folder, never over another article.
+
+Every file is written the same way: to a new temporary file in the same folder, created
+exclusively (never through a link, never over an existing path) under a name nobody can
+guess, synced, then renamed into place. Processes that save into one folder take turns
+(an flock on the folder), so two articles never get one name.
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import itertools
 import json
 import os
+import re
+import secrets
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ._errors import StoreError
+from ._render import document_problem
 
 TEXT_SUFFIX = ".txt"
 META_SUFFIX = ".json"
 
 
+# .NAME.<pid>.<32 hex digits>.warnews-tmp: no other program makes such names, and the
+# pid tells the cleanup whether the writer is still alive.
+_TEMPORARY = re.compile(r"\..+\.(\d+)\.[0-9a-f]{32}\.warnews-tmp")
+_FOLDER_LOCK_WAIT = 60.0  # seconds another process may hold the folder (a save takes milliseconds)
+
+
 def write_atomic(path: Path, content: str) -> None:
-    """Write to a temporary name in the same folder, fsync, then rename over path."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write to a new temporary file beside path (O_EXCL | O_NOFOLLOW, an unguessable
+    name), fsync, then rename over path (a link at path is replaced, never followed)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(16)}.warnews-tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    created = False
     try:
-        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+        descriptor = os.open(temporary, flags, 0o666)
+        created = True
+        with open(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        if created:
+            temporary.unlink(missing_ok=True)
         raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:  # interrupted: leave no half-written temporary file behind
-        temporary.unlink(missing_ok=True)
+        if created:
+            temporary.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """This process's turn to choose names and save in folder (an flock on the folder
+    itself: no lock file, and the kernel lets go when a process dies)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise StoreError(f"cannot open the output folder {folder}: {error.strerror or error}") from None
+    try:
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    break  # a file system without locks: the names are still checked
+                if waited >= _FOLDER_LOCK_WAIT:
+                    raise StoreError(
+                        f"another process has held the output folder {folder} too long"
+                    ) from None
+                time.sleep(0.01)
+                waited += 0.01
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 def _sync_folder(folder: Path) -> None:
@@ -47,8 +103,10 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _same_article(meta_path: Path, identity: dict[str, str]) -> bool:
-    try:
-        existing = json.loads(meta_path.read_text(encoding="utf-8"))
+    try:  # a link planted at a sidecar's name is not followed
+        descriptor = os.open(meta_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with open(descriptor, encoding="utf-8") as handle:
+            existing = json.loads(handle.read(1 << 20))
     except (OSError, ValueError):
         return False
     return isinstance(existing, dict) and any(
@@ -65,19 +123,21 @@ def choose_path(folder: Path, stem: str, identity: dict[str, str], preferred: Pa
     """
     if preferred is not None and preferred.parent.resolve() == folder.resolve():
         preferred = folder / preferred.name
-        meta = preferred.with_suffix(META_SUFFIX)
-        if (not preferred.exists() and not meta.exists()) or (
-            meta.exists() and _same_article(meta, identity)
-        ):
+        if _free_or_own(preferred, identity):
             return preferred
     for number in itertools.count(1):
         name = stem if number == 1 else f"{stem}-{number}"
-        text_path, meta_path = folder / f"{name}{TEXT_SUFFIX}", folder / f"{name}{META_SUFFIX}"
-        if not text_path.exists() and not meta_path.exists():
-            return text_path
-        if meta_path.exists() and _same_article(meta_path, identity):
-            return text_path
+        if _free_or_own(folder / f"{name}{TEXT_SUFFIX}", identity):
+            return folder / f"{name}{TEXT_SUFFIX}"
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _free_or_own(text_path: Path, identity: dict[str, str]) -> bool:
+    """Nothing at the name (not even a dangling link), or this article's own files."""
+    meta_path = text_path.with_suffix(META_SUFFIX)
+    if not os.path.lexists(text_path) and not os.path.lexists(meta_path):
+        return True
+    return _same_article(meta_path, identity)
 
 
 def prepare_folder(folder: Path) -> None:
@@ -88,16 +148,25 @@ def prepare_folder(folder: Path) -> None:
         raise StoreError(f"cannot create the output folder {folder}: {error.strerror or error}") from None
     if not folder.is_dir():
         raise StoreError(f"the output folder {folder} is not a folder")
-    for leftover in folder.glob(".*.tmp"):
-        pid = leftover.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and not _alive(int(pid)):
-            leftover.unlink(missing_ok=True)
+    try:
+        names = os.listdir(folder)
+    except OSError as error:
+        raise StoreError(f"cannot read the output folder {folder}: {error.strerror or error}") from None
+    for name in names:
+        match = _TEMPORARY.fullmatch(name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        try:  # only warnews's own regular files; a link is left alone
+            if stat.S_ISREG(os.lstat(folder / name).st_mode):
+                os.unlink(folder / name)
+        except OSError:
+            pass  # a read-only folder: the next run that can will remove it
 
 
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True
@@ -123,6 +192,10 @@ def save(
     and a re-run after a crash between the two recognises the name as its own; the
     translation last, so that its presence means the article is complete.
     """
+    for content in (text, original[1] if original else None):
+        problem = content is not None and document_problem(content, int(metadata["paragraphs"]))
+        if problem:
+            raise StoreError(f"refusing to write a wrong file: {problem}")
     metadata = {**metadata, **identity, "file": path.name}
     companions = []
     if original is not None:
@@ -133,11 +206,14 @@ def save(
     created: list[Path] = []  # a new article's files, removed if it cannot be saved whole
     try:
         for file, content in files:
-            if not path.exists() and not file.exists():
+            if not os.path.lexists(path) and not os.path.lexists(file):
                 created.append(file)
             write_atomic(file, content)
     except StoreError:
         for file in created:
-            file.unlink(missing_ok=True)
+            try:
+                file.unlink(missing_ok=True)
+            except OSError:  # a read-only folder: nothing was created there either
+                pass
         raise
     return path

@@ -80,7 +80,7 @@ def paragraph_language(text: str, article: str, target: str) -> str | None:
 
 def answer_problem(text: str, answer: str) -> str | None:
     """Why an answer is not a translation of text, or None if it may be one."""
-    if not answer.strip():
+    if not normalize_paragraph(answer):  # nothing but spaces, zero-width or control characters
         return "an empty answer"
     if _HTML_PAGE.search(answer) and not _HTML_PAGE.search(text):
         return "an HTML page instead of a translation"
@@ -141,7 +141,11 @@ def translate_paragraphs(paragraphs: Sequence[str], engine: Engine, source: str,
     pieces: list[list[tuple[str, str]]] = [[] for _ in paragraphs]
     for piece, answer in zip(plan.pieces, answers, strict=True):
         pieces[piece.paragraph].append((piece.text, answer))
-    return [normalize_paragraph(_join(parts)) if parts else "" for parts in pieces]
+    translated = [normalize_paragraph(_join(parts)) if parts else "" for parts in pieces]
+    for paragraph, result in zip(paragraphs, translated, strict=True):
+        if normalize_paragraph(paragraph) and not result:  # never a paragraph lost in silence
+            raise EngineError(engine.name, "bad_answer", "an empty answer")
+    return translated
 
 
 class Translator:

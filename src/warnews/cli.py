@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import faulthandler
 import functools
 import inspect
 import os
@@ -23,8 +24,9 @@ from ._cache import Memory
 from ._errors import UsageError, WarnewsError
 from ._net import make_client
 from ._pipeline import Pipeline
-from ._report import Reporter, printable, safe_json
-from ._settings import SETTINGS, Resolved, Settings, resolve, shown
+from ._redact import printable, redact
+from ._report import Reporter, copy_fatal_errors, safe_json
+from ._settings import SETTINGS, Resolved, Settings, resolve, secret_values, shown
 from ._state import Locked, RunLock, State
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -133,6 +135,10 @@ def error_line(message: str) -> None:
     print(f"warnews: error: {printable(message)}", file=sys.stderr, flush=True)
 
 
+def warning_line(message: str) -> None:
+    print(f"warnews: warning: {printable(message)}", file=sys.stderr, flush=True)
+
+
 _signals: list[int] = []
 
 
@@ -167,6 +173,7 @@ def _execute(
     """Run a batch: take the lock and the state if the command keeps state, report, exit code."""
     settings = resolved.settings
     reporter = Reporter(command, quiet=quiet, json_lines=json_lines, paths=paths, log_file=settings.log_file)
+    copy_fatal_errors(settings.log_file)
     counts: Counter[str] = Counter()
     requests, code, lock, state, run_id = 0, EXIT_FAILED, None, None, 0
     try:
@@ -175,7 +182,7 @@ def _execute(
             lock.acquire(wait)
             state = State(settings.state)
             run_id = state.run_started(command)
-        with Pipeline(settings) as pipeline:
+        with Pipeline(settings, warn=reporter.warning) as pipeline:
             batch = Batch(pipeline, state, reporter.outcome, force)
             batch.on_start, batch.on_finish = reporter.started, reporter.finished
             work = jobs(batch)
@@ -191,10 +198,10 @@ def _execute(
         reporter.error(str(error))
         code = EXIT_LOCKED
     except UsageError as error:
-        reporter.error(str(error))
+        reporter.error(redact(str(error), secret_values(settings), fragments=False))
         code = EXIT_USAGE
     except WarnewsError as error:
-        reporter.error(str(error))
+        reporter.error(redact(str(error), secret_values(settings), fragments=False))
         code = EXIT_FAILED
     finally:
         if state is not None:
@@ -495,7 +502,7 @@ CacheFile = Annotated[
 
 def _memory(cache_file: str | None, config: Path | None) -> Memory:
     settings = resolve({"cache_file": cache_file} if cache_file else {}, config).settings
-    return Memory(settings.cache_file)
+    return Memory(settings.cache_file, warn=warning_line)
 
 
 @cache_app.command("stats")
@@ -653,6 +660,7 @@ def retry(
 
 def main() -> None:
     """Entry point: one line on stderr and a documented exit code for every failure."""
+    faulthandler.enable(file=sys.stderr, all_threads=True)  # a crash leaves its traceback
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     try:
@@ -675,4 +683,17 @@ def main() -> None:
         code = EXIT_FAILED
     except (KeyboardInterrupt, typer.Abort):
         code = _interrupted()
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    _exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _exit(code: int) -> None:
+    """Exit now, without the interpreter's finalization: everything of the run is closed
+    by then, but worker threads that a stop left on the network are not, and finalizing
+    around them can abort the process; and finalization puts the default signal handlers
+    back, so a second SIGTERM would kill the process instead of exiting 143."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            pass
+    os._exit(code)

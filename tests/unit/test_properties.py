@@ -20,7 +20,7 @@ from warnews._errors import ExtractError, FetchError, InputError
 from warnews._extract import extract
 from warnews._feeds import parse_feed
 from warnews._normalize import clean, normalize_paragraph, split_paragraphs
-from warnews._render import document, file_stem, header
+from warnews._render import document, document_problem, file_stem, header
 from warnews._report import safe_json
 from warnews._store import choose_path, save
 
@@ -49,11 +49,17 @@ def test_clean_is_idempotent_and_leaves_no_forbidden_character(text):
 def test_documents_are_normalized_whatever_the_paragraphs(paragraphs):
     first = header(date(2024, 1, 11), None, "Ukrainian", "Google")
     text = document(first, paragraphs)
-    assert text.endswith("\n") and not text.endswith("\n\n")
     assert forbidden(text) == [] and unicodedata.is_normalized("NFC", text)
+    normalized = [normalize_paragraph(p) for p in paragraphs]
+    if not all(normalized):  # a paragraph that normalizes to nothing is never dropped in silence
+        assert document_problem(text, len(paragraphs)) is not None
+        return
+    assert document_problem(text, len(paragraphs)) is None
+    assert document_problem(text, len(paragraphs) + 1) is not None, "a lost paragraph is seen"
+    assert text.endswith("\n") and not text.endswith("\n\n")
     lines = text[:-1].split("\n\n")
     assert lines[0] == first
-    assert lines[1:] == [p for p in (normalize_paragraph(p) for p in paragraphs) if p]
+    assert lines[1:] == normalized
     assert split_paragraphs(text) == lines, "a saved document reads back paragraph for paragraph"
 
 
@@ -84,7 +90,8 @@ def test_file_names_are_inside_the_folder_valid_and_bounded(day, title, others):
         paths = []
         for number, text in enumerate([title, *others]):
             path = choose_path(folder, file_stem(day, text), {"source_id": f"id-{number}"})
-            save(path, {"source_id": f"id-{number}"}, "text\n", {})
+            first = header(day, None, "Ukrainian", "Google")
+            save(path, {"source_id": f"id-{number}"}, document(first, ["Text."]), {"paragraphs": 1})
             paths.append(path)
         for path in paths:
             assert path.parent == folder and path.resolve().parent == folder.resolve()

@@ -22,6 +22,7 @@ import httpx
 
 from .._errors import EngineError, Stopped, UsageError
 from .._net import Throttle
+from .._redact import cut, redact
 from .._split import Limit
 from ._route import Call, Route, install, routed
 
@@ -86,8 +87,23 @@ class Engine(ABC):
         with self._lock:
             self.requests += 1
 
+    def secret_values(self) -> tuple[str, ...]:
+        """This engine's keys: never sent to another origin, never in an error."""
+        return tuple(str(value) for value in (getattr(self.settings, name) for name in self.secrets) if value)
+
     def translate(self, text: str, source: str, target: str) -> str:
-        """Translate text; any failure is an EngineError, never deep-translator's own."""
+        """Translate text; any failure is an EngineError, never deep-translator's own, and
+        its reason never holds a key (or a fragment of one), whatever the server said."""
+        secrets = self.secret_values()
+        try:
+            return self._translate(text, source, target, secrets)
+        except EngineError as error:
+            reason = redact(error.reason, secrets)
+            if reason == error.reason:
+                raise
+            raise EngineError(error.engine, error.kind, reason) from None
+
+    def _translate(self, text: str, source: str, target: str, secrets: tuple[str, ...]) -> str:
         route = Route(
             self.name,
             self._client,
@@ -96,6 +112,7 @@ class Engine(ABC):
             self._count,
             self._reshape,
             self._max_url(),
+            secrets,
         )
         try:
             with routed(route):
@@ -151,11 +168,7 @@ class Engine(ABC):
         message = answer.get("error") or answer.get("message") or ""
         if isinstance(message, dict):
             message = message.get("message", "")
-        text = " ".join(str(message).split())[:120]
-        for name in self.secrets:
-            secret = getattr(self.settings, name)
-            if secret:
-                text = text.replace(str(secret), "***")
+        text = cut(redact(str(message), self.secret_values()), 120)  # masked before it is cut
         return f": {text}" if text else ""
 
     def check(self) -> str:

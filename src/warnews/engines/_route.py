@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from .._errors import EngineError
+from .._errors import EngineError, FetchError
 from .._net import Throttle, describe, send_with_retries
 
 
@@ -51,6 +51,7 @@ class Route:
     on_request: Callable[[], None]
     reshape: Callable[[Call], Call] = lambda call: call
     max_url: int = 0  # 0: no check
+    secrets: tuple[str, ...] = ()  # what must never be sent to another origin
     last_status: int = 0
     last_text: str = ""
 
@@ -82,22 +83,29 @@ def _send(call: Call) -> Response:
     url = f"{call.url}{'&' if '?' in call.url else '?'}{urlencode(call.params)}" if call.params else call.url
     if route.max_url and len(url) > route.max_url:  # a planning bug must never reach the endpoint
         raise EngineError(route.engine, "rejected", f"refusing a {len(url)}-byte request URL")
-    request = route.client.build_request(
-        call.method, url, data=call.data, json=call.json, headers=call.headers
-    )
-    route.on_request()
     try:
-        response = send_with_retries(route.client, request, route.retries, route.throttle)
-    except httpx.TimeoutException:
-        raise EngineError(
-            route.engine, "failing", f"it did not answer within {route.client.timeout.read:g} s"
-        ) from None
+        request = route.client.build_request(
+            call.method, url, data=call.data, json=call.json, headers=call.headers
+        )
+    except (httpx.InvalidURL, ValueError, TypeError) as error:  # the endpoint's URL is not one
+        raise EngineError(route.engine, "rejected", f"cannot make the request: {error}") from None
+    route.on_request()
+    timeout = route.client.timeout.read or 0.0
+    try:
+        answer = send_with_retries(route.client, request, route.retries, route.throttle, route.secrets)
+    except FetchError as error:  # a redirect it cannot follow, an answer over the size limit
+        raise EngineError(route.engine, "failing", str(error)) from None
+    except httpx.TimeoutException as error:
+        reason = describe(error, timeout)
+        if reason.startswith("did not arrive"):
+            reason = f"the answer {reason}"
+        else:
+            reason = f"it did not answer within {timeout:g} s"
+        raise EngineError(route.engine, "failing", reason) from None
     except httpx.HTTPError as error:
-        raise EngineError(
-            route.engine, "failing", describe(error, route.client.timeout.read or 0.0)
-        ) from None
-    route.last_status, route.last_text = response.status_code, response.text
-    return Response(response.status_code, response.text)
+        raise EngineError(route.engine, "failing", describe(error, timeout)) from None
+    route.last_status, route.last_text = answer.status, answer.text
+    return Response(answer.status, answer.text)
 
 
 class _RequestsThroughHttpx:

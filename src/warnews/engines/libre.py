@@ -8,10 +8,13 @@ limit per request is read once from its /frontend/settings.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 
+from .._errors import FetchError
+from .._net import send_with_retries
 from .._split import Limit
 from . import Engine
 from ._route import Call
@@ -44,12 +47,13 @@ class Libre(Engine):
 
     def _server_limit(self) -> int:
         try:
-            response = self._client.get(f"{self._base_url}/frontend/settings")
-            limit = int(response.json().get("charLimit", -1)) if response.status_code == 200 else 0
-        except (httpx.HTTPError, ValueError, AttributeError, TypeError):  # an old or odd server
+            request = self._client.build_request("GET", f"{self._base_url}/frontend/settings")
+            answer = send_with_retries(self._client, request, 0)  # bounded like every translator call
+            limit = int(json.loads(answer.text).get("charLimit", -1)) if answer.status == 200 else 0
+        except (httpx.HTTPError, FetchError, ValueError, AttributeError, TypeError):  # an old or odd server
             return DEFAULT_CHARS
         if limit <= 0:
-            return MAX_CHARS if response.status_code == 200 else DEFAULT_CHARS
+            return MAX_CHARS if answer.status == 200 else DEFAULT_CHARS
         return min(limit, MAX_CHARS)
 
     def _reshape(self, call: Call) -> Call:
