@@ -1,6 +1,6 @@
 """Translator requests per article with the default engine, beside the fewest possible.
 
-    python bench/requests.py [--articles 60] [--seed 1]
+    python bench/request_count.py [--articles 60] [--seed 1]
 
 A Ukrainian corpus (the four samples, and generated articles of 3 to 45 paragraphs from
 a bank of news sentences, some with long quoted paragraphs) is translated by
