@@ -611,6 +611,13 @@ def retry_delay(response: httpx.Response | None, attempt: int) -> float:
     return backoff * random.uniform(0.5, 1.0)
 
 
+def _text(content: bytes, charset: str | None) -> str:
+    try:
+        return content.decode(charset or "utf-8", "replace")
+    except LookupError:  # a charset nobody knows: UTF-8, as httpx would
+        return content.decode("utf-8", "replace")
+
+
 @dataclass(frozen=True)
 class Answer:
     """A translator's answer, read whole within the limits."""
@@ -643,8 +650,7 @@ def send_with_retries(
             throttle.wait(retry_delay(None, attempt))
             continue
         if response.status_code not in _RETRY_STATUSES or attempt == retries:
-            text = content.decode(response.charset_encoding or "utf-8", "replace")
-            return Answer(response.status_code, text)
+            return Answer(response.status_code, _text(content, response.charset_encoding))
         delay = retry_delay(response, attempt)
         if response.status_code == 429:
             throttle.pause(delay)  # the whole run slows down, not just this request

@@ -107,3 +107,8 @@ def test_origin_headers_are_dropped_on_the_way_to_another_origin():
 def test_redirects_that_cannot_be_followed(location, message):
     with pytest.raises(FetchError, match=message.replace("(", r"\(").replace(")", r"\)")):
         redirect(httpx.Request("GET", "http://a.example/"), 302, location)
+
+
+def test_an_answer_in_an_unknown_charset_is_read_as_utf8():
+    assert _net._text("Добрий день".encode(), "x-no-such-charset") == "Добрий день"
+    assert _net._text("Добрий день".encode("koi8-u"), "koi8-u") == "Добрий день"
