@@ -26,6 +26,8 @@ from urllib.request import getproxies
 
 import httpcore
 import httpx
+from httpcore._backends.sync import TLSinTLSStream
+from httpcore._exceptions import map_exceptions
 from httpcore._sync.http11 import HTTP11Connection
 
 from . import __version__
@@ -72,10 +74,10 @@ def tls_verification() -> ssl.SSLContext | bool:
 
 
 def check_proxy(proxy: str, origin: str = "--proxy") -> str:
-    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")  # HTTP_PROXY=host:port is allowed
     try:
+        parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")  # HTTP_PROXY=host:port is allowed
         valid = parts.scheme in _PROXY_SCHEMES and bool(parts.hostname) and parts.port != 0
-    except ValueError:  # a port that is not a number from 1 to 65535
+    except ValueError:  # a port that is not a number from 1 to 65535, a broken [IPv6] host
         valid = False
     if not valid:
         hint = ' (in a password, "/", "@" and ":" are written %2F, %40 and %3A)' if "@" in proxy else ""
@@ -104,11 +106,15 @@ def make_client(timeout: float, proxy: str | None = None, public_only: bool = Fa
         check_proxy(proxy)
     else:
         _check_environment_proxies()
+    verify = tls_verification()
     try:
         client = httpx.Client(
             timeout=httpx.Timeout(timeout),
-            proxy=proxy or None,
-            verify=tls_verification(),
+            # an https:// proxy's own certificate is checked against the same bundle
+            proxy=httpx.Proxy(proxy, ssl_context=verify if isinstance(verify, ssl.SSLContext) else None)
+            if proxy
+            else None,
+            verify=verify,
             trust_env=True,
             follow_redirects=False,  # followed by `exchange`, which never reads a redirect's body
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": _ACCEPTED_ENCODINGS},
@@ -189,11 +195,42 @@ class _BoundedStream(httpcore.NetworkStream):
     def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
+        sock = self._stream.get_extra_info("socket")
         with _bounded():
-            return _BoundedStream(self._stream.start_tls(ssl_context, server_hostname, _within(timeout)))
+            if not isinstance(sock, ssl.SSLSocket):
+                return _BoundedStream(self._stream.start_tls(ssl_context, server_hostname, _within(timeout)))
+            # TLS inside an https:// proxy's TLS: httpcore's stream loops over recv() within
+            # one read, each recv with the whole timeout; its socket is given one that cuts
+            # every recv and send to the deadline instead.
+            with map_exceptions({socket.timeout: httpcore.ConnectTimeout, OSError: httpcore.ConnectError}):
+                bounded = _DeadlineSocket(sock)
+                inner = TLSinTLSStream(bounded, ssl_context, server_hostname, _within(timeout))  # type: ignore[arg-type]
+            return _BoundedStream(inner)
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
+
+
+class _DeadlineSocket:
+    """A socket whose every recv and send ends by the deadline (for TLSinTLSStream)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._timeout: float | None = None
+
+    def settimeout(self, timeout: float | None) -> None:
+        self._timeout = timeout
+
+    def recv(self, size: int) -> bytes:
+        self._sock.settimeout(_within(self._timeout))
+        return self._sock.recv(size)
+
+    def sendall(self, data: bytes) -> None:
+        self._sock.settimeout(_within(self._timeout))
+        self._sock.sendall(data)
+
+    def __getattr__(self, name: str) -> Any:  # fileno, close, getpeername, ...
+        return getattr(self._sock, name)
 
 
 class NotPublic(httpcore.ConnectError):
@@ -466,6 +503,8 @@ def read_body(response: httpx.Response, max_bytes: int, what: str = "page") -> b
     chunks: list[bytes] = []
     for raw in response.iter_raw():
         chunks.extend(inflater.feed(raw))
+        if inflater.done:
+            break
     chunks.extend(inflater.finish())
     return b"".join(chunks)
 
@@ -565,6 +604,7 @@ class _Inflater:
         self._max = max_bytes
         self._size = 0
         self._what = what
+        self.done = False  # the compressed stream ended: nothing more is read
 
     def _count(self, data: bytes) -> bytes:
         self._size += len(data)
@@ -588,6 +628,9 @@ class _Inflater:
                 raise FetchError(f"the {self._what}'s {self._coding} data is corrupt: {error}") from None
             self._first = False
             yield self._count(out)
+            if self._zlib.eof:  # what follows the stream's end is not the page (and would pile up)
+                self.done = True
+                return
             data = self._zlib.unconsumed_tail
 
     def finish(self) -> Iterator[bytes]:

@@ -107,6 +107,8 @@ class Reporter:
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._counts: Counter[str] = Counter()
+        self._stdout_closed = False
+        self._broken_stdout: IO[str] | None = None
         self.log(f"{command} started")
 
     # --- the run as it goes ---
@@ -168,8 +170,16 @@ class Reporter:
         if self._progress is not None and sys.stdout.isatty():  # one terminal: above the bars
             self._progress.console.print(text, end="", markup=False, highlight=False, soft_wrap=True)
             return
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if self._stdout_closed:
+            return
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `warnews … | head`: the run goes on, its files are still saved
+            self._stdout_closed = True
+            self._broken_stdout = sys.stdout  # kept: collected, it would try its flush again
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is written to the pipe
+            self.warning("standard output was closed: nothing more is printed there; the run goes on")
 
     def error(self, message: str) -> None:
         self._line("error", message)

@@ -366,3 +366,135 @@ def test_soak_on_a_busy_machine(environment, site, google, tmp_path):
         for burner in burners:
             burner.kill()
             burner.wait()
+
+
+# --- found in review: what follows a compressed stream, TLS inside an https proxy, a closed stdout ---
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_bytes_after_the_end_of_a_compressed_body_are_not_read(environment, site, tmp_path, coding):
+    """A whole compressed page, then zeros for ever: zlib keeps what follows its stream's
+    end aside, uncounted (and copied again with every chunk); warnews stops at the end."""
+    import gzip
+    import zlib
+
+    from servers import _hang_up, _headers
+
+    page = article_page(TITLE, ukrainian_paragraphs(3)).encode()
+    packed = gzip.compress(page) if coding == "gzip" else zlib.compress(page)
+
+    def action(request):
+        _headers(request, 200, {"Content-Encoding": coding, "Connection": "close"})
+        try:
+            request.wfile.write(packed)
+            while not site.stopping.is_set():
+                request.wfile.write(bytes(1 << 20))
+                site.sent["/zeros"] += 1 << 20
+        except OSError:
+            pass
+        _hang_up(request)
+
+    url = site.act("/zeros", action)
+    result = watched(environment, tmp_path, "fetch", url, "-o", "out", "--timeout", "5", limit=30)
+    finished(result)
+    assert result.returncode == 0, result.stderr
+    assert len(texts(tmp_path / "out")) == 1
+    assert result.seconds < 20 and result.peak_mib < BOUNDED_MIB, result
+
+
+@pytest.fixture
+def https_proxy(tmp_path):
+    """An https:// CONNECT proxy (TLS to the proxy, then the page's own TLS inside it) that
+    relays the page's bytes one every 0.3 s; and the CA bundle that trusts both."""
+    import socket
+    import ssl
+    import threading
+
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def pump(source, target, slow):
+        try:
+            while not stop.is_set() and (data := source.recv(4096)):
+                for byte in [data[i : i + 1] for i in range(len(data))] if slow else [data]:
+                    if slow and stop.wait(0.3):
+                        return
+                    target.sendall(byte)
+        except OSError:
+            pass
+
+    def one(client, target_port):
+        try:
+            client = context.wrap_socket(client, server_side=True)
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += client.recv(1)
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            upstream = socket.create_connection(("127.0.0.1", target_port))
+            threading.Thread(target=pump, args=(client, upstream, False), daemon=True).start()
+            pump(upstream, client, True)
+        except OSError:
+            pass
+
+    state = {"target": 0}
+
+    def serve():
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=one, args=(client, state["target"]), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield context, bundle, f"https://127.0.0.1:{listener.getsockname()[1]}", state
+    stop.set()
+    listener.close()
+
+
+def test_the_deadline_holds_inside_an_https_proxy(environment, google, tmp_path, https_proxy):
+    from servers import Site
+
+    context, bundle, proxy, state = https_proxy
+    with Site(tls=context) as secure:
+        state["target"] = secure.port
+        url = secure.add("/a", article_page(TITLE, ukrainian_paragraphs(3)))
+        env = {**environment, "SSL_CERT_FILE": str(bundle), "NO_PROXY": f"127.0.0.1:{google.port}"}
+        result = watched(
+            env, tmp_path, "fetch", url, "-o", "out", "--timeout", "1", "--proxy", proxy, limit=40
+        )
+    finished(result)
+    assert result.returncode == 1 and "did not arrive within 10 timeouts (10 s)" in result.stderr, result
+    assert result.seconds < 25, result
+
+
+def test_a_closed_standard_output_stops_nothing(environment, site, tmp_path):
+    """`warnews fetch … | head -c1`: the run goes on, every article is saved and counted,
+    one warning says why nothing more is printed."""
+    urls = [other_article(site, f"/p{n}", n) for n in range(4)]
+    site.delay = 0.3
+    process = subprocess.Popen(
+        [str(WARNEWS), "fetch", *urls, "-o", "out", "--concurrency", "1", "--log-file", "log.txt"],
+        env=environment,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.read(1)
+    process.stdout.close()  # as head does once it has what it wants
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0, err
+    assert (
+        "Traceback" not in err
+        and err.count("\n") == 1
+        and "warnews: warning: standard output was closed" in err
+    )
+    assert len(texts(tmp_path / "out")) == 4
+    assert "4 done, 0 failed" in (tmp_path / "log.txt").read_text()

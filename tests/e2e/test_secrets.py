@@ -499,3 +499,25 @@ def test_a_secret_with_a_control_character_in_the_config_file_is_a_usage_error(
     config = given(tmp_path, "config.toml", f"{SETTING[engine]} = {toml_string(secret)}\n")
     results = control_runs(run, site, tmp_path, engine, secret, {}, ("--config", config))
     assert_control_refused(results, engine, secret)
+
+
+# --- found in review ---
+
+
+def test_a_translation_holding_the_key_is_refused(run, site, tmp_path):
+    """A translator that writes the key into its translation: the article fails, and the key
+    reaches no title, file name, file, JSON line or database."""
+    with RedirectingDeepL(key=DEEPL_KEY, phrasebook={"Енергетики": "Energy " + DEEPL_KEY}) as server:
+        env = engine_env("deepl", server)
+        result = fetch(run, tmp_path, article(site), "deepl", env)
+        status = run("status", env=env)
+    assert result.returncode == 1 and "holds the engine's own key" in result.stderr, result.stderr
+    assert_no_leak(tmp_path, DEEPL_KEY, result, status)
+    assert saved(tmp_path) == []
+
+
+def test_a_proxy_url_with_a_broken_ipv6_host_is_a_usage_error(run, site, tmp_path):
+    result = run("fetch", article(site), "--proxy", "http://user:Sup3rS3cret-xyz@[::1", *FLAGS)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    one_line(result)
+    assert not leaks(result.stderr, "Sup3rS3cret-xyz")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 DEFAULT = "google"
 CHECK_TEXT = "Добрий день, друзі."  # what `warnews engines --check` translates
 _REGISTRY: dict[str, type[Engine]] = {}
+_DETAIL_WINDOW = 4096  # characters of a server's error text looked at
 
 
 class Engine(ABC):
@@ -96,7 +97,10 @@ class Engine(ABC):
         its reason never holds a key (or a fragment of one), whatever the server said."""
         secrets = self.secret_values()
         try:
-            return self._translate(text, source, target, secrets)
+            answer = self._translate(text, source, target, secrets)
+            if redact(answer, secrets, fragments=False) != answer:  # it would reach the file, JSON, state
+                raise EngineError(self.name, "bad_answer", "its answer holds the engine's own key")
+            return answer
         except EngineError as error:
             reason = redact(error.reason, secrets)
             if reason == error.reason:
@@ -168,7 +172,8 @@ class Engine(ABC):
         message = answer.get("error") or answer.get("message") or ""
         if isinstance(message, dict):
             message = message.get("message", "")
-        text = cut(redact(str(message), self.secret_values()), 120)  # masked before it is cut
+        # masked before it is cut (a window first: masking megabytes would take seconds)
+        text = cut(redact(str(message)[:_DETAIL_WINDOW], self.secret_values()), 120)
         return f": {text}" if text else ""
 
     def check(self) -> str:
