@@ -339,13 +339,6 @@ def resolve(
     )
 
 
-def mask(value: str) -> str:
-    """A secret for display: passwords in URLs hidden, other secrets hidden entirely."""
-    if "://" in value:
-        return mask_url(value)
-    return MASK
-
-
 def secret_values(settings: Settings) -> list[str]:
     """What must never be shown: every secret setting's value (of a proxy URL, its password)."""
     values = []

@@ -8,7 +8,7 @@ import pytest
 
 from warnews._errors import FetchError, StoreError, UsageError
 from warnews._feeds import parse_feed
-from warnews._settings import mask, resolve
+from warnews._settings import Settings, resolve, shown
 from warnews._state import MIGRATIONS, State, next_try, url_key
 
 
@@ -130,8 +130,10 @@ def test_bad_values_name_the_setting_and_where_they_came_from(tmp_path, environ,
 
 
 def test_secrets_are_masked():
-    assert mask("http://bob:hunter2@proxy:3128") == "http://***@proxy:3128"
-    assert mask("plain-key") == "***"
+    settings = Settings(proxy="http://bob:p@ss/w0rd@proxy:3128", deepl_key="plain-key")
+    assert shown(settings, "proxy") == "http://***@proxy:3128"
+    assert shown(settings, "deepl_key") == "***"
+    assert shown(settings, "engine") == "google"
 
 
 CLOSE_RACE = """
