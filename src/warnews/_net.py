@@ -110,10 +110,7 @@ def make_client(timeout: float, proxy: str | None = None, public_only: bool = Fa
     try:
         client = httpx.Client(
             timeout=httpx.Timeout(timeout),
-            # an https:// proxy's own certificate is checked against the same bundle
-            proxy=httpx.Proxy(proxy, ssl_context=verify if isinstance(verify, ssl.SSLContext) else None)
-            if proxy
-            else None,
+            proxy=proxy or None,
             verify=verify,
             trust_env=True,
             follow_redirects=False,  # followed by `exchange`, which never reads a redirect's body
@@ -127,9 +124,15 @@ def make_client(timeout: float, proxy: str | None = None, public_only: bool = Fa
     # connection. tests/unit/test_net.py fails if httpx or httpcore move it.
     direct = _Backend(public_only)
     for transport in {client._transport, *client._mounts.values()}:
-        if transport is not None:
-            proxied = transport is not client._transport
-            transport._pool._network_backend = _Backend() if proxied else direct  # type: ignore[attr-defined]
+        if transport is None:
+            continue
+        pool = transport._pool  # type: ignore[attr-defined]
+        proxied = transport is not client._transport
+        pool._network_backend = _Backend() if proxied else direct
+        # An https:// proxy's own certificate is checked against the same bundle as every
+        # server's (httpx would use certifi's for it, whatever SSL_CERT_FILE says).
+        if proxied and isinstance(verify, ssl.SSLContext) and getattr(pool, "_proxy_ssl_context", 0) is None:
+            pool._proxy_ssl_context = verify
     return client
 
 
