@@ -334,8 +334,12 @@ def test_translator_rate_limit_spaces_requests(run, site, google, tmp_path):
     links = add_articles(site, 6)
     result = run("fetch", *links, "-o", "out", "--concurrency", "6", "--translator-rate", "5")
     assert result.returncode == 0, result.stderr
+    # warnews spaces the starts of requests 0.2 s apart; the server sees each one a little
+    # later (a new connection's set-up, a busy machine), so single gaps vary by that much.
+    # Unthrottled, the six would arrive within a few milliseconds, four at a time.
     gaps = [later - earlier for earlier, later in zip(google.times, google.times[1:], strict=False)]
-    assert len(google.times) == 6 and min(gaps) >= 0.18, gaps
+    assert len(google.times) == 6, gaps
+    assert google.times[-1] - google.times[0] >= 0.85 and min(gaps) >= 0.05, gaps
 
 
 # --- one run at a time, and stopping ---
