@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import getproxies
 
 import httpcore
@@ -32,7 +32,7 @@ from httpcore._sync.http11 import HTTP11Connection
 
 from . import __version__
 from ._errors import FetchError, Stopped, UsageError
-from ._redact import mask_url, printable, proxy_password, redact
+from ._redact import holds, mask_url, printable, proxy_password, redact
 
 USER_AGENT = f"warnews/{__version__} (news translation tool; +python-httpx)"
 MAX_REDIRECTS = 10
@@ -49,7 +49,7 @@ MAX_ANSWER_BYTES = 4 * 1024 * 1024  # a translator's answer: a few times the lar
 _ACCEPTED_ENCODINGS = "gzip, deflate"  # what _Inflater can inflate within a limit
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Headers that hold credentials of the origin they were sent to.
-_ORIGIN_HEADERS = ("authorization", "cookie", "proxy-authorization")
+_ORIGIN_HEADERS = ("authorization", "cookie")
 
 
 def tls_verification() -> ssl.SSLContext | bool:
@@ -395,10 +395,10 @@ def check_url(url: str) -> None:
         raise FetchError("not a URL: it names no host")
 
 
-def describe(error: httpx.HTTPError, timeout: float) -> str:
+def describe(error: httpx.HTTPError, timeout: float, what: str = "page") -> str:
     if isinstance(error.__cause__, DeadlinePassed):
         allowed = PAGE_DEADLINE_TIMEOUTS * timeout
-        return f"did not arrive within {PAGE_DEADLINE_TIMEOUTS} timeouts ({allowed:g} s)"
+        return f"the {what} did not arrive within {PAGE_DEADLINE_TIMEOUTS} timeouts ({allowed:g} s)"
     if isinstance(error, httpx.TimeoutException):
         return f"no answer within the {timeout:g} s timeout"
     if isinstance(error.__cause__, NotPublic):
@@ -484,15 +484,9 @@ def _same_origin(url: httpx.URL, other: httpx.URL) -> bool:
 
 
 def _carries(request: httpx.Request, secrets: Sequence[str]) -> bool:
-    """Whether a request holds one of the secrets, as they are or as URLs encode them."""
+    """Whether a request holds one of the secrets, in its URL, a header or its body."""
     places = [str(request.url), *request.headers.values(), request.content.decode("utf-8", "replace")]
-    for secret in secrets:
-        if not secret:
-            continue
-        forms = {secret, quote(secret, safe=""), quote_plus(secret)}
-        if any(form in place for form in forms for place in places):
-            return True
-    return False
+    return any(holds(place, secrets) for place in places)
 
 
 def read_body(response: httpx.Response, max_bytes: int, what: str = "page") -> bytes:
@@ -559,10 +553,7 @@ def download(
             throttle.wait(retry_delay(retry.response, attempt))
         except httpx.HTTPError as error:
             if attempt == retries or not _retryable(error):
-                message = describe(error, float(client.timeout.read or 0.0))
-                if isinstance(error.__cause__, DeadlinePassed):
-                    message = f"the page {message}"
-                raise FetchError(message) from None
+                raise FetchError(describe(error, float(client.timeout.read or 0.0))) from None
             throttle.wait(retry_delay(None, attempt))
     raise AssertionError("unreachable")  # pragma: no cover
 

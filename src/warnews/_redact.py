@@ -15,6 +15,7 @@ FRAGMENT = 6  # characters of a secret that are never shown together
 # Shorter secrets cannot be told from ordinary text (a password "p" would mask every p);
 # where one could show, in a proxy URL, mask_url hides it by its position.
 SHORTEST = 4
+WINDOW = 4096  # characters of a server's text looked at (far more than any report shows)
 
 
 def _forms(secret: str) -> set[str]:
@@ -71,6 +72,23 @@ def _match(text: str, position: int, secret: str, fragments: bool = True) -> int
         best = max(best, length)
         start = secret.find(probe, start + 1)
     return best
+
+
+def holds(text: str, secrets: Iterable[str | None]) -> bool:
+    """Whether text holds one of the secrets whole (as it is or URL-encoded, in any case)."""
+    lowered = _lower(text)
+    return any(
+        _lower(form) in lowered
+        for secret in secrets
+        if secret and len(secret) >= SHORTEST
+        for form in _forms(secret)
+    )
+
+
+def server_words(text: str, secrets: Iterable[str | None], length: int) -> str:
+    """What a server said, for one line of a report: masked first, then cut to length (a
+    window of it is looked at: masking megabytes would take seconds)."""
+    return cut(redact(text[:WINDOW], secrets), length)
 
 
 def mask_url(value: str) -> str:

@@ -377,15 +377,21 @@ def sites(proxy, site, google):
     return {"HTTP_PROXY": proxy.origin, "WARNEWS_GOOGLE_URL": "http://translate.invalid/m"}
 
 
+def fetch_one_then_the_other(run, sites, first, second):
+    """Fetch first, then second (one state, one folder); second's JSON line."""
+    earlier = run("fetch", first, "-o", "out", env=sites)
+    assert earlier.returncode == 0, earlier.stderr
+    later = run("fetch", second, "-o", "out", "--json", env=sites)
+    assert later.returncode == 0, later.stderr
+    [line] = [json.loads(line) for line in later.stdout.splitlines()]
+    return line
+
+
 def test_canonical_on_another_site_does_not_hide_that_sites_article(run, site, sites, tmp_path):
     claim = '<link rel="canonical" href="http://news-b.example/b">'
     site.add("/a", article_page("Новина сайту А", ukrainian_paragraphs(3, seed=1), head=claim))
     site.add("/b", article_page("Новина сайту Б", ukrainian_paragraphs(3, seed=20)))
-    first = run("fetch", "http://news-a.example/a", "-o", "out", env=sites)
-    assert first.returncode == 0, first.stderr
-    second = run("fetch", "http://news-b.example/b", "-o", "out", "--json", env=sites)
-    assert second.returncode == 0, second.stderr
-    [line] = [json.loads(line) for line in second.stdout.splitlines()]
+    line = fetch_one_then_the_other(run, sites, "http://news-a.example/a", "http://news-b.example/b")
     assert line["status"] == "done", line
     assert len(texts(tmp_path / "out")) == 2
     assert state_articles(tmp_path, "status")["http://news-b.example/b"] == ("done",)
@@ -396,11 +402,9 @@ def test_canonical_on_the_same_site_is_still_the_same_article(run, site, sites, 
     paragraphs = ukrainian_paragraphs(3, seed=2)
     site.add("/mobile/x", article_page("Новина сайту А", paragraphs[:2], head=claim))
     site.add("/x", article_page("Новина сайту А", paragraphs))
-    first = run("fetch", "http://m.news-a.example/mobile/x", "-o", "out", env=sites)
-    assert first.returncode == 0, first.stderr
-    second = run("fetch", "http://www.news-a.example/x", "-o", "out", "--json", env=sites)
-    assert second.returncode == 0, second.stderr
-    [line] = [json.loads(line) for line in second.stdout.splitlines()]
+    line = fetch_one_then_the_other(
+        run, sites, "http://m.news-a.example/mobile/x", "http://www.news-a.example/x"
+    )
     assert line["status"] == "skipped", line
     assert len(texts(tmp_path / "out")) == 1
 

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warnews._redact import FRAGMENT, cut, mask_url, proxy_password, redact
+from warnews._redact import FRAGMENT, cut, holds, mask_url, proxy_password, redact, server_words
 
 KEY = "a1b2c3d4-e5f6-7788-99aa-bbccddeeff00:fx"
 
@@ -39,6 +39,13 @@ def test_no_fragment_survives_whatever_surrounds_it(secret, before, after, data)
 def test_mask_first_then_cut():
     message = "x" * 110 + " key " + KEY
     assert KEY[:6] not in cut(redact(message, [KEY]), 120)
+    assert server_words(message + "y" * 5_000_000, [KEY], 120) == cut("x" * 110 + " key ***" + "y" * 9, 120)
+
+
+def test_holds_finds_a_secret_however_it_is_written():
+    assert holds(f"q=1&api_key={KEY}", [KEY]) and holds(KEY.upper(), [KEY])
+    assert holds("de=bob%40example.org", ["bob@example.org"])
+    assert not holds(KEY[:-1], [KEY]) and not holds("anything", [None, "", "p"])
 
 
 def test_proxy_urls_hide_their_password_however_odd():

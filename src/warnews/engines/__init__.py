@@ -22,7 +22,7 @@ import httpx
 
 from .._errors import EngineError, Stopped, UsageError
 from .._net import Throttle
-from .._redact import cut, redact
+from .._redact import holds, redact, server_words
 from .._split import Limit
 from ._route import Call, Route, install, routed
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 DEFAULT = "google"
 CHECK_TEXT = "Добрий день, друзі."  # what `warnews engines --check` translates
 _REGISTRY: dict[str, type[Engine]] = {}
-_DETAIL_WINDOW = 4096  # characters of a server's error text looked at
 
 
 class Engine(ABC):
@@ -98,7 +97,7 @@ class Engine(ABC):
         secrets = self.secret_values()
         try:
             answer = self._translate(text, source, target, secrets)
-            if redact(answer, secrets, fragments=False) != answer:  # it would reach the file, JSON, state
+            if holds(answer, secrets):  # it would reach the file, the JSON, the state
                 raise EngineError(self.name, "bad_answer", "its answer holds the engine's own key")
             return answer
         except EngineError as error:
@@ -172,8 +171,7 @@ class Engine(ABC):
         message = answer.get("error") or answer.get("message") or ""
         if isinstance(message, dict):
             message = message.get("message", "")
-        # masked before it is cut (a window first: masking megabytes would take seconds)
-        text = cut(redact(str(message)[:_DETAIL_WINDOW], self.secret_values()), 120)
+        text = server_words(str(message), self.secret_values(), 120)
         return f": {text}" if text else ""
 
     def check(self) -> str:

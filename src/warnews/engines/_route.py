@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import httpx
 
 from .._errors import EngineError, FetchError
-from .._net import Throttle, describe, send_with_retries
+from .._net import DeadlinePassed, Throttle, describe, send_with_retries
 
 
 @dataclass(frozen=True)
@@ -95,15 +95,10 @@ def _send(call: Call) -> Response:
         answer = send_with_retries(route.client, request, route.retries, route.throttle, route.secrets)
     except FetchError as error:  # a redirect it cannot follow, an answer over the size limit
         raise EngineError(route.engine, "failing", str(error)) from None
-    except httpx.TimeoutException as error:
-        reason = describe(error, timeout)
-        if reason.startswith("did not arrive"):
-            reason = f"the answer {reason}"
-        else:
-            reason = f"it did not answer within {timeout:g} s"
-        raise EngineError(route.engine, "failing", reason) from None
     except httpx.HTTPError as error:
-        raise EngineError(route.engine, "failing", describe(error, timeout)) from None
+        slow = isinstance(error, httpx.TimeoutException) and not isinstance(error.__cause__, DeadlinePassed)
+        reason = f"it did not answer within {timeout:g} s" if slow else describe(error, timeout, "answer")
+        raise EngineError(route.engine, "failing", reason) from None
     route.last_status, route.last_text = answer.status, answer.text
     return Response(answer.status, answer.text)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .._errors import EngineError
 from .._languages import language_name
-from .._redact import cut, redact
+from .._redact import server_words
 from .._split import Limit
 from . import Engine
 from ._route import Call, Route
@@ -53,7 +53,7 @@ class MyMemory(Engine):
         if text.upper().startswith("MYMEMORY WARNING") or status == 429:
             raise EngineError(self.name, "quota", "out of quota for today")
         if status != 200:
-            detail = cut(redact(str(answer.get("responseDetails", ""))[:4096], self.secret_values()), 100)
+            detail = server_words(str(answer.get("responseDetails", "")), self.secret_values(), 100)
             raise EngineError(self.name, "rejected", f"the request was refused ({status}: {detail})")
 
 
