@@ -72,6 +72,14 @@ MIGRATIONS = (
         exit_code INTEGER
     );
     """,
+    # permanent: a failure that cannot succeed by trying again (not a URL, a 404, a PDF),
+    # never retried automatically; published: the date a feed gave the item; warning:
+    # what the operator should know about a done article (an engine fell back).
+    """
+    ALTER TABLE articles ADD COLUMN permanent INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE articles ADD COLUMN published TEXT;
+    ALTER TABLE articles ADD COLUMN warning TEXT;
+    """,
 )
 
 _TRACKING = frozenset(
@@ -132,6 +140,9 @@ class Row:
     attempts: int
     last_error: str | None
     last_attempt_at: float | None
+    permanent: bool = False
+    published: str | None = None  # ISO date given by a feed item
+    warning: str | None = None
 
     @property
     def path(self) -> Path | None:
@@ -263,6 +274,9 @@ class State:
             record["attempts"],
             record["last_error"],
             record["last_attempt_at"],
+            bool(record["permanent"]),
+            record["published"],
+            record["warning"],
         )
 
     def find(self, url: str) -> Row | None:

@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
-SEED = ROOT.parent / "shared" / "examples" / "translated-article.txt"
+# The seed the output format is modelled on, as given (../shared/examples/), kept here so CI reads it.
+SEED = SAMPLES / "seed" / "translated-article.txt"
 LAYOUT = re.compile(
     r"date \d{4}-\d{2}-\d{2} \d{2}/\d{2}/\d{4} \u2013 Translated from [A-Z][a-z]+ via [A-Z]\w+( and \S.*)?\n"
     r"\n"
@@ -28,7 +29,6 @@ def test_sample_has_the_seed_layout(path):
     assert LAYOUT.fullmatch(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared/ is not beside this checkout")
 def test_the_layout_is_the_seeds():
     # The seed's leading space and trailing blank line are copying artifacts (shared/NOTES.md).
     seed = SEED.read_text(encoding="utf-8").strip(" ").rstrip("\n") + "\n"
