@@ -74,9 +74,11 @@ MIGRATIONS = (
     """,
     # permanent: a failure that cannot succeed by trying again (not a URL, a 404, a PDF),
     # never retried automatically; published: the date a feed gave the item; warning:
-    # what the operator should know about a done article (an engine fell back).
+    # what the operator should know about a done article (an engine fell back); queued:
+    # named by `warnews retry`, so the next run takes it whatever brought it.
     """
     ALTER TABLE articles ADD COLUMN permanent INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE articles ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE articles ADD COLUMN published TEXT;
     ALTER TABLE articles ADD COLUMN warning TEXT;
     """,
@@ -143,6 +145,7 @@ class Row:
     permanent: bool = False
     published: str | None = None  # ISO date given by a feed item
     warning: str | None = None
+    queued: bool = False
 
     @property
     def path(self) -> Path | None:
@@ -277,6 +280,7 @@ class State:
             bool(record["permanent"]),
             record["published"],
             record["warning"],
+            bool(record["queued"]),
         )
 
     def find(self, url: str) -> Row | None:
