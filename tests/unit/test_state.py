@@ -1,0 +1,112 @@
+"""The state's archive: permanent failures, queued rows, listing, describing and forgetting (issue 11)."""
+
+import httpx
+import pytest
+
+from warnews import _net
+from warnews._errors import ExtractError, FetchError, WarnewsError
+from warnews._extract import extract
+from warnews._state import State, next_try
+
+
+@pytest.fixture
+def state(tmp_path):
+    database = State(tmp_path / "state.sqlite3")
+    yield database
+    database.close()
+
+
+def test_permanent_failures_are_not_due_and_have_no_next_try(state):
+    gone = state.add("https://site.ua/gone", "config")
+    busy = state.add("https://site.ua/busy", "config")
+    gone_row = state.failed(gone.id, "HTTP 404 Not Found", permanent=True)
+    state.failed(busy.id, "HTTP 503", permanent=False)
+    assert gone_row.permanent and next_try(gone_row, 0.0, 5) is None
+    assert [row.url for row in state.due(5, 0.0, now=10**12)] == ["https://site.ua/busy"]
+
+
+def test_requeue_without_urls_leaves_permanent_failures_named_ones_are_queued(state):
+    gone = state.add("https://site.ua/gone", "command line")
+    state.failed(gone.id, "HTTP 404 Not Found", permanent=True)
+    assert state.requeue() == 0
+    assert state.requeue(["https://www.site.ua/gone?utm_source=x"]) == 1
+    row = state.find("https://site.ua/gone")
+    assert (row.status, row.permanent, row.queued, row.attempts) == ("pending", False, True, 0)
+    state.done(row.id, state.path.parent / "a.txt", "", "sha", {})
+    assert not state.find("https://site.ua/gone").queued, "taken: no longer queued"
+
+
+def test_a_later_transient_failure_clears_permanent(state):
+    row = state.add("https://site.ua/a", "config")
+    state.failed(row.id, "HTTP 404 Not Found", permanent=True)
+    assert not state.failed(row.id, "HTTP 503", permanent=False).permanent
+
+
+def test_articles_newest_first_with_filters(state):
+    rows = [state.add(f"https://site.ua/{n}", "config" if n % 2 else "command line") for n in range(4)]
+    state.failed(rows[1].id, "HTTP 500")
+    assert [r["url"] for r in state.articles()] == [f"https://site.ua/{n}" for n in (1, 3, 2, 0)]
+    assert [r["url"] for r in state.articles(status="failed")] == ["https://site.ua/1"]
+    assert [r["url"] for r in state.articles(source="config")] == ["https://site.ua/1", "https://site.ua/3"]
+    assert len(state.articles(limit=2)) == 2
+
+
+def test_describe_and_forget_match_by_url_key(state, tmp_path):
+    original = state.add("https://site.ua/a", "config")
+    copy = state.add("https://site.ua/b", "config")
+    state.done(original.id, tmp_path / "a.txt", "https://site.ua/canonical", "sha", {"title": "A"})
+    state.skipped(copy.id, state.find("https://site.ua/a"))
+    described = state.describe("https://www.site.ua/a?fbclid=1#top", 1.0, 3)
+    assert described["status"] == "done" and described["canonical_url"] == "https://site.ua/canonical"
+    assert described["sidecar"] == str(tmp_path / "a.json")
+    assert state.describe("https://site.ua/b", 1.0, 3)["duplicate_of"] == "https://site.ua/a"
+    assert state.describe("https://site.ua/never", 1.0, 3) is None
+    forgotten, unknown = state.forget(["https://site.ua/a?utm_source=x", "https://site.ua/never"])
+    assert [row.url for row in forgotten] == ["https://site.ua/a"] and unknown == ["https://site.ua/never"]
+    assert state.find("https://site.ua/a") is None and state.find("https://site.ua/b").status == "skipped"
+
+
+def test_relocated_records_the_newest_path(state, tmp_path):
+    row = state.add("https://site.ua/a", "config")
+    state.done(row.id, tmp_path / "a" / "x.txt", "", "sha", {})
+    state.relocated(row.id, tmp_path / "b" / "x.txt")
+    assert state.find("https://site.ua/a").path == tmp_path / "b" / "x.txt"
+
+
+# --- which failures are permanent ---
+
+
+def fetch_status(status, content_type="text/html"):
+    def answer(request):
+        return httpx.Response(status, content=b"<p>x</p>", headers={"Content-Type": content_type})
+
+    with httpx.Client(transport=httpx.MockTransport(answer), timeout=5) as client:
+        return _net.download(client, "https://site.ua/a", 1 << 20)
+
+
+@pytest.mark.parametrize(("status", "permanent"), [(404, True), (410, True), (451, True), (403, False), (500, False)])
+def test_http_statuses(status, permanent):
+    with pytest.raises(FetchError) as caught:
+        fetch_status(status)
+    assert caught.value.permanent is permanent
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://site.ua/a", "https:///nohost", "http://[::1/"])
+def test_urls_that_cannot_be_fetched_are_permanent(url):
+    with httpx.Client() as client, pytest.raises(FetchError) as caught:
+        _net.download(client, url, 1 << 20)
+    assert caught.value.permanent
+
+
+@pytest.mark.parametrize(("media_type", "permanent"), [("application/pdf", True), ("image/png", True)])
+def test_content_types_that_are_not_articles_are_permanent(media_type, permanent):
+    with pytest.raises(ExtractError) as caught:
+        extract(b"%PDF-1.4", media_type, None, "https://site.ua/a", "https://site.ua/a")
+    assert caught.value.permanent is permanent
+
+
+def test_no_article_text_is_not_permanent():
+    with pytest.raises(ExtractError) as caught:
+        extract(b"<html><body><nav>x</nav></body></html>", "text/html", "utf-8", "https://site.ua/a", None)
+    assert not caught.value.permanent
+    assert not WarnewsError("anything").permanent
