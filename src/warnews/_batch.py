@@ -29,7 +29,7 @@ from ._store import prepare_folder
 @dataclass(frozen=True)
 class Job:
     name: str  # a URL, or a file path ("-": standard input)
-    kind: str = "url"  # "url" or "file"
+    kind: str = "url"  # "url", "file", or "copy" (a URL done in another folder: its files are copied)
     row: Row | None = None  # its state row, when the run keeps state
 
 
@@ -96,20 +96,35 @@ class Batch:
                 continue
             row = self.state.find(url)
             if row is not None and not self.force and _finished(row):
-                self._report(Outcome(url, "skipped", path=self._shown(row.path), reason="already done"))
+                if self._here(row.path):
+                    self._report(Outcome(url, "skipped", path=self._shown(row.path), reason="already done"))
+                else:  # asked for in another folder: made there from what is known
+                    jobs.append(Job(url, "copy", row=row))
                 continue
             jobs.append(Job(url, row=row or self.state.add(url, source)))
         return jobs
 
-    def due_jobs(self, sources: Iterable[str] | None = None, exclude: Iterable[Job] = ()) -> list[Job]:
-        """Jobs for pending rows and failed rows whose retry time has come."""
+    def due_jobs(
+        self,
+        sources: Iterable[str] | None = None,
+        urls: Iterable[str] = (),
+        queued: bool = False,
+        exclude: Iterable[Job] = (),
+    ) -> list[Job]:
+        """Jobs for pending rows and failed rows whose retry time has come: those that
+        these sources brought (all without sources), these URLs, and with queued, those
+        `warnews retry` named. A one-off `fetch` is retried by fetching it again."""
         assert self.state is not None
         taken = {job.row.id for job in exclude if job.row}
         wanted = set(sources) if sources is not None else None
+        keys = {url_key(url) for url in urls}
         return [
             Job(row.url, row=row)
             for row in self.state.due(self.settings.max_attempts, self.settings.retry_delay)
-            if row.id not in taken and (wanted is None or row.source in wanted)
+            if row.id not in taken
+            and (
+                wanted is None or row.source in wanted or url_key(row.url) in keys or (queued and row.queued)
+            )
         ]
 
     def read_feeds(self, feeds: Iterable[str]) -> list[str]:
@@ -188,13 +203,18 @@ class Batch:
         self.on_start(job)
         pipeline, state, row = self.pipeline, self.state, job.row
         try:
-            source = pipeline.fetch(job.name) if job.kind == "url" else pipeline.read(job.name)
+            if job.kind == "copy" and row is not None:
+                copied = self._copy(job, row)
+                if copied is not None:
+                    return copied
+            source = pipeline.read(job.name) if job.kind == "file" else pipeline.fetch(job.name)
             extracted = pipeline.extract(source)
             canonical = url_key(extracted.origin) if extracted.origin else ""
             if state is not None and row is not None:
                 keys = [canonical, url_key(source.url or ""), extracted.sha256]
                 original = state.claim(row.id, keys)
-                if original is not None:
+                # In flight in this run (no file yet: it will be in this folder), or done here.
+                if original is not None and (original.path is None or self._here(original.path)):
                     state.skipped(row.id, original)
                     return Outcome(
                         job.name,
@@ -202,6 +222,11 @@ class Batch:
                         path=self._shown(original.path),
                         reason=f"same article as {original.url}",
                     )
+                if original is not None:  # done in another folder: made here from its files
+                    copied = self._copy(job, original)
+                    if copied is not None:
+                        return copied
+                    # its files are gone: it is made again, as a new article
             result = pipeline.translate(extracted)
             meta = result.metadata
             outcome = Outcome(
@@ -232,10 +257,44 @@ class Batch:
             message = self._message(error)
             if state is not None and row is not None:
                 try:
-                    state.failed(row.id, message)
+                    state.failed(row.id, message, isinstance(error, WarnewsError) and error.permanent)
                 except WarnewsError as state_error:
                     message += f" (and {state_error})"
             return Outcome(job.name, "failed", error=message)
+
+    def _copy(self, job: Job, original: Row) -> Outcome | None:
+        """The article of `original` (this job's own row, or the row of the same article
+        reached by another URL) made in the output folder from its files; None when they
+        cannot be used. The job's row then names the new file (the newest place asked for)."""
+        assert self.state is not None and job.row is not None and original.path is not None
+        with self._commit:
+            copied = self.pipeline.copy(original.path)
+            if copied is None:
+                return None
+            path, made, metadata = copied
+            if original.id == job.row.id:
+                self.state.relocated(job.row.id, path)
+            else:
+                self.state.skipped(job.row.id, original, path)
+        if made:
+            reason = None
+        elif original.id == job.row.id:
+            reason = "already done"
+        else:
+            reason = f"same article as {original.url}"
+        return Outcome(
+            job.name,
+            "done" if made else "skipped",
+            path=self._shown(path),
+            title=metadata.get("title"),
+            language=metadata.get("source_language"),
+            engine=metadata.get("engine"),
+            reason=reason,
+        )
+
+    def _here(self, path: Path | None) -> bool:
+        """Whether a file is in the output folder (else it is made there when asked for)."""
+        return path is not None and path.parent.resolve() == self.settings.out.resolve()
 
     def _message(self, error: Exception) -> str:
         """What a failure says, everywhere it is said (stderr, JSON, log, state): no secret."""
@@ -303,4 +362,4 @@ def _unexpected(error: Exception) -> str:
 
 
 def current_host(job: Job) -> str:
-    return job.name.split("/")[2] if job.kind == "url" and job.name.count("/") >= 2 else job.name
+    return job.name.split("/")[2] if job.kind != "file" and job.name.count("/") >= 2 else job.name

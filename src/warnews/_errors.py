@@ -4,7 +4,18 @@ from __future__ import annotations
 
 
 class WarnewsError(Exception):
-    """Base of every error warnews reports to a user (one line, no traceback)."""
+    """Base of every error warnews reports to a user (one line, no traceback).
+
+    `permanent`: trying again cannot help (not a URL, a 404, a PDF); the state then never
+    retries the article by itself.
+    """
+
+    permanent = False
+
+    def __init__(self, *args: object, permanent: bool | None = None) -> None:
+        super().__init__(*args)
+        if permanent is not None:
+            self.permanent = permanent
 
 
 class UsageError(WarnewsError):

@@ -167,7 +167,7 @@ def extract(
 ) -> Article:
     """Decode and extract an article from a downloaded page or a file's bytes."""
     if media_type and media_type not in _HTML_TYPES and media_type not in _SNIFF_TYPES:
-        raise ExtractError(f"not an article: the server sent {media_type}")
+        raise ExtractError(f"not an article: the server sent {media_type}", permanent=True)
     if not data.strip():
         raise ExtractError("empty: nothing to translate")
     html = is_html(data, media_type, name)

@@ -40,6 +40,7 @@ _PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 # Variables naming a CA bundle, in the order curl, requests and httpx users know them.
 _CA_FILE_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_GONE_STATUSES = frozenset({404, 410, 451})  # the page is not there and will not be: never retried
 _MAX_RETRY_AFTER = 60.0
 # Every exchange (a page with its redirects, a feed, a translator answer) must be over
 # within this many timeouts in all, headers included: a server that trickles a byte just
@@ -390,9 +391,9 @@ def check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         shown = f"{parts.scheme}://" if parts.scheme else "no scheme"
-        raise FetchError(f"unsupported URL ({shown}): only http:// and https:// are fetched")
+        raise FetchError(f"unsupported URL ({shown}): only http:// and https:// are fetched", permanent=True)
     if not parts.hostname:
-        raise FetchError("not a URL: it names no host")
+        raise FetchError("not a URL: it names no host", permanent=True)
 
 
 def describe(error: httpx.HTTPError, timeout: float, what: str = "page") -> str:
@@ -537,11 +538,11 @@ def download(
     429, 5xx and connection failures are tried again up to `retries` times, after the
     server's Retry-After or an exponential backoff with jitter.
     """
-    check_url(url)
     try:
+        check_url(url)
         request = client.build_request("GET", url, headers=headers or {})
-    except httpx.InvalidURL as error:
-        raise FetchError(f"not a valid URL: {error}") from None
+    except (ValueError, httpx.InvalidURL) as error:  # a broken [IPv6] host, a bad port
+        raise FetchError(f"not a valid URL: {error}", permanent=True) from None
     throttle = throttle or Throttle(1, float("inf"))
     for attempt in range(retries + 1):
         try:
@@ -565,7 +566,7 @@ def _get_page(client: httpx.Client, request: httpx.Request, max_bytes: int) -> D
         if response.status_code in _RETRY_STATUSES:
             raise _Retry(status, response)
         if response.status_code >= 400:
-            raise FetchError(status)
+            raise FetchError(status, permanent=response.status_code in _GONE_STATUSES)
         content = read_body(response, max_bytes)
     finally:
         response.close()

@@ -21,7 +21,7 @@ from ._net import Download, HostLimits, Throttle, download, make_client
 from ._render import document, file_stem, header
 from ._settings import Settings
 from ._state import site
-from ._store import choose_path, folder_lock, save
+from ._store import choose_path, copy_saved, folder_lock, save
 from ._translate import Translator
 from .engines import make_engines
 
@@ -230,6 +230,11 @@ class Pipeline:
             if before is not None:
                 before(path)
             return save(path, result.identity, result.document, result.metadata, result.original)
+
+    def copy(self, saved: Path) -> tuple[Path, bool, dict[str, Any]] | None:
+        """An article saved elsewhere, made in the output folder from its files (see copy_saved)."""
+        self._check()
+        return copy_saved(saved, self.settings.out)
 
     def _metadata(
         self,

@@ -155,7 +155,7 @@ class Row:
 def next_try(row: Row, first_delay: float, max_attempts: int) -> float | None:
     """When a failed article is tried again: first_delay after its last attempt, doubled
     for each earlier failure; None once it has had max_attempts."""
-    if row.status != "failed" or row.attempts >= max_attempts:
+    if row.status != "failed" or row.permanent or row.attempts >= max_attempts:
         return None
     return float(row.last_attempt_at or 0.0) + first_delay * 2.0 ** min(row.attempts - 1, 20)
 
@@ -301,11 +301,12 @@ class State:
         return row
 
     def due(self, max_attempts: int, first_delay: float, now: float | None = None) -> list[Row]:
-        """Pending rows, and failed ones whose retry time has come (next_try), oldest first."""
+        """Pending rows, and failed ones whose retry time has come (next_try), oldest first;
+        never a permanent failure."""
         now = time.time() if now is None else now
         records = self._query(
             "SELECT * FROM articles WHERE status = 'pending'"
-            " OR (status = 'failed' AND attempts < ?) ORDER BY id",
+            " OR (status = 'failed' AND NOT permanent AND attempts < ?) ORDER BY id",
             [max_attempts],
         )
         rows = [self._row(record) for record in records]
@@ -364,7 +365,8 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
                 " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
-                " last_error = NULL, last_attempt_at = ?, updated_at = ? WHERE id = ?",
+                " last_error = NULL, permanent = 0, queued = 0, last_attempt_at = ?, updated_at = ?"
+                " WHERE id = ?",
                 (
                     str(path.resolve()),
                     canonical_url or None,
@@ -380,26 +382,36 @@ class State:
             )
             self._release(article_id)
 
-    def failed(self, article_id: int, error: str) -> Row:
-        """Record a failed attempt (see next_try for when it is tried again)."""
+    def failed(self, article_id: int, error: str, permanent: bool = False) -> Row:
+        """Record a failed attempt (see next_try for when it is tried again; a permanent
+        failure is not, until a user names it)."""
         now = time.time()
         with self._write() as db:
             db.execute(
                 "UPDATE articles SET status = 'failed', attempts = attempts + 1, last_error = ?,"
-                " last_attempt_at = ?, updated_at = ? WHERE id = ?",
-                (error, now, now, article_id),
+                " permanent = ?, queued = 0, last_attempt_at = ?, updated_at = ? WHERE id = ?",
+                (error, int(permanent), now, now, article_id),
             )
             self._release(article_id)
         return self._get(article_id)
 
-    def skipped(self, article_id: int, original: Row) -> None:
+    def skipped(self, article_id: int, original: Row, path: Path | None = None) -> None:
+        """The same article as original; path: its copy made for this row in another folder."""
         with self._write() as db:
             db.execute(
                 "UPDATE articles SET status = 'skipped', duplicate_of = ?, output_path = ?,"
-                " last_error = NULL, updated_at = ? WHERE id = ?",
-                (original.id, original.output_path, time.time(), article_id),
+                " last_error = NULL, permanent = 0, queued = 0, updated_at = ? WHERE id = ?",
+                (original.id, str(path.resolve()) if path else original.output_path, time.time(), article_id),
             )
             self._release(article_id)
+
+    def relocated(self, article_id: int, path: Path) -> None:
+        """The article's file was made again in another folder: the row names the newest one."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET output_path = ?, queued = 0, updated_at = ? WHERE id = ?",
+                (str(path.resolve()), time.time(), article_id),
+            )
 
     def abandon(self, article_id: int) -> None:
         """Work stopped by a signal: the row stays as it was, for the next run."""
@@ -407,17 +419,103 @@ class State:
             self._release(article_id)
 
     def requeue(self, urls: Iterable[str] = ()) -> int:
-        """Make failed articles (all, or those given) pending again, with fresh attempts."""
+        """Make failed articles pending again, with fresh attempts, and queued: the next
+        `run` takes them whatever brought them. Those named, permanent failures included;
+        without names, every failure that is not permanent."""
         keys = [url_key(url) for url in urls]
         where = "status = 'failed'"
         if keys:
             where += f" AND url_key IN ({','.join('?' * len(keys))})"
+        else:
+            where += " AND NOT permanent"
         with self._write() as db:
             cursor = db.execute(
-                f"UPDATE articles SET status = 'pending', attempts = 0, updated_at = ? WHERE {where}",
+                "UPDATE articles SET status = 'pending', attempts = 0, permanent = 0, queued = 1,"
+                f" updated_at = ? WHERE {where}",
                 (time.time(), *keys),
             )
             return cursor.rowcount
+
+    def permanent_failures(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM articles WHERE status = 'failed' AND permanent")[0][0])
+
+    def forget(self, urls: Iterable[str]) -> tuple[list[Row], list[str]]:
+        """Delete the rows of these URLs (their files stay); (the rows deleted, the URLs unknown).
+        Rows that were duplicates of a forgotten one keep their status and file."""
+        forgotten, unknown = [], []
+        with self._write() as db:
+            for url in urls:
+                records = db.execute("SELECT * FROM articles WHERE url_key = ?", (url_key(url),)).fetchall()
+                if not records:
+                    unknown.append(url)
+                    continue
+                row = self._row(records[0])
+                db.execute("UPDATE articles SET duplicate_of = NULL WHERE duplicate_of = ?", (row.id,))
+                db.execute("DELETE FROM articles WHERE id = ?", (row.id,))
+                forgotten.append(row)
+        return forgotten, unknown
+
+    def articles(
+        self, status: str | None = None, source: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Articles as `warnews list` shows them, the most recently changed first."""
+        where, parameters = [], []
+        if status:
+            where.append("status = ?")
+            parameters.append(status)
+        if source:
+            where.append("source = ?")
+            parameters.append(source)
+        sql = "SELECT * FROM articles" + (f" WHERE {' AND '.join(where)}" if where else "")
+        sql += " ORDER BY updated_at DESC, id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [
+            {
+                "url": record["url"],
+                "status": record["status"],
+                "permanent": bool(record["permanent"]),
+                "file": record["output_path"],
+                "title": record["title"],
+                "published": record["published"],
+                "updated_at": record["updated_at"],
+                "source": record["source"],
+                "error": record["last_error"],
+            }
+            for record in self._query(sql, parameters)
+        ]
+
+    def describe(self, url: str, first_delay: float, max_attempts: int) -> dict[str, Any] | None:
+        """Everything the state knows about one URL (matched by url_key), or None."""
+        records = self._query("SELECT * FROM articles WHERE url_key = ?", [url_key(url)])
+        if not records:
+            return None
+        record, row = records[0], self._row(records[0])
+        original = self._get(record["duplicate_of"]) if record["duplicate_of"] is not None else None
+        path = row.path
+        return {
+            "url": row.url,
+            "status": row.status,
+            "source": row.source,
+            "file": row.output_path,
+            "file_exists": bool(path and path.exists()),
+            "sidecar": str(path.with_suffix(".json")) if path else None,
+            "canonical_url": record["canonical_url"],
+            "title": record["title"],
+            "language": record["language"],
+            "engine": record["engine"],
+            "published": row.published,
+            "warning": row.warning,
+            "attempts": row.attempts,
+            "last_error": row.last_error,
+            "permanent": row.permanent,
+            "queued": row.queued,
+            "next_try": next_try(row, first_delay, max_attempts),
+            "duplicate_of": original.url if original else None,
+            "created_at": record["created_at"],
+            "last_attempt_at": row.last_attempt_at,
+            "updated_at": record["updated_at"],
+        }
 
     # --- feeds ---
 
@@ -533,6 +631,7 @@ class State:
                     "error": row.last_error,
                     "last_attempt_at": row.last_attempt_at,
                     "next_try_at": next_try(row, first_delay, max_attempts),
+                    "permanent": row.permanent,
                 }
                 for row in map(self._row, recent)
             ],

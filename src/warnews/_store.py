@@ -217,3 +217,33 @@ def save(
                 pass
         raise
     return path
+
+
+def copy_saved(text_path: Path, folder: Path) -> tuple[Path, bool, dict[str, Any]] | None:
+    """Make an article saved at text_path again in folder, from its files alone (the
+    translation, its sidecar and its original, if kept): (the path in folder, whether it
+    was made (False: the article was there already), its metadata); None when the files
+    cannot be used (gone, or not what warnews wrote) and the article must be made anew."""
+    try:
+        metadata = json.loads(text_path.with_suffix(META_SUFFIX).read_text(encoding="utf-8"))
+        text = text_path.read_text(encoding="utf-8")
+        identity = {key: metadata[key] for key in ("source_id", "source_sha256")}
+        paragraphs = int(metadata["paragraphs"])
+        original = None
+        if metadata.get("original_file"):
+            language = str(metadata["source_language"])
+            original = (language, original_path(text_path, language).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(identity["source_id"], str) or not isinstance(identity["source_sha256"], str):
+        return None
+    if any(
+        content is not None and document_problem(content, paragraphs)
+        for content in (text, original and original[1])
+    ):
+        return None
+    with folder_lock(folder):
+        path = choose_path(folder, text_path.stem, identity)
+        if os.path.lexists(path):  # choose_path gives a taken name only to this article's files
+            return path, False, metadata
+        return save(path, identity, text, metadata, original), True, metadata

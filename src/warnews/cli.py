@@ -11,7 +11,8 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,7 +28,7 @@ from ._pipeline import Pipeline
 from ._redact import printable, redact
 from ._report import Reporter, copy_fatal_errors, safe_json
 from ._settings import SETTINGS, Resolved, Settings, resolve, secret_values, shown
-from ._state import Locked, RunLock, State
+from ._state import Locked, Row, RunLock, State
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
@@ -395,7 +396,9 @@ def run(
         assert batch.state is not None
         for url in resolved.urls:
             batch.state.add(url, "config")
-        return [*forced, *batch.due_jobs(exclude=forced)]
+        # What the config brought, and what `warnews retry` named; never a one-off fetch.
+        sources = ["config", *resolved.feeds]
+        return [*forced, *batch.due_jobs(sources, resolved.urls, queued=True, exclude=forced)]
 
     return _execute(
         "run",
@@ -619,7 +622,9 @@ def status(
         print("recent failures:")
         for row in summary["recent_failures"]:
             retry = (
-                "no more tries (warnews retry re-queues it)"
+                "permanent: will not be retried; warnews retry URL to try again"
+                if row["permanent"]
+                else "no more tries (warnews retry re-queues it)"
                 if row["next_try_at"] is None
                 else "next try after " + datetime.fromtimestamp(row["next_try_at"]).strftime("%Y-%m-%d %H:%M")
             )
@@ -628,34 +633,224 @@ def status(
     return EXIT_OK
 
 
+@contextmanager
+def _locked_state(path: Path, wait: bool) -> Iterator[State]:
+    """The state database, under the run lock (Locked, exit 3, if another run holds it)."""
+    lock = RunLock(path)
+    lock.acquire(wait)
+    try:
+        database = State(path)
+        try:
+            yield database
+        finally:
+            database.close()
+    finally:
+        lock.release()
+
+
+def _existing_state(settings: Settings) -> State:
+    if not settings.state.exists():
+        raise UsageError(f"no state database at {settings.state} yet (nothing has run)")
+    return State(settings.state)
+
+
+def _unknown(url: str) -> None:
+    error_line(f"{url}: not in the state database (never fetched)")
+
+
+def _when(timestamp: float | None) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S") if timestamp else "-"
+
+
 @app.command()
 def retry(
     urls: Annotated[
         list[str] | None,
-        typer.Argument(metavar="URL", show_default=False, help="Only these; default: all."),
+        typer.Argument(
+            metavar="URL", show_default=False, help="Only these (permanent failures too); default: all."
+        ),
     ] = None,
     state: StatePath = None,
     config: ConfigFile = None,
     wait: Wait = False,
 ) -> int:
-    """Re-queue failed articles (all, or those named) with fresh attempts, for the next run."""
+    """Re-queue failed articles with fresh attempts: the next `warnews run` takes them,
+    whatever brought them. Without URLs, every failure but the permanent ones (a 404,
+    not a URL, a PDF: name them to try them again)."""
     path = _state_settings(state, config).state
-    lock = RunLock(path)
+    code = EXIT_OK
     try:
-        lock.acquire(wait)
+        with _locked_state(path, wait) as database:
+            wanted = []
+            for url in urls or []:
+                row = database.find(url)
+                if row is None:
+                    _unknown(url)
+                    code = EXIT_FAILED
+                elif row.status == "failed":
+                    wanted.append(url)
+                else:
+                    print(f"{printable(url)}: {row.status}, not failed ({_what_it_is(row)})")
+            count = database.requeue(wanted) if wanted or not urls else 0
+            left = 0 if urls else database.permanent_failures()
     except Locked as error:
         error_line(str(error))
         return EXIT_LOCKED
+    if wanted or not urls:
+        print(f"{count} failed article{'s' if count != 1 else ''} queued for the next run")
+    if left:
+        one = left == 1
+        print(
+            f"{left} permanent failure{'' if one else 's'} left as {'it is' if one else 'they are'}"
+            f" (name {'its URL' if one else 'their URLs'} to retry {'it' if one else 'them'})"
+        )
+    return code
+
+
+def _what_it_is(row: Row) -> str:
+    if row.status == "pending":
+        return "the next run takes it" if row.source == "config" or row.queued else "waiting to be fetched"
+    where = f"{row.output_path}" if row.output_path else "no file"
+    return f"{where}; warnews fetch --force URL redoes it" if row.status in ("done", "skipped") else where
+
+
+STATUSES = ("done", "failed", "skipped", "pending")
+
+
+@app.command("list")
+def list_articles(
+    status_filter: Annotated[
+        str | None,
+        typer.Option("--status", metavar="STATUS", help="Only done, failed, skipped or pending articles."),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", metavar="SOURCE", help='Only what this brought: a feed URL, "config", "command line".'
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, metavar="N", help="At most N articles.")
+    ] = None,
+    json_lines: Annotated[
+        bool, typer.Option("--json", help="One JSON object per article (JSON Lines).")
+    ] = False,
+    state: StatePath = None,
+    config: ConfigFile = None,
+) -> int:
+    """List the articles of the state database, the most recently changed first: status,
+    date, URL, file (or the error), title, source, tab-separated."""
+    if status_filter is not None and status_filter not in STATUSES:
+        raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {status_filter!r}")
+    settings = _state_settings(state, config)
+    database = _existing_state(settings)
     try:
-        database = State(path)
+        articles = database.articles(status_filter, source, limit)
+    finally:
+        database.close()
+    for article in articles:
+        if json_lines:
+            print(safe_json(article))
+            continue
+        status_word = "failed (permanent)" if article["permanent"] else article["status"]
+        what = article["error"] if article["status"] == "failed" else article["file"]
+        fields = [
+            status_word,
+            _when(article["updated_at"]),
+            article["url"],
+            what,
+            article["title"],
+            article["source"],
+        ]
+        print("\t".join(printable(str(field or "-")).replace("\t", " ") for field in fields))
+    return EXIT_OK
+
+
+@app.command()
+def show(
+    url: Annotated[str, typer.Argument(metavar="URL", show_default=False, help="An article's URL.")],
+    json_output: Annotated[bool, typer.Option("--json", help="As one JSON object.")] = False,
+    state: StatePath = None,
+    config: ConfigFile = None,
+) -> int:
+    """Everything the state database knows about one URL (matched as warnews matches URLs:
+    tracking parameters, www. and the scheme do not count). Exit 1 if it is unknown."""
+    settings = _state_settings(state, config)
+    record = None
+    if settings.state.exists():
+        database = State(settings.state)
         try:
-            count = database.requeue(urls or [])
+            record = database.describe(url, settings.retry_delay, settings.max_attempts)
         finally:
             database.close()
-    finally:
-        lock.release()
-    print(f"{count} failed article{'s' if count != 1 else ''} queued for the next run")
+    if record is None:
+        _unknown(url)
+        return EXIT_FAILED
+    if json_output:
+        print(safe_json(record, indent=2))
+        return EXIT_OK
+    next_try = record["next_try"]
+    if record["permanent"]:
+        retry_text = "permanent: will not be retried; warnews retry URL to try again"
+    elif next_try is not None:
+        retry_text = f"after {_when(next_try)}"
+    elif record["status"] == "failed":
+        retry_text = "no more tries (warnews retry re-queues it)"
+    else:
+        retry_text = None
+    lines = {
+        "url": record["url"],
+        "status": record["status"] + (" (queued by warnews retry)" if record["queued"] else ""),
+        "source": record["source"],
+        "file": (record["file"] + ("" if record["file_exists"] else " (not on disk)"))
+        if record["file"]
+        else None,
+        "sidecar": record["sidecar"],
+        "title": record["title"],
+        "canonical URL": record["canonical_url"],
+        "duplicate of": record["duplicate_of"],
+        "language": record["language"],
+        "engine": record["engine"],
+        "published": record["published"],
+        "warning": record["warning"],
+        "attempts": str(record["attempts"]),
+        "last error": record["last_error"],
+        "next try": retry_text,
+        "first seen": _when(record["created_at"]),
+        "last attempt": _when(record["last_attempt_at"]) if record["last_attempt_at"] else None,
+    }
+    for key, value in lines.items():
+        if value is not None:
+            print(f"{key}: {printable(value)}")
     return EXIT_OK
+
+
+@app.command()
+def forget(
+    urls: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, help="Articles' URLs.")],
+    state: StatePath = None,
+    config: ConfigFile = None,
+    wait: Wait = False,
+) -> int:
+    """Forget articles, so that they are fetched again like new ones; their files stay on
+    disk. Exit 1 if a URL is unknown."""
+    path = _state_settings(state, config).state
+    if not path.exists():
+        for url in urls:
+            _unknown(url)
+        return EXIT_FAILED
+    try:
+        with _locked_state(path, wait) as database:
+            forgotten, unknown = database.forget(urls)
+    except Locked as error:
+        error_line(str(error))
+        return EXIT_LOCKED
+    for row in forgotten:
+        kept = f"its file stays: {row.output_path}" if row.output_path else "it had no file"
+        print(f"forgotten: {printable(row.url)} ({printable(kept)})")
+    for url in unknown:
+        _unknown(url)
+    return EXIT_FAILED if unknown else EXIT_OK
 
 
 def main() -> None:

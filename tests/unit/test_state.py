@@ -84,7 +84,9 @@ def fetch_status(status, content_type="text/html"):
         return _net.download(client, "https://site.ua/a", 1 << 20)
 
 
-@pytest.mark.parametrize(("status", "permanent"), [(404, True), (410, True), (451, True), (403, False), (500, False)])
+@pytest.mark.parametrize(
+    ("status", "permanent"), [(404, True), (410, True), (451, True), (403, False), (500, False)]
+)
 def test_http_statuses(status, permanent):
     with pytest.raises(FetchError) as caught:
         fetch_status(status)
