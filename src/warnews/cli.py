@@ -709,7 +709,11 @@ def retry(
 
 def _what_it_is(row: Row) -> str:
     if row.status == "pending":
-        return "the next run takes it" if row.source == "config" or row.queued else "waiting to be fetched"
+        if row.source == "config" or row.queued:
+            return "the next run takes it"
+        if row.source.startswith(("http://", "https://")):
+            return f"the next run or warnews feed of {row.source} takes it"
+        return "a one-off: warnews fetch URL takes it"
     where = f"{row.output_path}" if row.output_path else "no file"
     return f"{where}; warnews fetch --force URL redoes it" if row.status in ("done", "skipped") else where
 

@@ -411,3 +411,36 @@ def test_a_copy_that_cannot_be_made_from_the_old_files_is_made_again(run, site, 
     again = run("fetch", url, "-o", "dirB", "--json")
     assert again.returncode == 0, again.stderr
     assert json_lines(again)[0]["status"] == "done" and site.hits["/news/0"] == 2
+
+
+def test_list_and_show_before_anything_ran(run, tmp_path):
+    listing = run("list")
+    assert listing.returncode == 2 and listing.stdout == ""
+    assert (
+        listing.stderr.startswith("warnews: error: no state database at ")
+        and len(listing.stderr.splitlines()) == 1
+    )
+    shown = run("show", "https://a.example/p")
+    assert (shown.returncode, shown.stdout) == (1, "")
+    assert shown.stderr == "warnews: error: https://a.example/p: not in the state database (never fetched)\n"
+    forgotten = run("forget", "https://a.example/p")
+    assert forgotten.returncode == 1 and len(forgotten.stderr.splitlines()) == 1
+    assert not (tmp_path / "state" / "state.sqlite3").exists(), "reading makes no database"
+
+
+def test_an_interrupted_fetch_is_taken_by_the_next_fetch_of_that_url(run, site, tmp_path):
+    url = article(site, "/news/0")
+    database_path = tmp_path / "state" / "state.sqlite3"
+    assert run("forget", url).returncode == 1
+    run("retry")  # makes the database
+    database = sqlite3.connect(database_path)
+    database.execute(
+        "INSERT INTO articles (url, url_key, source, status, created_at, updated_at)"
+        " VALUES (?, ?, 'command line', 'pending', 0, 0)",
+        (url, url.split("://")[1]),
+    )
+    database.commit()
+    database.close()
+    pending = run("retry", url)
+    assert pending.stdout == f"{url}: pending, not failed (a one-off: warnews fetch URL takes it)\n"
+    assert run("fetch", url, "-o", "news").returncode == 0 and site.hits["/news/0"] == 1
