@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from publicsuffixlist import PublicSuffixList
 
 from ._errors import StoreError
+from ._store import META_SUFFIX
 
 # Each migration runs once, in order; PRAGMA user_version counts those applied.
 MIGRATIONS = (
@@ -499,7 +500,7 @@ class State:
             "source": row.source,
             "file": row.output_path,
             "file_exists": bool(path and path.exists()),
-            "sidecar": str(path.with_suffix(".json")) if path else None,
+            "sidecar": str(path.with_suffix(META_SUFFIX)) if path else None,
             "canonical_url": record["canonical_url"],
             "title": record["title"],
             "language": record["language"],

@@ -225,14 +225,14 @@ def copy_saved(text_path: Path, folder: Path) -> tuple[Path, bool, dict[str, Any
     was made (False: the article was there already), its metadata); None when the files
     cannot be used (gone, or not what warnews wrote) and the article must be made anew."""
     try:
-        metadata = json.loads(text_path.with_suffix(META_SUFFIX).read_text(encoding="utf-8"))
-        text = text_path.read_text(encoding="utf-8")
+        metadata = json.loads(_read_own(text_path.with_suffix(META_SUFFIX)))
+        text = _read_own(text_path)
         identity = {key: metadata[key] for key in ("source_id", "source_sha256")}
         paragraphs = int(metadata["paragraphs"])
         original = None
         if metadata.get("original_file"):
             language = str(metadata["source_language"])
-            original = (language, original_path(text_path, language).read_text(encoding="utf-8"))
+            original = (language, _read_own(original_path(text_path, language)))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if not isinstance(identity["source_id"], str) or not isinstance(identity["source_sha256"], str):
@@ -247,3 +247,13 @@ def copy_saved(text_path: Path, folder: Path) -> tuple[Path, bool, dict[str, Any
         if os.path.lexists(path):  # choose_path gives a taken name only to this article's files
             return path, False, metadata
         return save(path, identity, text, metadata, original), True, metadata
+
+
+def _read_own(path: Path, limit: int = 1 << 26) -> str:
+    """A file warnews saved, read whole: never through a link, never beyond a bound."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with open(descriptor, encoding="utf-8", newline="") as handle:
+        content = handle.read(limit + 1)
+    if len(content) > limit:
+        raise ValueError(f"{path} is too large")
+    return content

@@ -7,6 +7,7 @@ from warnews import _net
 from warnews._errors import ExtractError, FetchError, WarnewsError
 from warnews._extract import extract
 from warnews._state import State, next_try
+from warnews._store import copy_saved, save
 
 
 @pytest.fixture
@@ -112,3 +113,42 @@ def test_no_article_text_is_not_permanent():
         extract(b"<html><body><nav>x</nav></body></html>", "text/html", "utf-8", "https://site.ua/a", None)
     assert not caught.value.permanent
     assert not WarnewsError("anything").permanent
+
+
+# --- an article made in another folder from its files ---
+
+DOCUMENT = "date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google\n\nFirst.\n\nSecond.\n"
+IDENTITY = {"source_id": "https://site.ua/a", "source_sha256": "0" * 64}
+
+
+def saved(folder):
+    folder.mkdir()
+    return save(folder / "2024-01-11-a.txt", IDENTITY, DOCUMENT, {"paragraphs": 2, "title": "A"})
+
+
+def test_copy_saved_makes_the_same_files_once(tmp_path):
+    old = saved(tmp_path / "a")
+    (tmp_path / "b").mkdir()
+    path, made, metadata = copy_saved(old, tmp_path / "b")
+    assert made and path == tmp_path / "b" / old.name and path.read_text() == DOCUMENT
+    assert metadata["title"] == "A" and '"file": "2024-01-11-a.txt"' in path.with_suffix(".json").read_text()
+    assert copy_saved(old, tmp_path / "b")[:2] == (path, False), "already there: not written again"
+
+
+@pytest.mark.parametrize("damage", ["link", "no sidecar", "not a document", "sidecar not an object"])
+def test_copy_saved_refuses_files_it_cannot_trust(tmp_path, damage):
+    old = saved(tmp_path / "a")
+    (tmp_path / "b").mkdir()
+    sidecar = old.with_suffix(".json")
+    if damage == "link":
+        (tmp_path / "elsewhere.json").write_text(sidecar.read_text())
+        sidecar.unlink()
+        sidecar.symlink_to(tmp_path / "elsewhere.json")
+    elif damage == "no sidecar":
+        sidecar.unlink()
+    elif damage == "not a document":
+        old.write_text("hello\n")
+    else:
+        sidecar.write_text("[1, 2]")
+    assert copy_saved(old, tmp_path / "b") is None
+    assert list((tmp_path / "b").iterdir()) == []
