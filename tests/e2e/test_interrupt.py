@@ -1,0 +1,208 @@
+"""A stopped run (SIGINT, SIGTERM) reports everything it did, and nothing else: what the
+state recorded during the run is on stdout (paths, JSON lines, documents), in the error
+lines, the log, the summary and the run record, in input order, and the last line says
+why it stopped, whole, even at a terminal."""
+
+import json
+import os
+import pty
+import re
+import signal
+import sqlite3
+import subprocess
+import time
+
+import pytest
+from pages import WARNEWS, article_page, state_articles, texts, ukrainian_paragraphs
+
+TITLE = "Енергетики відновили світло у Харкові"
+SIGNALS = [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+ESCAPE = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])|\r|\n|[^\x1b\r\n]+")
+
+
+def add_articles(site, count):
+    return [
+        site.add(f"/news/{n}", article_page(f"{TITLE} {n}", ukrainian_paragraphs(3, seed=n * 11)))
+        for n in range(count)
+    ]
+
+
+def wait_for(condition, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the run never got there"
+        time.sleep(0.02)
+
+
+def statuses(tmp_path):
+    return {url: status for url, (status,) in state_articles(tmp_path, "status").items()}
+
+
+def last_run(tmp_path):
+    database = sqlite3.connect(tmp_path / "state" / "state.sqlite3")
+    try:
+        return database.execute("SELECT done, failed, skipped, exit_code FROM runs ORDER BY id DESC").fetchone()
+    finally:
+        database.close()
+
+
+def output(process):
+    process.out.seek(0), process.err.seek(0)
+    return process.out.read(), process.err.read()
+
+
+@pytest.mark.parametrize("signal_name, code, word", SIGNALS)
+def test_outputs_held_back_for_input_order_are_printed_when_stopped(
+    spawn, site, tmp_path, signal_name, code, word
+):
+    """The reported case: the first URL never answers, three files are saved, Ctrl-C."""
+    slow = site.never_answer("/slow")
+    links = add_articles(site, 3)
+    (tmp_path / "urls.txt").write_text("\n".join([slow, *links]))
+    process = spawn("fetch", "-i", "urls.txt", "-o", "out", "--json", "--concurrency", "4")
+    wait_for(lambda: list(statuses(tmp_path).values()).count("done") == 3)
+    process.send_signal(getattr(signal, signal_name))
+    assert process.wait(timeout=20) == code
+    out, err = output(process)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [record["url"] for record in records] == links, "in input order, the gap skipped"
+    assert {record["status"] for record in records} == {"done"}
+    assert sorted(record["path"] for record in records) == sorted(
+        str(path.relative_to(tmp_path)) for path in texts(tmp_path / "out")
+    )
+    assert err == f"warnews: error: {word}\n"
+    assert statuses(tmp_path)[slow] == "pending", "left for the next run"
+
+
+@pytest.mark.parametrize("signal_name, code, word", SIGNALS)
+def test_a_stopped_run_reports_what_the_state_recorded(spawn, site, tmp_path, signal_name, code, word):
+    """The reported case: a 404 failed while the first URL waited; the stop reports it
+    everywhere (error line, JSON line, log, run record), and the counts agree."""
+    slow = site.never_answer("/slow")
+    [good] = add_articles(site, 1)
+    gone = site.url("/gone")
+    config = tmp_path / "config" / "warnews" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'urls = ["{slow}", "{gone}", "{good}"]\nout = "news"\n')
+    log = tmp_path / "run.log"
+    process = spawn("run", "--json", "--concurrency", "4", "--retries", "0", "--log-file", log)
+    wait_for(lambda: statuses(tmp_path).get(gone) == "failed" and statuses(tmp_path).get(good) == "done")
+    process.send_signal(getattr(signal, signal_name))
+    assert process.wait(timeout=20) == code
+    out, err = output(process)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [(record["url"], record["status"]) for record in records] == [(gone, "failed"), (good, "done")]
+    assert err == f"warnews: error: {gone}: HTTP 404 Not Found\nwarnews: error: {word}\n"
+    assert last_run(tmp_path) == (1, 1, 0, code)
+    text = log.read_text()
+    assert f"error {gone}: HTTP 404 Not Found" in text and f"error {word}" in text
+    assert re.search(rf"run finished: 1 done, 1 failed, 0 skipped, \d+ translator requests, .* exit {code}", text)
+
+
+def test_stdout_documents_are_printed_when_stopped(spawn, site, google, tmp_path):
+    slow = site.never_answer("/slow")
+    links = add_articles(site, 2)
+    process = spawn("fetch", slow, *links, "--stdout", "--concurrency", "4")
+    wait_for(lambda: google.count >= 2 and google.concurrency.active == 0)
+    time.sleep(0.5)  # not an assertion: the answers read, both documents are made within it
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 143
+    out, err = output(process)
+    documents = out.split("\f\n")
+    assert len(documents) == 2, out
+    assert [document.count(f"{TITLE} {n}") for n, document in enumerate(documents)] == [1, 1]
+    assert err == "warnews: error: terminated\n"
+
+
+def on_a_terminal(environment, tmp_path, *args, stdout_too=False):
+    """Start warnews with stderr (and stdout_too) on a pseudo-terminal; read it as it comes."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [str(WARNEWS), *map(str, args)],
+        env={**environment, "COLUMNS": "100"},
+        cwd=tmp_path,
+        stdout=slave if stdout_too else subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    return process, master
+
+
+def rows_shown(stream):
+    """The rows a terminal shows after this stream: enough of one to follow rich's live
+    display (carriage return, new line, cursor up, erase line); other escapes ignored."""
+    rows, row, column = [[]], 0, 0
+    for match in ESCAPE.finditer(stream):
+        token, (argument, command) = match.group(), match.group(1, 2)
+        if token == "\r":
+            column = 0
+        elif token == "\n":
+            row, column = row + 1, 0
+            rows.extend([] for _ in range(row + 1 - len(rows)))
+        elif command == "A":
+            row = max(0, row - int(argument or 1))
+        elif command == "K":
+            rows[row] = rows[row][:column] if argument == "" or argument == "0" else []
+        elif command is None:
+            line = rows[row]
+            line[column : column + len(token)] = list(token)
+            column += len(token)
+    return ["".join(line).rstrip() for line in rows]
+
+
+def screen_of(process, master):
+    """Everything the terminal got, once the process is gone."""
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    process.wait(timeout=20)
+    return screen.decode(errors="replace")
+
+
+@pytest.mark.parametrize("signal_name, code, word", SIGNALS)
+def test_at_a_terminal_the_last_line_is_whole(environment, site, tmp_path, signal_name, code, word):
+    """The reported case: the progress display overwrote the final line ("rror: interrupted")."""
+    slow = site.never_answer("/slow")
+    links = add_articles(site, 2)
+    process, master = on_a_terminal(environment, tmp_path, "fetch", slow, *links, "-o", "out")
+    wait_for(lambda: len(texts(tmp_path / "out")) == 2 if (tmp_path / "out").exists() else False)
+    process.send_signal(getattr(signal, signal_name))
+    out = process.stdout.read().decode()
+    screen = screen_of(process, master)
+    assert process.returncode == code
+    shown = [row for row in rows_shown(screen) if row]
+    assert shown[-1] == f"warnews: error: {word}", repr(screen[-400:])
+    summary = "\n".join(shown)
+    assert re.search(r"done\s+2", summary) and re.search(r"failed\s+0", summary), "the summary, then the line"
+    assert len(out.splitlines()) == 2, "the two paths, though stopped"
+
+
+def test_json_lines_at_a_terminal_are_never_broken_by_progress(environment, site, tmp_path):
+    """stdout and stderr on one terminal: each JSON line whole, above the progress bars."""
+    links = [*add_articles(site, 3), site.url("/gone")]
+    process, master = on_a_terminal(environment, tmp_path, "fetch", *links, "-o", "out", "--json", stdout_too=True)
+    screen = rows_shown(screen_of(process, master))
+    assert process.returncode == 1, screen
+    records = [json.loads(line) for line in screen if line.startswith("{")]
+    assert [record["url"] for record in records] == links, screen
+
+
+def test_a_run_stopped_before_any_work_records_nothing(spawn, site, tmp_path):
+    """Stopped while the only URL waits: no output, no counts, the row left pending."""
+    slow = site.never_answer("/slow")
+    log = tmp_path / "run.log"
+    process = spawn("fetch", slow, "-o", "out", "--json", "--log-file", log)
+    wait_for(lambda: site.hits["/slow"])
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 130
+    assert output(process) == ("", "warnews: error: interrupted\n")
+    assert last_run(tmp_path) == (0, 0, 0, 130)
+    assert "fetch finished: 0 done, 0 failed, 0 skipped" in log.read_text()
+    assert statuses(tmp_path) == {slow: "pending"}
