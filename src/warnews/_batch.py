@@ -8,6 +8,7 @@ network are dropped with the process, and their rows stay as they were for the n
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import traceback
@@ -24,6 +25,8 @@ from ._redact import redact
 from ._settings import secret_values
 from ._state import Row, State, url_key
 from ._store import prepare_folder
+
+_log = logging.getLogger("warnews")
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,8 @@ class Outcome:
     requests: int = 0
 
     def record(self) -> dict[str, Any]:
-        """The --json line."""
-        return {
+        """The --json line; with --stdout (no file) it carries the document itself."""
+        record = {
             "url": self.name,
             "status": self.status,
             "path": str(self.path) if self.path else None,
@@ -59,6 +62,9 @@ class Outcome:
             "reason": self.reason,
             "translator_requests": self.requests,
         }
+        if self.document is not None:
+            record["document"] = self.document
+        return record
 
 
 Listener = Callable[[Outcome], None]
@@ -78,7 +84,12 @@ class Batch:
         self.counts: Counter[str] = Counter()
         self.on_start: Callable[[Job], None] = lambda job: None
         self.on_finish: Listener = lambda outcome: None
+        # Held to record an outcome (its file, its row) and to stop: an outcome is either
+        # recorded before the stop, and then reported, or not recorded at all.
         self._commit = threading.Lock()
+        self._closed = False
+        self._recorded: dict[int, Outcome] = {}  # by job index: recorded, reported or not yet
+        self._reported: set[int] = set()
         self._secrets = secret_values(self.settings)
 
     # --- what to do ---
@@ -96,6 +107,7 @@ class Batch:
                 continue
             row = self.state.find(url)
             if row is not None and not self.force and _finished(row):
+                _log.info("skipped %s: already done (%s)", url, row.path)
                 self._report(Outcome(url, "skipped", path=self._shown(row.path), reason="already done"))
                 continue
             jobs.append(Job(url, row=row or self.state.add(url, source)))
@@ -117,17 +129,22 @@ class Batch:
         feeds = list(dict.fromkeys(feeds))
         found: dict[int, list[str]] = {}
         try:
-            for index, read in in_threads(self._read_feed, feeds, self.settings.concurrency):
+            for index, read in in_threads(
+                lambda item: self._read_feed(*item), list(enumerate(feeds)), self.settings.concurrency
+            ):
                 if isinstance(read, Outcome):  # reported here, in the main thread, as every outcome
+                    self._reported.add(index)
                     self._report(read, feed=True)
                     read = []
                 found[index] = read
         except BaseException:
-            self.pipeline.stop.set()
+            self._stop(feed=True)
             raise
+        self._recorded.clear()
+        self._reported.clear()
         return [link for index in sorted(found) for link in found[index]]
 
-    def _read_feed(self, url: str) -> list[str] | Outcome:
+    def _read_feed(self, index: int, url: str) -> list[str] | Outcome:
         assert self.state is not None
         etag, modified = (None, None) if self.force else self.state.feed_validators(url)
         try:
@@ -138,8 +155,9 @@ class Batch:
             items = parse_feed(answer.content, answer.final_url)
         except Exception as error:  # one feed's failure, even a bug, never stops the others
             message = self._message(error)
-            self.state.feed_failed(url, message)
-            return Outcome(url, "failed", error=f"feed: {message}")
+            state = self.state
+            failure = Outcome(url, "failed", error=f"feed: {message}")
+            return self._record(index, failure, lambda: state.feed_failed(url, message)) or []
         known = self.state.known(items.links)
         new = [link for link in items.links if link not in known]
         if len(new) > self.settings.feed_items:
@@ -164,18 +182,51 @@ class Batch:
         ready: dict[int, Outcome] = {}
         position = 0
         try:
-            for index, outcome in in_threads(self._process, jobs, self.settings.concurrency):
+            for index, outcome in in_threads(
+                lambda item: self._process(*item), list(enumerate(jobs)), self.settings.concurrency
+            ):
                 ready[index] = outcome
                 self.on_finish(outcome)
                 while position in ready:
+                    self._reported.add(position)  # before it is said: said twice is worse than cut short
                     self._report(ready.pop(position))
                     position += 1
         except BaseException:
-            self.pipeline.stop.set()
-            if self._commit.acquire(timeout=30):  # let a file being written be finished and recorded
-                self._commit.release()
+            self._stop()
             raise
         return self.counts
+
+    def _stop(self, feed: bool = False) -> None:
+        """No new work; let a file being written be finished and recorded (for a while),
+        then record nothing more, and report what was recorded and not yet reported, in
+        input order, gaps skipped: outputs held back for the order, and outcomes recorded
+        by a thread after the main thread stopped reading."""
+        self.pipeline.stop.set()
+        held = self._commit.acquire(timeout=30)
+        try:
+            self._closed = True
+            left = sorted(
+                (index, outcome) for index, outcome in self._recorded.items() if index not in self._reported
+            )
+        finally:
+            if held:
+                self._commit.release()
+        for index, outcome in left:
+            self._reported.add(index)
+            self._report(outcome, feed=feed)
+
+    def _record(
+        self, index: int, outcome: Outcome, record: Callable[[], object] | None = None
+    ) -> Outcome | None:
+        """Record an outcome (record() writes its file and its row) and keep it for the
+        report; None if the run was stopped first: then nothing is recorded."""
+        with self._commit:
+            if self._closed:
+                return None
+            if record is not None:
+                record()
+            self._recorded[index] = outcome
+        return outcome
 
     def _report(self, outcome: Outcome, feed: bool = False) -> None:
         if outcome.status != "stopped" and not feed:
@@ -184,7 +235,7 @@ class Batch:
             self.counts["feed_failed"] += 1
         self.emit(outcome)
 
-    def _process(self, job: Job) -> Outcome:
+    def _process(self, index: int, job: Job) -> Outcome:
         self.on_start(job)
         pipeline, state, row = self.pipeline, self.state, job.row
         try:
@@ -195,13 +246,12 @@ class Batch:
                 keys = [canonical, url_key(source.url or ""), extracted.sha256]
                 original = state.claim(row.id, keys)
                 if original is not None:
-                    state.skipped(row.id, original)
-                    return Outcome(
-                        job.name,
-                        "skipped",
-                        path=self._shown(original.path),
-                        reason=f"same article as {original.url}",
-                    )
+                    reason = f"same article as {original.url}"
+                    _log.info("skipped %s: %s", job.name, reason)
+                    duplicate = Outcome(job.name, "skipped", path=self._shown(original.path), reason=reason)
+                    return self._record(
+                        index, duplicate, lambda: state.skipped(row.id, original)
+                    ) or self._abandon(job)
             result = pipeline.translate(extracted)
             meta = result.metadata
             outcome = Outcome(
@@ -214,28 +264,34 @@ class Batch:
             )
             if self.settings.to_stdout:
                 outcome.document = result.document
-                return outcome
-            with self._commit:  # the file, then the row that says done
+                return self._record(index, outcome) or self._abandon(job)
+
+            def save() -> None:  # the file, then the row that says done
                 if state is not None and row is not None:
                     path = pipeline.save(result, row.path, lambda path: state.plan(row.id, path))
                     details = {"title": outcome.title, "language": outcome.language, "engine": outcome.engine}
                     state.done(row.id, path, extracted.origin, extracted.sha256, details)
                 else:
                     path = pipeline.save(result)
-            outcome.path = self._shown(path)
-            return outcome
+                outcome.path = self._shown(path)
+                _log.info("wrote %s (%s)", path, job.name)
+
+            return self._record(index, outcome, save) or self._abandon(job)
         except Stopped:
             return self._abandon(job)
         except Exception as error:  # one article's failure, even a bug, never stops the others
             if pipeline.stop.is_set():
                 return self._abandon(job)
-            message = self._message(error)
-            if state is not None and row is not None:
-                try:
-                    state.failed(row.id, message)
-                except WarnewsError as state_error:
-                    message += f" (and {state_error})"
-            return Outcome(job.name, "failed", error=message)
+            failure = Outcome(job.name, "failed", error=self._message(error))
+
+            def fail() -> None:
+                if state is not None and row is not None:
+                    try:
+                        state.failed(row.id, failure.error or "")
+                    except WarnewsError as state_error:
+                        failure.error = f"{failure.error} (and {state_error})"
+
+            return self._record(index, failure, fail) or self._abandon(job)
 
     def _message(self, error: Exception) -> str:
         """What a failure says, everywhere it is said (stderr, JSON, log, state): no secret."""

@@ -108,6 +108,7 @@ class Reporter:
         self._task: TaskID | None = None
         self._counts: Counter[str] = Counter()
         self._stdout_closed = False
+        self._documents = 0  # printed on stdout (--stdout)
         self._broken_stdout: IO[str] | None = None
         self.log(f"{command} started")
 
@@ -162,7 +163,10 @@ class Reporter:
         if self.json_lines:
             self._stdout(safe_json(outcome.record()) + "\n")
         elif outcome.document is not None:
-            self._stdout(outcome.document)
+            # Between documents, a line holding only a form feed: normalized documents
+            # never hold a control character, and `split("\f\n")` takes them apart.
+            self._stdout(("\f\n" if self._documents else "") + outcome.document)
+            self._documents += 1
         elif self.paths and outcome.path is not None:
             self._stdout(f"{outcome.path}\n")
 
@@ -204,18 +208,24 @@ class Reporter:
 
     # --- the end ---
 
-    def close(self, counts: Counter[str], requests: int, exit_code: int) -> None:
+    def close(self, counts: Counter[str], requests: int, exit_code: int, last_error: str = "") -> None:
+        """The end: the bars gone, the log's and the terminal's summary, then last_error
+        (why the run stopped), the last line, whole."""
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
         elapsed = time.monotonic() - self._started
         figures = ", ".join(f"{counts.get(key, 0)} {key}" for key in ("done", "failed", "skipped"))
+        if last_error:
+            self.log(f"error {last_error}")
         self.log(
             f"{self.command} finished: {figures}, {requests} translator requests, "
             f"{elapsed:.1f} s, exit {exit_code}"
         )
         if self.interactive and (sum(counts.values()) or self.command in ("run", "feed")):
             self.console.print(summary_table(counts, requests, elapsed))
+        if last_error:
+            print(f"warnews: error: {printable(last_error)}", file=sys.stderr, flush=True)
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -152,10 +152,17 @@ def _on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _stopped() -> tuple[int, str]:
+    """The exit code and the word for the signal that stopped the run."""
+    if signal.SIGTERM in _signals:
+        return EXIT_TERMINATED, "terminated"
+    return EXIT_INTERRUPTED, "interrupted"
+
+
 def _interrupted() -> int:
-    terminated = signal.SIGTERM in _signals
-    error_line("terminated" if terminated else "interrupted")
-    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    code, word = _stopped()
+    error_line(word)
+    return code
 
 
 def _execute(
@@ -176,6 +183,8 @@ def _execute(
     copy_fatal_errors(settings.log_file)
     counts: Counter[str] = Counter()
     requests, code, lock, state, run_id = 0, EXIT_FAILED, None, None, 0
+    batch: Batch | None = None
+    last_words = ""  # why the run stopped: the last line, after the summary
     try:
         if keeps_state:
             lock = RunLock(settings.state)
@@ -193,7 +202,7 @@ def _execute(
                 requests = pipeline.translator.requests
         code = EXIT_FAILED if counts["failed"] or counts["feed_failed"] else EXIT_OK
     except KeyboardInterrupt:  # handled here: Typer would turn it into a silent exit
-        code = _interrupted()
+        code, last_words = _stopped()
     except Locked as error:
         reporter.error(str(error))
         code = EXIT_LOCKED
@@ -204,6 +213,8 @@ def _execute(
         reporter.error(redact(str(error), secret_values(settings), fragments=False))
         code = EXIT_FAILED
     finally:
+        if batch is not None:  # a stopped run counts what it reported, as a finished one
+            counts = batch.counts
         if state is not None:
             try:
                 state.run_finished(run_id, counts, code)
@@ -212,7 +223,7 @@ def _execute(
             state.close()
         if lock is not None:
             lock.release()
-        reporter.close(counts, requests, code)
+        reporter.close(counts, requests, code, last_words)
     return code
 
 

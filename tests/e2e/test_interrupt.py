@@ -13,7 +13,8 @@ import subprocess
 import time
 
 import pytest
-from pages import WARNEWS, article_page, state_articles, texts, ukrainian_paragraphs
+from pages import WARNEWS, article_page, body_paragraphs, state_articles, texts, ukrainian_paragraphs
+from translators import emulate_translation
 
 TITLE = "Енергетики відновили світло у Харкові"
 SIGNALS = [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
@@ -35,13 +36,18 @@ def wait_for(condition, seconds=30):
 
 
 def statuses(tmp_path):
-    return {url: status for url, (status,) in state_articles(tmp_path, "status").items()}
+    try:
+        return {url: status for url, (status,) in state_articles(tmp_path, "status").items()}
+    except sqlite3.OperationalError:  # not made yet
+        return {}
 
 
 def last_run(tmp_path):
     database = sqlite3.connect(tmp_path / "state" / "state.sqlite3")
     try:
-        return database.execute("SELECT done, failed, skipped, exit_code FROM runs ORDER BY id DESC").fetchone()
+        return database.execute(
+            "SELECT done, failed, skipped, exit_code FROM runs ORDER BY id DESC"
+        ).fetchone()
     finally:
         database.close()
 
@@ -96,7 +102,9 @@ def test_a_stopped_run_reports_what_the_state_recorded(spawn, site, tmp_path, si
     assert last_run(tmp_path) == (1, 1, 0, code)
     text = log.read_text()
     assert f"error {gone}: HTTP 404 Not Found" in text and f"error {word}" in text
-    assert re.search(rf"run finished: 1 done, 1 failed, 0 skipped, \d+ translator requests, .* exit {code}", text)
+    assert re.search(
+        rf"run finished: 1 done, 1 failed, 0 skipped, \d+ translator requests, .* exit {code}", text
+    )
 
 
 def test_stdout_documents_are_printed_when_stopped(spawn, site, google, tmp_path):
@@ -110,7 +118,10 @@ def test_stdout_documents_are_printed_when_stopped(spawn, site, google, tmp_path
     out, err = output(process)
     documents = out.split("\f\n")
     assert len(documents) == 2, out
-    assert [document.count(f"{TITLE} {n}") for n, document in enumerate(documents)] == [1, 1]
+    assert [body_paragraphs(document) for document in documents] == [
+        [emulate_translation(paragraph) for paragraph in ukrainian_paragraphs(3, seed=n * 11)]
+        for n in range(2)
+    ], "in input order, whole"
     assert err == "warnews: error: terminated\n"
 
 
@@ -187,7 +198,9 @@ def test_at_a_terminal_the_last_line_is_whole(environment, site, tmp_path, signa
 def test_json_lines_at_a_terminal_are_never_broken_by_progress(environment, site, tmp_path):
     """stdout and stderr on one terminal: each JSON line whole, above the progress bars."""
     links = [*add_articles(site, 3), site.url("/gone")]
-    process, master = on_a_terminal(environment, tmp_path, "fetch", *links, "-o", "out", "--json", stdout_too=True)
+    process, master = on_a_terminal(
+        environment, tmp_path, "fetch", *links, "-o", "out", "--json", stdout_too=True
+    )
     screen = rows_shown(screen_of(process, master))
     assert process.returncode == 1, screen
     records = [json.loads(line) for line in screen if line.startswith("{")]
@@ -206,3 +219,54 @@ def test_a_run_stopped_before_any_work_records_nothing(spawn, site, tmp_path):
     assert last_run(tmp_path) == (0, 0, 0, 130)
     assert "fetch finished: 0 done, 0 failed, 0 skipped" in log.read_text()
     assert statuses(tmp_path) == {slow: "pending"}
+
+
+# --- --stdout: documents told apart, and in JSON lines ---
+
+
+def test_stdout_json_carries_the_document(run, tmp_path):
+    """The reported case: `translate FILE --stdout --json` said "path": null and no document."""
+    (tmp_path / "a.txt").write_text("\n\n".join(ukrainian_paragraphs(2)))
+    alone = run("translate", "a.txt", "--stdout")
+    result = run("translate", "a.txt", "--stdout", "--json")
+    assert alone.returncode == result.returncode == 0, result.stderr
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["path"] is None and record["status"] == "done"
+    assert record["document"] == alone.stdout and "\f" not in alone.stdout
+
+
+def test_saved_files_have_no_document_in_json(run, tmp_path):
+    (tmp_path / "a.txt").write_text("\n\n".join(ukrainian_paragraphs(2)))
+    result = run("translate", "a.txt", "-o", "out", "--json")
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["path"] and "document" not in record
+
+
+def test_stdout_documents_are_separated_by_a_form_feed_line(run, site, tmp_path):
+    """The reported case: several documents on stdout, nothing between them. A line holding
+    only a form feed goes between documents (not before the first, not after the last, not
+    for a failure)."""
+    links = add_articles(site, 3)
+    result = run("fetch", links[0], site.url("/gone"), *links[1:], "--stdout", "--concurrency", "4")
+    assert result.returncode == 1
+    assert result.stdout.count("\f") == 2 and not result.stdout.startswith("\f")
+    documents = result.stdout.split("\f\n")
+    assert all(document.endswith("\n") and not document.endswith("\n\n") for document in documents)
+    assert [body_paragraphs(document) for document in documents] == [
+        [emulate_translation(paragraph) for paragraph in ukrainian_paragraphs(3, seed=n * 11)]
+        for n in range(3)
+    ]
+    one = run("fetch", links[0], "--stdout")
+    assert one.stdout == documents[0], "one document: no separator"
+
+
+def test_translate_files_to_stdout_are_separated_too(run, tmp_path):
+    for name, seed in (("a.txt", 1), ("b.txt", 2)):
+        (tmp_path / name).write_text("\n\n".join(ukrainian_paragraphs(2, seed=seed)))
+    result = run("translate", "a.txt", "b.txt", "--stdout")
+    assert result.returncode == 0, result.stderr
+    documents = result.stdout.split("\f\n")
+    assert [body_paragraphs(document) for document in documents] == [
+        [emulate_translation(paragraph) for paragraph in ukrainian_paragraphs(2, seed=seed)]
+        for seed in (1, 2)
+    ]
