@@ -150,6 +150,7 @@ class Batch:
         try:
             answer = self.pipeline.download(url, conditional_headers(etag, modified))
             if answer.status == 304:
+                _log.info("feed %s: not modified since it was last read (304)", url)
                 self.state.feed_read(url, [], etag, modified)
                 return []
             items = parse_feed(answer.content, answer.final_url)

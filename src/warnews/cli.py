@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import faulthandler
 import functools
@@ -25,7 +26,7 @@ from ._errors import UsageError, WarnewsError
 from ._net import make_client
 from ._pipeline import Pipeline
 from ._redact import printable, redact
-from ._report import Reporter, copy_fatal_errors, safe_json
+from ._report import Reporter, Verbose, copy_fatal_errors, safe_json
 from ._settings import SETTINGS, Resolved, Settings, resolve, secret_values, shown
 from ._state import Locked, RunLock, State
 
@@ -54,6 +55,14 @@ ToStdout = Annotated[
 ]
 Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="Nothing but errors on stderr, and no paths on stdout.")
+]
+VerboseFlag = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Say on stderr what warnews does: each request, retry, redirect and decision (secrets masked).",
+    ),
 ]
 JsonLines = Annotated[
     bool, typer.Option("--json", help="One JSON object per article on stdout (JSON Lines).")
@@ -135,6 +144,10 @@ def error_line(message: str) -> None:
     print(f"warnews: error: {printable(message)}", file=sys.stderr, flush=True)
 
 
+def _stderr_line(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def warning_line(message: str) -> None:
     print(f"warnews: warning: {printable(message)}", file=sys.stderr, flush=True)
 
@@ -176,10 +189,19 @@ def _execute(
     paths: bool,
     force: bool = False,
     wait: bool = False,
+    verbose: bool = False,
 ) -> int:
     """Run a batch: take the lock and the state if the command keeps state, report, exit code."""
     settings = resolved.settings
-    reporter = Reporter(command, quiet=quiet, json_lines=json_lines, paths=paths, log_file=settings.log_file)
+    _one_voice(quiet, verbose)
+    reporter = Reporter(
+        command,
+        quiet=quiet,
+        json_lines=json_lines,
+        paths=paths,
+        log_file=settings.log_file,
+        verbose=secret_values(settings) if verbose else None,
+    )
     copy_fatal_errors(settings.log_file)
     counts: Counter[str] = Counter()
     requests, code, lock, state, run_id = 0, EXIT_FAILED, None, None, 0
@@ -227,6 +249,11 @@ def _execute(
     return code
 
 
+def _one_voice(quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        raise UsageError("--verbose and --quiet ask for opposite things: give one of them")
+
+
 def _read_list(name: str) -> list[str]:
     """URLs one per line from a file or "-", skipping blanks and # comments (yt-dlp's --batch-file)."""
     try:
@@ -269,6 +296,7 @@ def fetch(
     ] = None,
     to_stdout: ToStdout = False,
     quiet: Quiet = False,
+    verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
     force: Force = False,
     wait: Wait = False,
@@ -297,6 +325,7 @@ def fetch(
         paths=not quiet,
         force=force,
         wait=wait,
+        verbose=verbose,
     )
 
 
@@ -318,6 +347,7 @@ def translate(
     ],
     to_stdout: ToStdout = False,
     quiet: Quiet = False,
+    verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
     config: ConfigFile = None,
     *,
@@ -333,6 +363,7 @@ def translate(
         quiet=quiet,
         json_lines=json_lines,
         paths=not quiet,
+        verbose=verbose,
     )
 
 
@@ -345,6 +376,7 @@ def translate(
 def feed(
     feeds: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, help="RSS or Atom feeds.")],
     quiet: Quiet = False,
+    verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
     force: Force = False,
     wait: Wait = False,
@@ -370,6 +402,7 @@ def feed(
         paths=False,
         force=force,
         wait=wait,
+        verbose=verbose,
     )
 
 
@@ -386,6 +419,7 @@ def feed(
 @_with_settings()
 def run(
     quiet: Quiet = False,
+    verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
     force: Force = False,
     wait: Wait = False,
@@ -418,6 +452,7 @@ def run(
         paths=False,
         force=force,
         wait=wait,
+        verbose=verbose,
     )
 
 
@@ -457,6 +492,7 @@ def show_engines(
         bool, typer.Option("--check", help="Translate a short phrase with each configured engine.")
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="As a JSON array.")] = False,
+    verbose: VerboseFlag = False,
     config: ConfigFile = None,
     *,
     flags: dict[str, str],
@@ -469,7 +505,10 @@ def show_engines(
     settings = dataclasses.replace(resolve(flags, config).settings, retries=0)
     rows = engines.describe(settings)
     if check:
-        with make_client(settings.timeout, settings.proxy) as client:
+        with contextlib.ExitStack() as stack:
+            if verbose:
+                stack.enter_context(Verbose(secret_values(settings), _stderr_line))
+            client = stack.enter_context(make_client(settings.timeout, settings.proxy))
             for row in rows:
                 started = time.monotonic()
                 problem = engines.check(settings, row["engine"], client)
