@@ -270,3 +270,32 @@ def test_translate_files_to_stdout_are_separated_too(run, tmp_path):
         [emulate_translation(paragraph) for paragraph in ukrainian_paragraphs(2, seed=seed)]
         for seed in (1, 2)
     ]
+
+
+# --- the rule itself: an outcome is recorded and reported, or not recorded at all ---
+
+
+def test_after_the_stop_nothing_is_recorded_and_what_was_recorded_is_reported():
+    """What no signal timing can show reliably: a worker that records after the main
+    thread stopped reading. Its outcome is reported by the stop; after the stop a worker
+    records nothing (its row stays for the next run)."""
+    import threading
+    from types import SimpleNamespace
+
+    from warnews._batch import Batch, Outcome
+    from warnews._settings import Settings
+
+    emitted = []
+    pipeline = SimpleNamespace(settings=Settings(), stop=threading.Event())
+    batch = Batch(pipeline, None, emitted.append)
+    written = []
+    batch._reported.add(0)
+    assert batch._record(0, Outcome("a", "done"), lambda: written.append("a"))
+    assert batch._record(2, Outcome("c", "failed", error="HTTP 404 Not Found"), lambda: written.append("c"))
+    assert batch._record(1, Outcome("b", "done"), lambda: written.append("b"))
+    batch._stop()
+    assert pipeline.stop.is_set()
+    assert [outcome.name for outcome in emitted] == ["b", "c"], "the unreported ones, in input order"
+    assert batch.counts == {"done": 1, "failed": 1}
+    assert batch._record(3, Outcome("d", "done"), lambda: written.append("d")) is None
+    assert written == ["a", "c", "b"], "nothing recorded after the stop"
