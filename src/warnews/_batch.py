@@ -4,6 +4,8 @@ threads (the stages are synchronous libraries), each outcome recorded as it come
 An article's file is written completely before its row says done. A stop (SIGINT,
 SIGTERM) starts no new work and lets a file being written finish; articles still on the
 network are dropped with the process, and their rows stay as they were for the next run.
+Every outcome recorded (file, row) is reported, a stop included: outcomes are recorded
+under one lock, which the stop takes and closes before reporting what is left.
 """
 
 from __future__ import annotations
@@ -177,6 +179,8 @@ class Batch:
         The threads are daemons: on SIGINT/SIGTERM (KeyboardInterrupt here) no new work
         starts, a file being written is finished and recorded, and work still waiting on
         the network is dropped with the process; its row stays as it was, for the next run.
+        What was recorded and not yet reported is reported then (see _stop); self.counts
+        holds what was reported, stopped or not.
         """
         if not self.settings.to_stdout and jobs:
             prepare_folder(self.settings.out)
