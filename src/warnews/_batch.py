@@ -16,6 +16,7 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -69,6 +70,34 @@ class Outcome:
         return record
 
 
+class Gate:
+    """Where a stop (SIGINT, SIGTERM: the handler calls stop()) waits while an outcome is
+    reported, so that it is counted and said on stdout, stderr and in the log, or not at
+    all. Signal handlers and reports both run in the main thread: no lock."""
+
+    def __init__(self) -> None:
+        self._held = 0
+        self._waiting = False
+
+    def stop(self) -> None:
+        if self._held:
+            self._waiting = True
+            return
+        raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._waiting:
+                self._waiting = False
+                raise KeyboardInterrupt
+
+
+GATE = Gate()
 Listener = Callable[[Outcome], None]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -135,8 +164,7 @@ class Batch:
                 lambda item: self._read_feed(*item), list(enumerate(feeds)), self.settings.concurrency
             ):
                 if isinstance(read, Outcome):  # reported here, in the main thread, as every outcome
-                    self._reported.add(index)
-                    self._report(read, feed=True)
+                    self._say(index, read, feed=True)
                     read = []
                 found[index] = read
         except BaseException:
@@ -193,8 +221,7 @@ class Batch:
                 ready[index] = outcome
                 self.on_finish(outcome)
                 while position in ready:
-                    self._reported.add(position)  # before it is said: said twice is worse than cut short
-                    self._report(ready.pop(position))
+                    self._say(position, ready.pop(position))
                     position += 1
         except BaseException:
             self._stop()
@@ -217,8 +244,7 @@ class Batch:
             if held:
                 self._commit.release()
         for index, outcome in left:
-            self._reported.add(index)
-            self._report(outcome, feed=feed)
+            self._say(index, outcome, feed=feed)
 
     def _record(
         self, index: int, outcome: Outcome, record: Callable[[], object] | None = None
@@ -233,12 +259,19 @@ class Batch:
             self._recorded[index] = outcome
         return outcome
 
+    def _say(self, index: int, outcome: Outcome, feed: bool = False) -> None:
+        """Report a job's outcome once, whole (see Gate)."""
+        with GATE.held():
+            self._reported.add(index)
+            self._report(outcome, feed)
+
     def _report(self, outcome: Outcome, feed: bool = False) -> None:
-        if outcome.status != "stopped" and not feed:
-            self.counts[outcome.status] += 1
-        elif feed:
-            self.counts["feed_failed"] += 1
-        self.emit(outcome)
+        with GATE.held():
+            if outcome.status != "stopped" and not feed:
+                self.counts[outcome.status] += 1
+            elif feed:
+                self.counts["feed_failed"] += 1
+            self.emit(outcome)
 
     def _process(self, index: int, job: Job) -> Outcome:
         self.on_start(job)

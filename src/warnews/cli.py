@@ -20,7 +20,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__, engines
-from ._batch import Batch, Job
+from ._batch import GATE, Batch, Job
 from ._cache import Memory
 from ._errors import UsageError, WarnewsError
 from ._net import make_client
@@ -162,7 +162,7 @@ def _on_signal(signum: int, frame: object) -> None:
     _signals.append(signum)
     if len(_signals) > 1:
         os._exit(EXIT_TERMINATED if signal.SIGTERM in _signals else EXIT_INTERRUPTED)
-    raise KeyboardInterrupt
+    GATE.stop()  # KeyboardInterrupt, once an outcome being reported is reported whole
 
 
 def _stopped() -> tuple[int, str]:

@@ -299,3 +299,21 @@ def test_after_the_stop_nothing_is_recorded_and_what_was_recorded_is_reported():
     assert batch.counts == {"done": 1, "failed": 1}
     assert batch._record(3, Outcome("d", "done"), lambda: written.append("d")) is None
     assert written == ["a", "c", "b"], "nothing recorded after the stop"
+
+
+def test_a_stop_waits_while_an_outcome_is_reported():
+    """A signal in the middle of reporting one outcome (its error line said, its JSON line
+    not yet) would leave the counts disagreeing: the stop waits for the end of it."""
+    from warnews._batch import Gate
+
+    gate, said = Gate(), []
+    with pytest.raises(KeyboardInterrupt):
+        with gate.held():
+            said.append("error line")
+            gate.stop()  # what the signal handler does
+            said.append("JSON line")
+    assert said == ["error line", "JSON line"]
+    with pytest.raises(KeyboardInterrupt):
+        gate.stop()  # not reporting: at once
+    with gate.held():
+        pass  # nothing left waiting
