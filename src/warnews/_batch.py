@@ -4,15 +4,19 @@ threads (the stages are synchronous libraries), each outcome recorded as it come
 An article's file is written completely before its row says done. A stop (SIGINT,
 SIGTERM) starts no new work and lets a file being written finish; articles still on the
 network are dropped with the process, and their rows stay as they were for the next run.
+Every outcome recorded (file, row) is reported, a stop included: outcomes are recorded
+under one lock, which the stop takes and closes before reporting what is left.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +28,8 @@ from ._redact import redact
 from ._settings import secret_values
 from ._state import Row, State, url_key
 from ._store import prepare_folder
+
+_log = logging.getLogger("warnews")
 
 
 @dataclass(frozen=True)
@@ -47,8 +53,8 @@ class Outcome:
     requests: int = 0
 
     def record(self) -> dict[str, Any]:
-        """The --json line."""
-        return {
+        """The --json line; with --stdout (no file) it carries the document itself."""
+        record = {
             "url": self.name,
             "status": self.status,
             "path": str(self.path) if self.path else None,
@@ -59,8 +65,39 @@ class Outcome:
             "reason": self.reason,
             "translator_requests": self.requests,
         }
+        if self.document is not None:
+            record["document"] = self.document
+        return record
 
 
+class Gate:
+    """Where a stop (SIGINT, SIGTERM: the handler calls stop()) waits while an outcome is
+    reported, so that it is counted and said on stdout, stderr and in the log, or not at
+    all. Signal handlers and reports both run in the main thread: no lock."""
+
+    def __init__(self) -> None:
+        self._held = 0
+        self._waiting = False
+
+    def stop(self) -> None:
+        if self._held:
+            self._waiting = True
+            return
+        raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._waiting:
+                self._waiting = False
+                raise KeyboardInterrupt
+
+
+GATE = Gate()
 Listener = Callable[[Outcome], None]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -78,7 +115,12 @@ class Batch:
         self.counts: Counter[str] = Counter()
         self.on_start: Callable[[Job], None] = lambda job: None
         self.on_finish: Listener = lambda outcome: None
+        # Held to record an outcome (its file, its row) and to stop: an outcome is either
+        # recorded before the stop, and then reported, or not recorded at all.
         self._commit = threading.Lock()
+        self._closed = False
+        self._recorded: dict[int, Outcome] = {}  # by job index: recorded, reported or not yet
+        self._reported: set[int] = set()
         self._secrets = secret_values(self.settings)
 
     # --- what to do ---
@@ -97,6 +139,7 @@ class Batch:
             row = self.state.find(url)
             if row is not None and not self.force and _finished(row):
                 if self._here(row.path):
+                    _log.info("skipped %s: already done (%s)", url, row.path)
                     self._report(Outcome(url, "skipped", path=self._shown(row.path), reason="already done"))
                 else:  # asked for in another folder: made there from what is known
                     jobs.append(Job(url, "copy", row=row))
@@ -132,29 +175,35 @@ class Batch:
         feeds = list(dict.fromkeys(feeds))
         found: dict[int, list[str]] = {}
         try:
-            for index, read in in_threads(self._read_feed, feeds, self.settings.concurrency):
+            for index, read in in_threads(
+                lambda item: self._read_feed(*item), list(enumerate(feeds)), self.settings.concurrency
+            ):
                 if isinstance(read, Outcome):  # reported here, in the main thread, as every outcome
-                    self._report(read, feed=True)
+                    self._say(index, read, feed=True)
                     read = []
                 found[index] = read
         except BaseException:
-            self.pipeline.stop.set()
+            self._stop(feed=True)
             raise
+        self._recorded.clear()
+        self._reported.clear()
         return [link for index in sorted(found) for link in found[index]]
 
-    def _read_feed(self, url: str) -> list[str] | Outcome:
+    def _read_feed(self, index: int, url: str) -> list[str] | Outcome:
         assert self.state is not None
         etag, modified = (None, None) if self.force else self.state.feed_validators(url)
         try:
             answer = self.pipeline.download(url, conditional_headers(etag, modified))
             if answer.status == 304:
+                _log.info("feed %s: not modified since it was last read (304)", url)
                 self.state.feed_read(url, [], etag, modified)
                 return []
             items = parse_feed(answer.content, answer.final_url)
         except Exception as error:  # one feed's failure, even a bug, never stops the others
             message = self._message(error)
-            self.state.feed_failed(url, message)
-            return Outcome(url, "failed", error=f"feed: {message}")
+            state = self.state
+            failure = Outcome(url, "failed", error=f"feed: {message}")
+            return self._record(index, failure, lambda: state.feed_failed(url, message)) or []
         known = self.state.known(items.links)
         new = [link for link in items.links if link not in known]
         if len(new) > self.settings.feed_items:
@@ -173,38 +222,78 @@ class Batch:
         The threads are daemons: on SIGINT/SIGTERM (KeyboardInterrupt here) no new work
         starts, a file being written is finished and recorded, and work still waiting on
         the network is dropped with the process; its row stays as it was, for the next run.
+        What was recorded and not yet reported is reported then (see _stop); self.counts
+        holds what was reported, stopped or not.
         """
         if not self.settings.to_stdout and jobs:
             prepare_folder(self.settings.out)
         ready: dict[int, Outcome] = {}
         position = 0
         try:
-            for index, outcome in in_threads(self._process, jobs, self.settings.concurrency):
+            for index, outcome in in_threads(
+                lambda item: self._process(*item), list(enumerate(jobs)), self.settings.concurrency
+            ):
                 ready[index] = outcome
                 self.on_finish(outcome)
                 while position in ready:
-                    self._report(ready.pop(position))
+                    self._say(position, ready.pop(position))
                     position += 1
         except BaseException:
-            self.pipeline.stop.set()
-            if self._commit.acquire(timeout=30):  # let a file being written be finished and recorded
-                self._commit.release()
+            self._stop()
             raise
         return self.counts
 
-    def _report(self, outcome: Outcome, feed: bool = False) -> None:
-        if outcome.status != "stopped" and not feed:
-            self.counts[outcome.status] += 1
-        elif feed:
-            self.counts["feed_failed"] += 1
-        self.emit(outcome)
+    def _stop(self, feed: bool = False) -> None:
+        """No new work; let a file being written be finished and recorded (for a while),
+        then record nothing more, and report what was recorded and not yet reported, in
+        input order, gaps skipped: outputs held back for the order, and outcomes recorded
+        by a thread after the main thread stopped reading."""
+        self.pipeline.stop.set()
+        held = self._commit.acquire(timeout=30)
+        try:
+            self._closed = True
+            left = sorted(
+                (index, outcome) for index, outcome in self._recorded.items() if index not in self._reported
+            )
+        finally:
+            if held:
+                self._commit.release()
+        for index, outcome in left:
+            self._say(index, outcome, feed=feed)
 
-    def _process(self, job: Job) -> Outcome:
+    def _record(
+        self, index: int, outcome: Outcome, record: Callable[[], object] | None = None
+    ) -> Outcome | None:
+        """Record an outcome (record() writes its file and its row) and keep it for the
+        report; None if the run was stopped first: then nothing is recorded."""
+        with self._commit:
+            if self._closed:
+                return None
+            if record is not None:
+                record()
+            self._recorded[index] = outcome
+        return outcome
+
+    def _say(self, index: int, outcome: Outcome, feed: bool = False) -> None:
+        """Report a job's outcome once, whole (see Gate)."""
+        with GATE.held():
+            self._reported.add(index)
+            self._report(outcome, feed)
+
+    def _report(self, outcome: Outcome, feed: bool = False) -> None:
+        with GATE.held():
+            if outcome.status != "stopped" and not feed:
+                self.counts[outcome.status] += 1
+            elif feed:
+                self.counts["feed_failed"] += 1
+            self.emit(outcome)
+
+    def _process(self, index: int, job: Job) -> Outcome:
         self.on_start(job)
         pipeline, state, row = self.pipeline, self.state, job.row
         try:
             if job.kind == "copy" and row is not None:
-                copied = self._copy(job, row)
+                copied = self._copy(index, job, row)
                 if copied is not None:
                     return copied
             source = pipeline.read(job.name) if job.kind == "file" else pipeline.fetch(job.name)
@@ -215,15 +304,14 @@ class Batch:
                 original = state.claim(row.id, keys)
                 # In flight in this run (no file yet: it will be in this folder), or done here.
                 if original is not None and (original.path is None or self._here(original.path)):
-                    state.skipped(row.id, original)
-                    return Outcome(
-                        job.name,
-                        "skipped",
-                        path=self._shown(original.path),
-                        reason=f"same article as {original.url}",
-                    )
+                    reason = f"same article as {original.url}"
+                    _log.info("skipped %s: %s", job.name, reason)
+                    duplicate = Outcome(job.name, "skipped", path=self._shown(original.path), reason=reason)
+                    return self._record(
+                        index, duplicate, lambda: state.skipped(row.id, original)
+                    ) or self._abandon(job)
                 if original is not None:  # done in another folder: made here from its files
-                    copied = self._copy(job, original)
+                    copied = self._copy(index, job, original)
                     if copied is not None:
                         return copied
                     # its files are gone: it is made again, as a new article
@@ -239,58 +327,66 @@ class Batch:
             )
             if self.settings.to_stdout:
                 outcome.document = result.document
-                return outcome
-            with self._commit:  # the file, then the row that says done
+                return self._record(index, outcome) or self._abandon(job)
+
+            def save() -> None:  # the file, then the row that says done
                 if state is not None and row is not None:
                     path = pipeline.save(result, row.path, lambda path: state.plan(row.id, path))
                     details = {"title": outcome.title, "language": outcome.language, "engine": outcome.engine}
                     state.done(row.id, path, extracted.origin, extracted.sha256, details)
                 else:
                     path = pipeline.save(result)
-            outcome.path = self._shown(path)
-            return outcome
+                outcome.path = self._shown(path)
+                _log.info("wrote %s (%s)", path, job.name)
+
+            return self._record(index, outcome, save) or self._abandon(job)
         except Stopped:
             return self._abandon(job)
         except Exception as error:  # one article's failure, even a bug, never stops the others
             if pipeline.stop.is_set():
                 return self._abandon(job)
-            message = self._message(error)
-            if state is not None and row is not None:
-                try:
-                    state.failed(row.id, message, isinstance(error, WarnewsError) and error.permanent)
-                except WarnewsError as state_error:
-                    message += f" (and {state_error})"
-            return Outcome(job.name, "failed", error=message)
+            failure = Outcome(job.name, "failed", error=self._message(error))
+            permanent = isinstance(error, WarnewsError) and error.permanent
 
-    def _copy(self, job: Job, original: Row) -> Outcome | None:
+            def fail() -> None:
+                if state is not None and row is not None:
+                    try:
+                        state.failed(row.id, failure.error or "", permanent)
+                    except WarnewsError as state_error:
+                        failure.error = f"{failure.error} (and {state_error})"
+
+            return self._record(index, failure, fail) or self._abandon(job)
+
+    def _copy(self, index: int, job: Job, original: Row) -> Outcome | None:
         """The article of `original` (this job's own row, or the row of the same article
         reached by another URL) made in the output folder from its files; None when they
         cannot be used. The job's row then names the new file (the newest place asked for)."""
-        assert self.state is not None and job.row is not None and original.path is not None
-        with self._commit:
-            copied = self.pipeline.copy(original.path)
+        state, row, saved = self.state, job.row, original.path
+        assert state is not None and row is not None and saved is not None
+        outcome = Outcome(job.name, "done")
+
+        def record() -> None:
+            copied = self.pipeline.copy(saved)
             if copied is None:
-                return None
+                raise _Gone
             path, made, metadata = copied
-            if original.id == job.row.id:
-                self.state.relocated(job.row.id, path)
+            if original.id == row.id:
+                state.relocated(row.id, path)
             else:
-                self.state.skipped(job.row.id, original, path)
-        if made:
-            reason = None
-        elif original.id == job.row.id:
-            reason = "already done"
-        else:
-            reason = f"same article as {original.url}"
-        return Outcome(
-            job.name,
-            "done" if made else "skipped",
-            path=self._shown(path),
-            title=metadata.get("title"),
-            language=metadata.get("source_language"),
-            engine=metadata.get("engine"),
-            reason=reason,
-        )
+                state.skipped(row.id, original, path)
+            outcome.path = self._shown(path)
+            outcome.title = metadata.get("title")
+            outcome.language = metadata.get("source_language")
+            outcome.engine = metadata.get("engine")
+            if not made:
+                outcome.status = "skipped"
+                outcome.reason = "already done" if original.id == row.id else f"same article as {original.url}"
+            _log.info("%s %s: made from %s", outcome.status, job.name, saved)
+
+        try:
+            return self._record(index, outcome, record) or self._abandon(job)
+        except _Gone:
+            return None
 
     def _here(self, path: Path | None) -> bool:
         """Whether a file is in the output folder (else it is made there when asked for)."""
@@ -313,6 +409,10 @@ class Batch:
         if self.state is not None and job.row is not None:
             self.state.abandon(job.row.id)
         return Outcome(job.name, "stopped")
+
+
+class _Gone(Exception):
+    """The files of an article done elsewhere are gone or unusable: it is made again."""
 
 
 def in_threads(function: Callable[[T], R], items: list[T], count: int) -> Iterator[tuple[int, R]]:

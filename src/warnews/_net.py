@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
+import logging
 import os
 import random
 import socket
@@ -51,6 +52,9 @@ _ACCEPTED_ENCODINGS = "gzip, deflate"  # what _Inflater can inflate within a lim
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Headers that hold credentials of the origin they were sent to.
 _ORIGIN_HEADERS = ("authorization", "cookie")
+# -v: each exchange, redirect and retry (the handler masks secrets; see _report.Verbose).
+_log = logging.getLogger("warnews")
+_log.propagate = False  # its lines name URLs that may hold secrets: shown only through a masking handler
 
 
 def tls_verification() -> ssl.SSLContext | bool:
@@ -429,7 +433,11 @@ def exchange(client: httpx.Client, request: httpx.Request, secrets: Sequence[str
         try:
             return client.send(request, stream=True)
         except _Redirect as redirect:  # its body unread: httpcore drops the connection instead
+            before = request
             request = _redirected(request, redirect.status, redirect.location, secrets)
+            _log.info(
+                "%s %s -> %d, redirected to %s", before.method, before.url, redirect.status, request.url
+            )
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -551,16 +559,20 @@ def download(
         except _Retry as retry:
             if attempt == retries:
                 raise FetchError(retry.message) from None
-            throttle.wait(retry_delay(retry.response, attempt))
+            throttle.wait(
+                _retrying(request, retry.message, retry_delay(retry.response, attempt), attempt, retries)
+            )
         except httpx.HTTPError as error:
             if attempt == retries or not _retryable(error):
                 raise FetchError(describe(error, float(client.timeout.read or 0.0))) from None
-            throttle.wait(retry_delay(None, attempt))
+            reason = describe(error, float(client.timeout.read or 0.0))
+            throttle.wait(_retrying(request, reason, retry_delay(None, attempt), attempt, retries))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _get_page(client: httpx.Client, request: httpx.Request, max_bytes: int) -> Download:
     response = exchange(client, request)
+    content = b""
     try:
         status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
         if response.status_code in _RETRY_STATUSES:
@@ -570,6 +582,7 @@ def _get_page(client: httpx.Client, request: httpx.Request, max_bytes: int) -> D
         content = read_body(response, max_bytes)
     finally:
         response.close()
+        _answered(response, len(content))
     content_type = response.headers.get("Content-Type", "")
     return Download(
         str(request.url),
@@ -633,6 +646,34 @@ class _Inflater:
             yield self._count(self._zlib.flush())
 
 
+def _answered(response: httpx.Response, size: int) -> None:
+    """-v: one exchange, as `GET URL -> 200 (123 ms, 4,512 bytes)` (bytes of the body read)."""
+    if _log.isEnabledFor(logging.INFO):
+        milliseconds = response.elapsed.total_seconds() * 1000 if response.is_closed else 0.0
+        _log.info(
+            "%s %s -> %d (%.0f ms, %s bytes)",
+            response.request.method,
+            response.request.url,
+            response.status_code,
+            milliseconds,
+            f"{size:,}",
+        )
+
+
+def _retrying(request: httpx.Request, reason: str, delay: float, attempt: int, retries: int) -> float:
+    """-v: a retry and its wait; returns the wait."""
+    _log.info(
+        "%s %s -> %s; retry %d of %d in %.1f s",
+        request.method,
+        request.url,
+        reason,
+        attempt + 1,
+        retries,
+        delay,
+    )
+    return delay
+
+
 def retry_delay(response: httpx.Response | None, attempt: int) -> float:
     """Seconds to wait before the next try: Retry-After when given (and readable), else
     exponential with jitter."""
@@ -685,11 +726,14 @@ def send_with_retries(
         except httpx.TransportError as error:
             if attempt == retries or not _retryable(error):
                 raise
-            throttle.wait(retry_delay(None, attempt))
+            reason = describe(error, float(client.timeout.read or 0.0), "answer")
+            throttle.wait(_retrying(request, reason, retry_delay(None, attempt), attempt, retries))
             continue
+        _answered(response, len(content))
         if response.status_code not in _RETRY_STATUSES or attempt == retries:
             return Answer(response.status_code, _text(content, response.charset_encoding))
-        delay = retry_delay(response, attempt)
+        status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+        delay = _retrying(request, status, retry_delay(response, attempt), attempt, retries)
         if response.status_code == 429:
             throttle.pause(delay)  # the whole run slows down, not just this request
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
 import threading
@@ -24,6 +25,8 @@ from ._state import site
 from ._store import choose_path, copy_saved, folder_lock, save
 from ._translate import Translator
 from .engines import make_engines
+
+_log = logging.getLogger("warnews")  # -v (see _report.Verbose)
 
 FORMAT_VERSION = 1
 
@@ -198,6 +201,14 @@ class Pipeline:
                 units, detection.language, settings.target_language, given=detection.method == "given"
             )
             translated, engine_name = translation.paragraphs, translation.engine
+            _log.info(
+                "%s: %d paragraphs sent to %s, %d taken from the translation memory, %d kept as they were",
+                source.name,
+                translation.sent,
+                engine_name,
+                translation.cached,
+                translation.kept,
+            )
             counts = {
                 "translator_requests": translation.requests,
                 "paragraphs_sent": translation.sent,

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import faulthandler
 import json
+import logging
 import os
+import re
 import signal
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -21,7 +25,10 @@ from rich.table import Table
 
 from ._batch import Job, Outcome, current_host
 from ._errors import UsageError
-from ._redact import printable
+from ._redact import MASK, printable, redact
+
+_QUERY = 48  # characters of a query string a -v line shows
+_URL = re.compile(r"\b(https?|socks5h?)://(\S+)")
 
 
 def safe_json(value: object, indent: int | None = None, toml: bool = False) -> str:
@@ -40,6 +47,51 @@ def _escape(char: str, toml: bool) -> str:
         return f"\\U{code:08x}"
     code -= 0x10000  # a surrogate pair, as JSON writes characters beyond the BMP
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def verbose_line(message: str, secrets: Sequence[str]) -> str:
+    """A -v line: secrets masked (fragments too), then each URL's user information hidden
+    and its query string cut, then what could drive a terminal escaped."""
+    return f"warnews: verbose: {printable(_URL.sub(_short_url, redact(message, secrets)))}"
+
+
+def _short_url(match: re.Match[str]) -> str:
+    scheme, rest = match.group(1, 2)
+    end = rest.rstrip(".,:;)")  # the sentence's punctuation, not the URL's
+    rest, trail = end, rest[len(end) :]
+    cut = min((rest.find(mark) for mark in "/?#" if mark in rest), default=len(rest))
+    host, path = rest[:cut], rest[cut:]
+    if "@" in host:
+        host = MASK + "@" + host.rpartition("@")[2]
+    path, question, query = path.partition("?")
+    if len(query) > _QUERY:
+        query = query[: _QUERY - 1] + "…"
+    return f"{scheme}://{host}{path}{question}{query}{trail}"
+
+
+class Verbose(logging.Handler):
+    """-v: the "warnews" logger's lines (requests, retries, decisions) on stderr, masked."""
+
+    def __init__(self, secrets: Sequence[str], write: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self._secrets = list(secrets)
+        self._write = write
+        self._logger = logging.getLogger("warnews")
+
+    def __enter__(self) -> Verbose:
+        self._logger.addHandler(self)
+        self._logger.setLevel(logging.INFO)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.setLevel(logging.NOTSET)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._write(verbose_line(record.getMessage(), self._secrets))
+        except Exception:  # noqa: S110 - a line that cannot be shown fails nothing (no traceback either)
+            pass
 
 
 def open_log(path: Path | None) -> IO[str] | None:
@@ -96,7 +148,9 @@ class Reporter:
         json_lines: bool = False,
         paths: bool = True,
         log_file: Path | None = None,
+        verbose: Sequence[str] | None = None,
     ) -> None:
+        """verbose: show the "warnews" logger's lines, these secrets masked (-v)."""
         self.command = command
         self.json_lines = json_lines
         self.paths = paths
@@ -108,6 +162,11 @@ class Reporter:
         self._task: TaskID | None = None
         self._counts: Counter[str] = Counter()
         self._stdout_closed = False
+        self._documents = 0  # printed on stdout (--stdout)
+        self._stderr = threading.Lock()  # -v lines come from every thread
+        self._verbose = Verbose(verbose, self._print_verbose) if verbose is not None else None
+        if self._verbose is not None:
+            self._verbose.__enter__()
         self._broken_stdout: IO[str] | None = None
         self.log(f"{command} started")
 
@@ -162,7 +221,10 @@ class Reporter:
         if self.json_lines:
             self._stdout(safe_json(outcome.record()) + "\n")
         elif outcome.document is not None:
-            self._stdout(outcome.document)
+            # Between documents, a line holding only a form feed: normalized documents
+            # never hold a control character, and `split("\f\n")` takes them apart.
+            self._stdout(("\f\n" if self._documents else "") + outcome.document)
+            self._documents += 1
         elif self.paths and outcome.path is not None:
             self._stdout(f"{outcome.path}\n")
 
@@ -189,12 +251,25 @@ class Reporter:
         self._line("warning", message)
 
     def _line(self, kind: str, message: str) -> None:
-        line = f"warnews: {kind}: {printable(message)}"
+        self._print(f"warnews: {kind}: {printable(message)}")
+        self.log(f"{kind} {message}")
+
+    def _print(self, line: str) -> None:
+        """One line on stderr, above the progress bars if there are any."""
+        with self._stderr:
+            self._write(line)
+
+    def _print_verbose(self, line: str) -> None:
+        with self._stderr:
+            if self._verbose is not None:  # none after the run's last line, from a thread left behind
+                self._write(line)
+
+    def _write(self, line: str) -> None:
         if self._progress is not None:
             self._progress.console.print(escape(line), markup=True, soft_wrap=True)
         else:
-            print(line, file=sys.stderr, flush=True)
-        self.log(f"{kind} {message}")
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
 
     def log(self, message: str) -> None:
         if self._log is not None:
@@ -204,18 +279,28 @@ class Reporter:
 
     # --- the end ---
 
-    def close(self, counts: Counter[str], requests: int, exit_code: int) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
+    def close(self, counts: Counter[str], requests: int, exit_code: int, last_error: str = "") -> None:
+        """The end: the bars gone, the log's and the terminal's summary, then last_error
+        (why the run stopped), the last line, whole."""
+        with self._stderr:
+            if self._progress is not None:
+                self._progress.stop()
+                self._progress = None
+            if self._verbose is not None:
+                self._verbose.__exit__()
+                self._verbose = None
         elapsed = time.monotonic() - self._started
         figures = ", ".join(f"{counts.get(key, 0)} {key}" for key in ("done", "failed", "skipped"))
+        if last_error:
+            self.log(f"error {last_error}")
         self.log(
             f"{self.command} finished: {figures}, {requests} translator requests, "
             f"{elapsed:.1f} s, exit {exit_code}"
         )
         if self.interactive and (sum(counts.values()) or self.command in ("run", "feed")):
             self.console.print(summary_table(counts, requests, elapsed))
+        if last_error:
+            self._print(f"warnews: error: {printable(last_error)}")
         if self._log is not None:
             self._log.close()
             self._log = None

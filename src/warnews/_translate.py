@@ -16,6 +16,7 @@ which engine, and the checks that keep paragraph structure whatever an engine an
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import defaultdict
@@ -28,6 +29,8 @@ from ._detect import alphabet_vote, paragraph_candidates
 from ._errors import EngineError, TranslateError
 from ._normalize import normalize_paragraph
 from ._split import Limit, has_letters, plan_requests, unpack
+
+_log = logging.getLogger("warnews")  # -v (see _report.Verbose)
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 _CYRILLIC_SCRIPT = frozenset({"uk", "ru", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg", "tt", "ba", "cv"})
@@ -186,6 +189,9 @@ class Translator:
                 requests += counted.requests
                 reasons.append((engine.name, error.reason))
                 self._failed(engine, error)
+                _log.info(
+                    "%s failed: %s; the next engine of the chain, if any, is tried", engine.name, error.reason
+                )
                 continue
             with self._lock:
                 self._failures[engine.key] = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import faulthandler
 import functools
@@ -20,13 +21,13 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__, engines
-from ._batch import Batch, Job
+from ._batch import GATE, Batch, Job
 from ._cache import Memory
 from ._errors import UsageError, WarnewsError
 from ._net import make_client
 from ._pipeline import Pipeline
 from ._redact import printable, redact
-from ._report import Reporter, copy_fatal_errors, safe_json
+from ._report import Reporter, Verbose, copy_fatal_errors, safe_json
 from ._settings import SETTINGS, Resolved, Settings, resolve, secret_values, shown
 from ._state import Locked, Row, RunLock, State
 
@@ -55,6 +56,14 @@ ToStdout = Annotated[
 ]
 Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="Nothing but errors on stderr, and no paths on stdout.")
+]
+VerboseFlag = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Say on stderr what warnews does: each request, retry, redirect and decision (secrets masked).",
+    ),
 ]
 JsonLines = Annotated[
     bool, typer.Option("--json", help="One JSON object per article on stdout (JSON Lines).")
@@ -136,6 +145,10 @@ def error_line(message: str) -> None:
     print(f"warnews: error: {printable(message)}", file=sys.stderr, flush=True)
 
 
+def _stderr_line(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def warning_line(message: str) -> None:
     print(f"warnews: warning: {printable(message)}", file=sys.stderr, flush=True)
 
@@ -150,13 +163,20 @@ def _on_signal(signum: int, frame: object) -> None:
     _signals.append(signum)
     if len(_signals) > 1:
         os._exit(EXIT_TERMINATED if signal.SIGTERM in _signals else EXIT_INTERRUPTED)
-    raise KeyboardInterrupt
+    GATE.stop()  # KeyboardInterrupt, once an outcome being reported is reported whole
+
+
+def _stopped() -> tuple[int, str]:
+    """The exit code and the word for the signal that stopped the run."""
+    if signal.SIGTERM in _signals:
+        return EXIT_TERMINATED, "terminated"
+    return EXIT_INTERRUPTED, "interrupted"
 
 
 def _interrupted() -> int:
-    terminated = signal.SIGTERM in _signals
-    error_line("terminated" if terminated else "interrupted")
-    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    code, word = _stopped()
+    error_line(word)
+    return code
 
 
 def _execute(
@@ -170,13 +190,24 @@ def _execute(
     paths: bool,
     force: bool = False,
     wait: bool = False,
+    verbose: bool = False,
 ) -> int:
     """Run a batch: take the lock and the state if the command keeps state, report, exit code."""
     settings = resolved.settings
-    reporter = Reporter(command, quiet=quiet, json_lines=json_lines, paths=paths, log_file=settings.log_file)
+    _one_voice(quiet, verbose)
+    reporter = Reporter(
+        command,
+        quiet=quiet,
+        json_lines=json_lines,
+        paths=paths,
+        log_file=settings.log_file,
+        verbose=secret_values(settings) if verbose else None,
+    )
     copy_fatal_errors(settings.log_file)
     counts: Counter[str] = Counter()
     requests, code, lock, state, run_id = 0, EXIT_FAILED, None, None, 0
+    batch: Batch | None = None
+    last_words = ""  # why the run stopped: the last line, after the summary
     try:
         if keeps_state:
             lock = RunLock(settings.state)
@@ -194,7 +225,7 @@ def _execute(
                 requests = pipeline.translator.requests
         code = EXIT_FAILED if counts["failed"] or counts["feed_failed"] else EXIT_OK
     except KeyboardInterrupt:  # handled here: Typer would turn it into a silent exit
-        code = _interrupted()
+        code, last_words = _stopped()
     except Locked as error:
         reporter.error(str(error))
         code = EXIT_LOCKED
@@ -205,6 +236,8 @@ def _execute(
         reporter.error(redact(str(error), secret_values(settings), fragments=False))
         code = EXIT_FAILED
     finally:
+        if batch is not None:  # a stopped run counts what it reported, as a finished one
+            counts = batch.counts
         if state is not None:
             try:
                 state.run_finished(run_id, counts, code)
@@ -213,8 +246,13 @@ def _execute(
             state.close()
         if lock is not None:
             lock.release()
-        reporter.close(counts, requests, code)
+        reporter.close(counts, requests, code, last_words)
     return code
+
+
+def _one_voice(quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        raise UsageError("--verbose and --quiet ask for opposite things: give one of them")
 
 
 def _read_list(name: str) -> list[str]:
@@ -259,6 +297,7 @@ def fetch(
     ] = None,
     to_stdout: ToStdout = False,
     quiet: Quiet = False,
+    verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
     force: Force = False,
     wait: Wait = False,
@@ -287,6 +326,7 @@ def fetch(
         paths=not quiet,
         force=force,
         wait=wait,
+        verbose=verbose,
     )
 
 
@@ -308,6 +348,7 @@ def translate(
     ],
     to_stdout: ToStdout = False,
     quiet: Quiet = False,
+    verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
     config: ConfigFile = None,
     *,
@@ -323,6 +364,7 @@ def translate(
         quiet=quiet,
         json_lines=json_lines,
         paths=not quiet,
+        verbose=verbose,
     )
 
 
@@ -335,6 +377,7 @@ def translate(
 def feed(
     feeds: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, help="RSS or Atom feeds.")],
     quiet: Quiet = False,
+    verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
     force: Force = False,
     wait: Wait = False,
@@ -360,6 +403,7 @@ def feed(
         paths=False,
         force=force,
         wait=wait,
+        verbose=verbose,
     )
 
 
@@ -376,6 +420,7 @@ def feed(
 @_with_settings()
 def run(
     quiet: Quiet = False,
+    verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
     force: Force = False,
     wait: Wait = False,
@@ -410,6 +455,7 @@ def run(
         paths=False,
         force=force,
         wait=wait,
+        verbose=verbose,
     )
 
 
@@ -449,6 +495,7 @@ def show_engines(
         bool, typer.Option("--check", help="Translate a short phrase with each configured engine.")
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="As a JSON array.")] = False,
+    verbose: VerboseFlag = False,
     config: ConfigFile = None,
     *,
     flags: dict[str, str],
@@ -461,7 +508,10 @@ def show_engines(
     settings = dataclasses.replace(resolve(flags, config).settings, retries=0)
     rows = engines.describe(settings)
     if check:
-        with make_client(settings.timeout, settings.proxy) as client:
+        with contextlib.ExitStack() as stack:
+            if verbose:
+                stack.enter_context(Verbose(secret_values(settings), _stderr_line))
+            client = stack.enter_context(make_client(settings.timeout, settings.proxy))
             for row in rows:
                 started = time.monotonic()
                 problem = engines.check(settings, row["engine"], client)
