@@ -13,7 +13,8 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -45,6 +46,8 @@ class Outcome:
     error: str | None = None
     reason: str | None = None  # why skipped
     requests: int = 0
+    fallback: list[dict[str, str]] = field(default_factory=list)  # engines passed over: engine, error
+    warning: str | None = None  # what an engine's failure on this article says (stderr)
 
     def record(self) -> dict[str, Any]:
         """The --json line."""
@@ -58,6 +61,7 @@ class Outcome:
             "error": self.error,
             "reason": self.reason,
             "translator_requests": self.requests,
+            "fallback": self.fallback,
         }
 
 
@@ -147,7 +151,8 @@ class Batch:
             new, etag, modified = new[: self.settings.feed_items], None, None
         else:
             etag, modified = answer.headers.get("etag"), answer.headers.get("last-modified")
-        self.state.feed_read(url, new, etag, modified)
+        dates = {link: items.published[link].isoformat() for link in new if link in items.published}
+        self.state.feed_read(url, new, etag, modified, published=dates)
         return items.links
 
     # --- doing it ---
@@ -202,7 +207,7 @@ class Batch:
                         path=self._shown(original.path),
                         reason=f"same article as {original.url}",
                     )
-            result = pipeline.translate(extracted)
+            result = pipeline.translate(extracted, _feed_date(row))
             meta = result.metadata
             outcome = Outcome(
                 job.name,
@@ -211,6 +216,8 @@ class Batch:
                 language=meta["source_language"],
                 engine=meta["engine"],
                 requests=meta["translator_requests"],
+                fallback=meta["fallback"],
+                warning=result.warning,
             )
             if self.settings.to_stdout:
                 outcome.document = result.document
@@ -218,7 +225,12 @@ class Batch:
             with self._commit:  # the file, then the row that says done
                 if state is not None and row is not None:
                     path = pipeline.save(result, row.path, lambda path: state.plan(row.id, path))
-                    details = {"title": outcome.title, "language": outcome.language, "engine": outcome.engine}
+                    details = {
+                        "title": outcome.title,
+                        "language": outcome.language,
+                        "engine": outcome.engine,
+                        "warning": result.note,
+                    }
                     state.done(row.id, path, extracted.origin, extracted.sha256, details)
                 else:
                     path = pipeline.save(result)
@@ -290,6 +302,14 @@ def in_threads(function: Callable[[T], R], items: list[T], count: int) -> Iterat
         if isinstance(result, BaseException):
             raise result
         yield index, result
+
+
+def _feed_date(row: Row | None) -> date | None:
+    """The date the feed item that brought this article gave it."""
+    try:
+        return date.fromisoformat(row.published) if row is not None and row.published else None
+    except ValueError:
+        return None
 
 
 def _finished(row: Row) -> bool:

@@ -5,6 +5,8 @@ fallback is visible wherever the article's outcome is."""
 import json
 import re
 import sqlite3
+import time
+from datetime import date, timedelta
 from email.utils import formatdate
 from html import escape
 
@@ -79,12 +81,16 @@ def test_the_pages_own_date_comes_first(run, site, tmp_path):
 def test_a_feed_items_date_is_used_when_the_page_has_none(run, site, tmp_path):
     undated = site.url("/news/from-feed")
     site.add("/news/from-feed", page())
-    site.add("/rss.xml", rss_with_dates([(undated, "Tue, 09 Jan 2024 21:30:00 +0200")]), "application/rss+xml")
+    site.add(
+        "/rss.xml", rss_with_dates([(undated, "Tue, 09 Jan 2024 21:30:00 +0200")]), "application/rss+xml"
+    )
     result = run("feed", site.url("/rss.xml"), "-o", "out", "--json")
     assert result.returncode == 0, result.stderr
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     path = tmp_path / record["path"]
-    assert path.read_text().split("\n")[0] == "date 2024-01-11 01/09/2024 – Translated from Ukrainian via Google"
+    assert (
+        path.read_text().split("\n")[0] == "date 2024-01-11 01/09/2024 – Translated from Ukrainian via Google"
+    )
     meta = json.loads(path.with_suffix(".json").read_text())
     assert (meta["published"], meta["published_from"]) == ("2024-01-09", "feed")
     assert path.name.startswith("2024-01-09-")
@@ -136,17 +142,22 @@ def test_last_modified_of_a_page_made_now_says_nothing(run, site, tmp_path):
     assert line.split()[2] == "unknown" and meta["published_from"] is None
 
 
-@pytest.mark.parametrize("day", ["1970-01-01", "2999-01-01", "2025-06-01"])
+@pytest.mark.parametrize("day", ["1970-01-01", "2999-01-01", "next month"])
 def test_absurd_or_future_page_dates_are_refused(run, site, tmp_path, day):
+    if day == "next month":
+        day = (date.today() + timedelta(days=30)).isoformat()
     url = site.add("/news/odd", page(published=day))
     _, line, meta = saved(run("fetch", url, "-o", "out"), tmp_path)
     assert line.split()[2] == "unknown" and (meta["published"], meta["published_from"]) == (None, None)
 
 
 @pytest.mark.parametrize(
-    "when", ["Thu, 01 Jan 1970 00:00:00 +0000", "Tue, 01 Jan 2999 00:00:00 +0000", "Sun, 01 Jun 2025 08:00:00 +0000"]
+    "when",
+    ["Thu, 01 Jan 1970 00:00:00 +0000", "Tue, 01 Jan 2999 00:00:00 +0000", "next month"],
 )
 def test_absurd_or_future_feed_dates_are_refused(run, site, tmp_path, when):
+    if when == "next month":
+        when = formatdate(time.time() + 30 * 86400, usegmt=True)
     link = site.url("/news/odd")
     site.add("/news/odd", page())
     site.add("/rss.xml", rss_with_dates([(link, when)]), "application/rss+xml")
@@ -162,6 +173,13 @@ def test_absurd_or_future_last_modified_is_refused(run, site, tmp_path, when):
     url = site.add("/news/odd", page(), headers={"Last-Modified": when})
     _, line, meta = saved(run("fetch", url, "-o", "out"), tmp_path)
     assert line.split()[2] == "unknown" and meta["published_from"] is None
+
+
+def test_a_date_after_a_made_day_fixed_in_the_past_is_not_the_future(run, site, tmp_path):
+    """SOURCE_DATE_EPOCH fixes the made day for reproducible files, not the present."""
+    url = site.add("/news/later", page(published="2024-02-03"))
+    _, line, meta = saved(run("fetch", url, "-o", "out"), tmp_path)
+    assert line.startswith("date 2024-01-11 02/03/2024 ") and meta["published_from"] == "page"
 
 
 def test_the_made_day_is_source_date_epochs(run, site, tmp_path):

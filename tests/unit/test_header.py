@@ -14,7 +14,10 @@ MADE = date(2024, 1, 11)
 
 
 def test_an_unknown_date_is_unknown_not_the_made_day():
-    assert header(MADE, None, "Ukrainian", "Google") == "date 2024-01-11 unknown – Translated from Ukrainian via Google"
+    assert (
+        header(MADE, None, "Ukrainian", "Google")
+        == "date 2024-01-11 unknown – Translated from Ukrainian via Google"
+    )
 
 
 @pytest.mark.parametrize(
@@ -27,7 +30,10 @@ def test_an_unknown_date_is_unknown_not_the_made_day():
     ],
 )
 def test_the_credit_reads_right_translated_or_not(engine, credit, origin):
-    assert header(MADE, date(2024, 1, 10), "Ukrainian", engine, credit) == f"date 2024-01-11 01/10/2024 – {origin}"
+    assert (
+        header(MADE, date(2024, 1, 10), "Ukrainian", engine, credit)
+        == f"date 2024-01-11 01/10/2024 – {origin}"
+    )
 
 
 @given(
@@ -46,14 +52,21 @@ def test_every_field_keeps_its_position(published, language, engine, credit):
 def test_the_pre_write_check_takes_an_unknown_date_and_nothing_else():
     body = ["One.", "Two."]
     assert document_problem(document(header(MADE, None, "Ukrainian", "Google"), body), 2) is None
-    for wrong in ("date 2024-01-11 sometime – Translated", "date 2024-01-11 – Translated", "date 2024-01-11 1/10/2024 – X"):
+    for wrong in (
+        "date 2024-01-11 sometime – Translated",
+        "date 2024-01-11 – Translated",
+        "date 2024-01-11 1/10/2024 – X",
+    ):
         assert document_problem(document(wrong, body), 2) == "its first line is not a provenance line"
 
 
 @pytest.mark.parametrize(
     ("candidates", "chosen"),
     [
-        ([("page", date(2024, 1, 10)), ("feed", date(2024, 1, 9)), ("last-modified", date(2024, 1, 8))], "page"),
+        (
+            [("page", date(2024, 1, 10)), ("feed", date(2024, 1, 9)), ("last-modified", date(2024, 1, 8))],
+            "page",
+        ),
         ([("page", None), ("feed", date(2024, 1, 9)), ("last-modified", date(2024, 1, 8))], "feed"),
         ([("page", None), ("feed", None), ("last-modified", date(2024, 1, 8))], "last-modified"),
         ([("page", date(1970, 1, 1)), ("feed", date(2024, 1, 9))], "feed"),
@@ -63,14 +76,20 @@ def test_the_pre_write_check_takes_an_unknown_date_and_nothing_else():
     ],
 )
 def test_the_first_sensible_date_in_order_of_trust(candidates, chosen):
-    day, source = publication(candidates, MADE)
+    day, source = publication(candidates, MADE, today=MADE)
     assert source == chosen
     assert day == (dict(candidates)[chosen] if chosen else None)
 
 
-def test_sensible_dates_lie_between_1990_and_the_day_after_the_made_day():
-    assert sensible(date(1990, 1, 1), MADE) and sensible(date(2024, 1, 12), MADE), "Kyiv is ahead of UTC"
-    assert not sensible(date(1989, 12, 31), MADE) and not sensible(date(2024, 1, 13), MADE)
+def test_sensible_dates_lie_between_1990_and_the_day_after_today():
+    assert sensible(date(1990, 1, 1), MADE, MADE) and sensible(date(2024, 1, 12), MADE, MADE), "Kyiv is ahead"
+    assert not sensible(date(1989, 12, 31), MADE, MADE) and not sensible(date(2024, 1, 13), MADE, MADE)
+
+
+def test_a_made_day_fixed_in_the_past_does_not_make_later_articles_future():
+    later = date(2024, 3, 1)
+    assert sensible(later, MADE, today=date(2024, 6, 1)) and not sensible(later, MADE, today=MADE)
+    assert sensible(date(2024, 6, 2), date(2024, 6, 1), today=MADE), "nor the other way round"
 
 
 @pytest.mark.parametrize(
@@ -93,7 +112,10 @@ def test_written_dates(text, day):
 @pytest.mark.parametrize(
     ("headers", "day"),
     [
-        ({"last-modified": "Tue, 09 Jan 2024 08:00:00 GMT", "date": "Thu, 11 Jan 2024 10:00:00 GMT"}, date(2024, 1, 9)),
+        (
+            {"last-modified": "Tue, 09 Jan 2024 08:00:00 GMT", "date": "Thu, 11 Jan 2024 10:00:00 GMT"},
+            date(2024, 1, 9),
+        ),
         ({"last-modified": "Thu, 11 Jan 2024 10:00:00 GMT", "date": "Thu, 11 Jan 2024 10:00:00 GMT"}, None),
         ({"last-modified": "Thu, 11 Jan 2024 09:59:30 GMT", "date": "Thu, 11 Jan 2024 10:00:00 GMT"}, None),
         ({"last-modified": "Thu, 11 Jan 2024 10:05:00 GMT", "date": "Thu, 11 Jan 2024 10:00:00 GMT"}, None),
@@ -105,4 +127,3 @@ def test_written_dates(text, day):
 )
 def test_last_modified_counts_only_when_earlier_than_the_answer(headers, day):
     assert last_modified(headers) == day
-
