@@ -75,9 +75,10 @@ def _entry_date(entry: feedparser.FeedParserDict) -> date | None:
     """An item's publication date (RSS pubDate, Atom published), else when it was last
     updated (Atom's only required date): the day as the feed wrote it."""
     for name in ("published", "updated"):
-        text = entry.get(name)
+        # dict.get: feedparser's own get maps one key to the other, with a DeprecationWarning.
+        text = dict.get(entry, name)
         day = written_date(text) if isinstance(text, str) else None
-        parsed = entry.get(f"{name}_parsed")
+        parsed = dict.get(entry, f"{name}_parsed")
         if day is None and parsed:  # a form feedparser reads and the standard library does not
             day = date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
         if day is not None:

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warnews._dates import last_modified, publication, sensible, written_date
+from warnews._feeds import parse_feed
 from warnews._render import document, document_problem, header
 
 MADE = date(2024, 1, 11)
@@ -127,3 +128,35 @@ def test_written_dates(text, day):
 )
 def test_last_modified_counts_only_when_earlier_than_the_answer(headers, day):
     assert last_modified(headers) == day
+
+
+def _feed(items):
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>N</title>'
+        + "".join(
+            f"<item><link>https://n.example/{n}</link>{date_tag}</item>" for n, date_tag in enumerate(items)
+        )
+        + "</channel></rss>"
+    ).encode()
+
+
+def test_a_feed_gives_each_items_date_as_written():
+    items = parse_feed(
+        _feed(["<pubDate>Thu, 11 Jan 2024 00:30:00 +0200</pubDate>", "", "<pubDate>soon</pubDate>"]),
+        "https://n.example/rss",
+    )
+    assert items.published == {"https://n.example/0": date(2024, 1, 11)}, "a day as Kyiv saw it, no guess"
+
+
+def test_an_atom_entry_falls_back_to_updated():
+    feed = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>N</title><id>urn:f</id>'
+        b'<entry><id>urn:1</id><title>A</title><link href="https://n.example/a"/>'
+        b"<published>2024-01-07T09:00:00+02:00</published><updated>2024-01-09T09:00:00+02:00</updated></entry>"
+        b'<entry><id>urn:2</id><title>B</title><link href="https://n.example/b"/>'
+        b"<updated>2024-01-08T23:30:00+02:00</updated></entry></feed>"
+    )
+    assert parse_feed(feed, "https://n.example/atom").published == {
+        "https://n.example/a": date(2024, 1, 7),
+        "https://n.example/b": date(2024, 1, 8),
+    }
