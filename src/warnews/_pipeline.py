@@ -247,10 +247,10 @@ class Pipeline:
         metadata = self._metadata(source, article, detection, title, engine_name, len(body))
         metadata.update(
             published=published.isoformat() if published else None,
-            published_from=published_from,
+            published_from=published_from,  # page, feed, last-modified, or None: unknown
             fallback=[{"engine": item.engine, "error": item.error} for item in fallback],
+            **counts,
         )
-        metadata.update(counts)
         stem = file_stem(published or settings.made, title or " ".join(body[0].split()[:8]))
         return Result(
             source.name, document(first_line, body), metadata, stem, extracted.identity, original, fallback
@@ -289,7 +289,7 @@ class Pipeline:
             "source": source.name,
             "url": source.url,
             "canonical_url": article.canonical_url,
-            "published": None,  # the date the file states, and where it came from: see translate
+            "published": None,  # set by translate: the date the provenance line states
             "published_from": None,
             "made": settings.made.isoformat(),
             "author": article.author,
