@@ -17,7 +17,8 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,6 +52,8 @@ class Outcome:
     error: str | None = None
     reason: str | None = None  # why skipped
     requests: int = 0
+    fallback: list[dict[str, str]] = field(default_factory=list)  # engines passed over: engine, error
+    warning: str | None = None  # what an engine's failure on this article says (stderr)
 
     def record(self) -> dict[str, Any]:
         """The --json line; with --stdout (no file) it carries the document itself."""
@@ -64,6 +67,7 @@ class Outcome:
             "error": self.error,
             "reason": self.reason,
             "translator_requests": self.requests,
+            "fallback": self.fallback,
         }
         if self.document is not None:
             record["document"] = self.document
@@ -211,7 +215,8 @@ class Batch:
             new, etag, modified = new[: self.settings.feed_items], None, None
         else:
             etag, modified = answer.headers.get("etag"), answer.headers.get("last-modified")
-        self.state.feed_read(url, new, etag, modified)
+        dates = {link: items.published[link].isoformat() for link in new if link in items.published}
+        self.state.feed_read(url, new, etag, modified, published=dates)
         return items.links
 
     # --- doing it ---
@@ -315,7 +320,7 @@ class Batch:
                     if copied is not None:
                         return copied
                     # its files are gone: it is made again, as a new article
-            result = pipeline.translate(extracted)
+            result = pipeline.translate(extracted, _feed_date(row))
             meta = result.metadata
             outcome = Outcome(
                 job.name,
@@ -324,6 +329,8 @@ class Batch:
                 language=meta["source_language"],
                 engine=meta["engine"],
                 requests=meta["translator_requests"],
+                fallback=meta["fallback"],
+                warning=result.warning,
             )
             if self.settings.to_stdout:
                 outcome.document = result.document
@@ -332,7 +339,12 @@ class Batch:
             def save() -> None:  # the file, then the row that says done
                 if state is not None and row is not None:
                     path = pipeline.save(result, row.path, lambda path: state.plan(row.id, path))
-                    details = {"title": outcome.title, "language": outcome.language, "engine": outcome.engine}
+                    details = {
+                        "title": outcome.title,
+                        "language": outcome.language,
+                        "engine": outcome.engine,
+                        "warning": result.note,
+                    }
                     state.done(row.id, path, extracted.origin, extracted.sha256, details)
                 else:
                     path = pipeline.save(result)
@@ -449,6 +461,14 @@ def in_threads(function: Callable[[T], R], items: list[T], count: int) -> Iterat
         if isinstance(result, BaseException):
             raise result
         yield index, result
+
+
+def _feed_date(row: Row | None) -> date | None:
+    """The date the feed item that brought this article gave it."""
+    try:
+        return date.fromisoformat(row.published) if row is not None and row.published else None
+    except ValueError:
+        return None
 
 
 def _finished(row: Row) -> bool:

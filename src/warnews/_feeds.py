@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from ._dates import written_date
 from ._errors import FetchError
 
 # Entity declarations have no business in a feed, and are how a small document expands
@@ -19,6 +21,7 @@ _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 class FeedItems:
     links: list[str]  # absolute http(s) links, in feed order, each once
     without_link: int  # items that name no article
+    published: dict[str, date] = field(default_factory=dict)  # link -> its item's date, when it has one
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ def parse_feed(data: bytes, base_url: str) -> FeedItems:
     links: list[str] = []
     seen: set[str] = set()
     without_link = 0
+    published: dict[str, date] = {}
     for entry in parsed.entries:
         link = _entry_link(entry)
         absolute = urljoin(base_url, link) if link else ""
@@ -61,7 +65,25 @@ def parse_feed(data: bytes, base_url: str) -> FeedItems:
         if absolute not in seen:
             seen.add(absolute)
             links.append(absolute)
-    return FeedItems(links, without_link)
+            day = _entry_date(entry)
+            if day is not None:
+                published[absolute] = day
+    return FeedItems(links, without_link, published)
+
+
+def _entry_date(entry: feedparser.FeedParserDict) -> date | None:
+    """An item's publication date (RSS pubDate, Atom published), else when it was last
+    updated (Atom's only required date): the day as the feed wrote it."""
+    for name in ("published", "updated"):
+        # dict.get: feedparser's own get maps one key to the other, with a DeprecationWarning.
+        text = dict.get(entry, name)
+        day = written_date(text) if isinstance(text, str) else None
+        parsed = dict.get(entry, f"{name}_parsed")
+        if day is None and parsed:  # a form feedparser reads and the standard library does not
+            day = date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+        if day is not None:
+            return day
+    return None
 
 
 def _entry_link(entry: feedparser.FeedParserDict) -> str:

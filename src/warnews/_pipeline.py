@@ -9,21 +9,24 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from ._cache import Memory
+from ._dates import last_modified, publication
 from ._detect import Detection, detect_language
 from ._errors import InputError, Stopped
 from ._extract import Article, extract
 from ._languages import language_name
 from ._net import Download, HostLimits, Throttle, download, make_client
+from ._redact import redact
 from ._render import document, file_stem, header
-from ._settings import Settings
+from ._settings import Settings, secret_values
 from ._state import site
 from ._store import choose_path, copy_saved, folder_lock, save
-from ._translate import Translator
+from ._translate import Fallback, Translator, fallback_note
 from .engines import make_engines
 
 _log = logging.getLogger("warnews")  # -v (see _report.Verbose)
@@ -41,6 +44,7 @@ class Source:
     media_type: str | None = None
     charset: str | None = None
     path: Path | None = None
+    modified: date | None = None  # its Last-Modified day, when the server did not make it now
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,17 @@ class Result:
     stem: str
     identity: dict[str, str]
     original: tuple[str, str] | None = None  # (language, document) with --keep-original
+    fallback: tuple[Fallback, ...] = ()  # engines of the chain that did not translate it (no secret)
+
+    @property
+    def warning(self) -> str | None:
+        """The warning line of an engine that failed this article, or None."""
+        return fallback_note(self.fallback, self.metadata["engine"], untried=False)
+
+    @property
+    def note(self) -> str | None:
+        """Every engine passed over, for the state and `warnews status`."""
+        return fallback_note(self.fallback, self.metadata["engine"])
 
 
 def read_file(name: str, max_bytes: int) -> Source:
@@ -164,7 +179,14 @@ class Pipeline:
 
     def fetch(self, url: str) -> Source:
         page = self.download(url)
-        return Source(url, page.content, page.final_url, page.media_type, page.charset)
+        return Source(
+            url,
+            page.content,
+            page.final_url,
+            page.media_type,
+            page.charset,
+            modified=last_modified(page.headers),
+        )
 
     def read(self, name: str) -> Source:
         self._check()
@@ -179,15 +201,21 @@ class Pipeline:
             article = replace(article, canonical_url=None)
         return Extracted(source, article)
 
-    def translate(self, extracted: Extracted) -> Result:
+    def translate(self, extracted: Extracted, feed_date: date | None = None) -> Result:
+        """feed_date: the date of the feed item that brought the article, if any."""
         self._check()
         settings, source, article = self.settings, extracted.source, extracted.article
+        published, published_from = publication(
+            [("page", article.published), ("feed", feed_date), ("last-modified", source.modified)],
+            settings.made,
+        )
         units = [article.title, *article.paragraphs] if article.title else article.paragraphs
         if settings.source_language:
             detection = Detection(settings.source_language, 1.0, "given")
         else:
             detection = detect_language(units)
         source_name = language_name(detection.language)
+        fallback: tuple[Fallback, ...] = ()
         if detection.language == settings.target_language:
             translated, engine_name, original = units, None, None
             counts = {
@@ -209,6 +237,11 @@ class Pipeline:
                 translation.cached,
                 translation.kept,
             )
+            secrets = secret_values(settings)
+            fallback = tuple(
+                replace(item, error=redact(item.error, secrets, fragments=False))
+                for item in translation.fallback
+            )
             counts = {
                 "translator_requests": translation.requests,
                 "paragraphs_sent": translation.sent,
@@ -217,15 +250,22 @@ class Pipeline:
             }
             original = None
             if settings.keep_original:
-                first = header(settings.made, article.published, source_name, None, settings.credit)
+                first = header(settings.made, published, source_name, None, settings.credit)
                 original = (detection.language, document(first, units[1:] if article.title else units))
         title = translated[0] if article.title else ""
         body = translated[1:] if article.title else translated
-        first_line = header(settings.made, article.published, source_name, engine_name, settings.credit)
+        first_line = header(settings.made, published, source_name, engine_name, settings.credit)
         metadata = self._metadata(source, article, detection, title, engine_name, len(body))
-        metadata.update(counts)
-        stem = file_stem(article.published or settings.made, title or " ".join(body[0].split()[:8]))
-        return Result(source.name, document(first_line, body), metadata, stem, extracted.identity, original)
+        metadata.update(
+            published=published.isoformat() if published else None,
+            published_from=published_from,  # page, feed, last-modified, or None: unknown
+            fallback=[{"engine": item.engine, "error": item.error} for item in fallback],
+            **counts,
+        )
+        stem = file_stem(published or settings.made, title or " ".join(body[0].split()[:8]))
+        return Result(
+            source.name, document(first_line, body), metadata, stem, extracted.identity, original, fallback
+        )
 
     def save(
         self, result: Result, preferred: Path | None = None, before: Callable[[Path], None] | None = None
@@ -265,7 +305,8 @@ class Pipeline:
             "source": source.name,
             "url": source.url,
             "canonical_url": article.canonical_url,
-            "published": article.published.isoformat() if article.published else None,
+            "published": None,  # set by translate: the date the provenance line states
+            "published_from": None,
             "made": settings.made.isoformat(),
             "author": article.author,
             "sitename": article.sitename,
@@ -279,6 +320,7 @@ class Pipeline:
             "source_encoding": article.encoding,
             "target_language": settings.target_language,
             "engine": engine_name,
+            "fallback": [],
             "credit": settings.credit,
             "paragraphs": paragraphs,
         }

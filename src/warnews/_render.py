@@ -8,6 +8,7 @@ from datetime import date
 
 from ._normalize import normalize_paragraph
 
+UNKNOWN = "unknown"  # the provenance line's publication date when no source gave one
 MAX_SLUG = 60  # with the date, a suffix and the extension a name stays under 90 characters
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Ukrainian (KMU 2010, simplified) and Russian letters, for names of non-Latin titles.
@@ -67,13 +68,18 @@ def header(
 ) -> str:
     """Line 1 of a file: 'date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google and OFP'.
 
-    engine is None for a source already in the target language ('Original in English').
+    published None: the date is unknown, and the line says `unknown` in its place (never
+    the made day, which would be a false publication date). engine is None for a text
+    that is not translated ('Original in English', or --keep-original's source), whose
+    credit reads ', via OFP'. Every field keeps its position for awk.
     """
-    day = published or made
+    day = f"{published.month:02}/{published.day:02}/{published.year:04}" if published else UNKNOWN
     origin = f"Translated from {source_language} via {engine}" if engine else f"Original in {source_language}"
-    line = f"date {made.isoformat()} {day.month:02}/{day.day:02}/{day.year:04} \u2013 {origin}"
+    line = f"date {made.isoformat()} {day} \u2013 {origin}"
     credit = normalize_paragraph(credit or "")
-    return f"{line} and {credit}" if credit else line
+    if not credit:
+        return line
+    return f"{line} and {credit}" if engine else f"{line}, via {credit}"
 
 
 def document(first_line: str, paragraphs: list[str]) -> str:
@@ -86,7 +92,7 @@ def document(first_line: str, paragraphs: list[str]) -> str:
     return "\n\n".join([normalize_paragraph(first_line), *body]) + "\n"
 
 
-_HEADER = re.compile(r"date \d{4}-\d{2}-\d{2} \d{2}/\d{2}/\d{4} \u2013 \S")
+_HEADER = re.compile(rf"date \d{{4}}-\d{{2}}-\d{{2}} (\d{{2}}/\d{{2}}/\d{{4}}|{UNKNOWN}) \u2013 \S")
 
 
 def document_problem(text: str, paragraphs: int) -> str | None:

@@ -215,6 +215,8 @@ class Reporter:
         if outcome.status == "failed":
             self.error(f"{outcome.name}: {outcome.error}")
         else:
+            if outcome.warning:
+                self.warning(f"{outcome.name}: {outcome.warning}")
             what = f" -> {outcome.path}" if outcome.path else ""
             why = f" ({outcome.reason})" if outcome.reason else ""
             self.log(f"{outcome.status} {outcome.name}{what}{why}")

@@ -366,8 +366,8 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
                 " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
-                " last_error = NULL, permanent = 0, queued = 0, last_attempt_at = ?, updated_at = ?"
-                " WHERE id = ?",
+                " last_error = NULL, permanent = 0, queued = 0, warning = ?, last_attempt_at = ?,"
+                " updated_at = ? WHERE id = ?",
                 (
                     str(path.resolve()),
                     canonical_url or None,
@@ -376,6 +376,7 @@ class State:
                     details.get("title"),
                     details.get("language"),
                     details.get("engine"),
+                    details.get("warning"),
                     now,
                     now,
                     article_id,
@@ -531,10 +532,15 @@ class State:
         etag: str | None,
         last_modified: str | None,
         error: str | None = None,
+        published: dict[str, str] | None = None,
     ) -> int:
         """Record a feed's new items as pending, with its validators, in one transaction
-        (a 304 next time must not hide items that were never recorded). Returns how many were new."""
+        (a 304 next time must not hide items that were never recorded). Returns how many were new.
+
+        published: an item's date (ISO) as its feed gave it, kept for the article's file.
+        """
         now = time.time()
+        published = published or {}
         with self._write() as db:
             new = 0
             for item in items:
@@ -544,6 +550,11 @@ class State:
                     (item, url_key(item), url, now, now),
                 )
                 new += cursor.rowcount
+                if item in published:
+                    db.execute(
+                        "UPDATE articles SET published = ? WHERE url_key = ? AND published IS NULL",
+                        (published[item], url_key(item)),
+                    )
             db.execute(
                 "INSERT INTO feeds (url, etag, last_modified, checked_at, last_error, items)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
@@ -618,6 +629,11 @@ class State:
             [failures],
         )
         feeds = self._query("SELECT * FROM feeds ORDER BY url")
+        warned = self._query(
+            "SELECT * FROM articles WHERE status = 'done' AND warning IS NOT NULL"
+            " ORDER BY updated_at DESC LIMIT ?",
+            [failures],
+        )
         return {
             "state": str(self.path),
             "articles": {
@@ -637,4 +653,8 @@ class State:
                 for row in map(self._row, recent)
             ],
             "feeds": [dict(record) for record in feeds],
+            "recent_warnings": [
+                {"url": row.url, "warning": row.warning, "at": row.last_attempt_at}
+                for row in map(self._row, warned)
+            ],
         }

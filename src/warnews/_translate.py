@@ -55,6 +55,17 @@ class Engine(Protocol):
 
 
 @dataclass(frozen=True)
+class Fallback:
+    """An engine of the chain that did not translate an article, and why."""
+
+    engine: str  # its key ("deepl")
+    name: str  # its proper name ("DeepL")
+    error: str
+    tried: bool  # False: out of the run already, the article was not offered to it
+    disabled: bool = False  # this failure took it out of the run
+
+
+@dataclass(frozen=True)
 class Translation:
     paragraphs: list[str]  # exactly one for each given paragraph
     engine: str  # the proper name of the engine that translated
@@ -62,6 +73,26 @@ class Translation:
     sent: int  # paragraphs translated by requests
     cached: int  # paragraphs taken from the translation memory
     kept: int  # paragraphs kept as they were
+    fallback: tuple[Fallback, ...] = ()  # the engines before it in the chain, when they failed
+
+
+def fallback_note(fallback: Sequence[Fallback], engine: str, untried: bool = True) -> str | None:
+    """What an article's fallback says: 'DeepL failed (…); translated by Google', or None
+    when there was none (untried=False: engines that failed this very article only)."""
+    parts = [
+        f"{item.name} failed ({item.error})" if item.tried else f"{item.name} skipped ({item.error})"
+        for item in fallback
+        if item.tried or untried
+    ]
+    if not parts:
+        return None
+    note = f"{', '.join(parts)}; translated by {engine}"
+    disabled = [item.name for item in fallback if item.disabled]
+    if disabled:
+        note += (
+            f"; {' and '.join(disabled)} {'is' if len(disabled) == 1 else 'are'} not tried again in this run"
+        )
+    return note
 
 
 def paragraph_language(text: str, article: str, target: str) -> str | None:
@@ -175,12 +206,13 @@ class Translator:
         languages = [paragraph_language(paragraph, article, target) for paragraph in paragraphs]
         if given:
             languages = [None if language is None else article for language in languages]
-        requests, reasons = 0, []
+        requests, reasons, fallback = 0, [], []
         for engine in self.engines:
             with self._lock:
                 down = self._down.get(engine.key)
             if down:
                 reasons.append((engine.name, down))
+                fallback.append(Fallback(engine.key, engine.name, down, tried=False))
                 continue
             counted = _Counting(engine)
             try:
@@ -188,28 +220,39 @@ class Translator:
             except EngineError as error:
                 requests += counted.requests
                 reasons.append((engine.name, error.reason))
-                self._failed(engine, error)
+                disabled = self._failed(engine, error)
                 _log.info(
                     "%s failed: %s; the next engine of the chain, if any, is tried", engine.name, error.reason
+                )
+                fallback.append(
+                    Fallback(engine.key, engine.name, error.reason, tried=True, disabled=disabled)
                 )
                 continue
             with self._lock:
                 self._failures[engine.key] = 0
-            return Translation(paragraphs_out, engine.name, requests + counted.requests, sent, cached, kept)
+            return Translation(
+                paragraphs_out, engine.name, requests + counted.requests, sent, cached, kept, tuple(fallback)
+            )
         if len(reasons) == 1:
             raise TranslateError(f"{reasons[0][0]} failed: {reasons[0][1]}")
         raise TranslateError("every engine failed: " + "; ".join(f"{name}: {why}" for name, why in reasons))
 
-    def _failed(self, engine: Engine, error: EngineError) -> None:
+    def _failed(self, engine: Engine, error: EngineError) -> bool:
+        """Count a failure; True if it takes the engine out of the run (the first time)."""
         with self._lock:
+            if engine.key in self._down:  # another thread's article took it out already
+                return False
             if error.kind in ("quota", "auth"):
                 self._down[engine.key] = f"not tried again in this run after: {error.reason}"
-            elif error.kind != "unsupported" and len(self.engines) > 1:  # alone, it is all there is
+                return True
+            if error.kind != "unsupported" and len(self.engines) > 1:  # alone, it is all there is
                 self._failures[engine.key] += 1
                 if self._failures[engine.key] >= _FAILURES_IN_A_ROW:
                     self._down[engine.key] = (
                         f"not tried again in this run after {_FAILURES_IN_A_ROW} failed articles in a row"
                     )
+                    return True
+            return False
 
     def _translate(
         self, paragraphs: Sequence[str], languages: list[str | None], engine: _Counting, target: str

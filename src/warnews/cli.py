@@ -629,10 +629,11 @@ def status(
     config: ConfigFile = None,
     json_output: Annotated[bool, typer.Option("--json", help="The summary as one JSON object.")] = False,
     failures: Annotated[
-        int, typer.Option("--failures", min=0, metavar="N", help="Recent failures shown.")
+        int, typer.Option("--failures", min=0, metavar="N", help="Recent failures (and warnings) shown.")
     ] = 10,
 ) -> int:
-    """Summarise the state database: articles by status and source, the last run, recent failures."""
+    """Summarise the state database: articles by status and source, the last run, recent
+    failures and warnings."""
     settings = _state_settings(state, config)
     if not settings.state.exists():
         raise UsageError(f"no state database at {settings.state} yet (nothing has run)")
@@ -680,6 +681,10 @@ def status(
             )
             error = printable(row["error"] or "")
             print(f"  {printable(row['url'])}: {error} ({row['attempts']} tries; {retry})")
+    if summary["recent_warnings"]:
+        print("recent warnings:")
+        for row in summary["recent_warnings"]:
+            print(f"  {printable(row['url'])}: {printable(row['warning'])}")
     return EXIT_OK
 
 

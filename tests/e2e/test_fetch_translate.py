@@ -9,7 +9,7 @@ from pages import WARNEWS, article_page, body_paragraphs, ukrainian_paragraphs
 from translators import URL_LIMIT, emulate_translation
 
 HEADER = re.compile(
-    r"^date \d{4}-\d{2}-\d{2} \d{2}/\d{2}/\d{4} \u2013 (Translated from \w+ via \w+|Original in \w+)( and .+)?$"
+    r"^date \d{4}-\d{2}-\d{2} (\d{2}/\d{2}/\d{4}|unknown) \u2013 (Translated from \w+ via \w+( and .+)?|Original in \w+(, via .+)?)$"
 )
 TITLE = "Енергетики відновили світло у Харкові"
 
@@ -167,7 +167,7 @@ def test_from_and_to_override_detection_and_target(run, google, tmp_path):
     source.write_text("Заголовок\n\n" + ukrainian_paragraphs(1)[0])
     result = run("translate", source, "--from", "Russian", "--to", "de", "--stdout")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("date 2024-01-11 01/11/2024 – Translated from Russian via Google\n")
+    assert result.stdout.startswith("date 2024-01-11 unknown – Translated from Russian via Google\n")
     assert google.languages == [("ru", "de")]
 
 

@@ -13,7 +13,7 @@ SAMPLES = ROOT / "samples"
 # The seed the output format is modelled on, as given (../shared/examples/), kept here so CI reads it.
 SEED = SAMPLES / "seed" / "translated-article.txt"
 LAYOUT = re.compile(
-    r"date \d{4}-\d{2}-\d{2} \d{2}/\d{2}/\d{4} \u2013 Translated from [A-Z][a-z]+ via [A-Z]\w+( and \S.*)?\n"
+    r"date \d{4}-\d{2}-\d{2} (\d{2}/\d{2}/\d{4}|unknown) \u2013 Translated from [A-Z][a-z]+ via [A-Z]\w+( and \S.*)?\n"
     r"\n"
     r"([^\s\n](?:[^\n]*[^\s\n])?\n\n)*[^\s\n](?:[^\n]*[^\s\n])?\n"
 )

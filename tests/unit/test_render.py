@@ -17,14 +17,14 @@ def test_header_matches_the_seed_layout():
 def test_header_without_credit_and_without_publication_date():
     assert (
         header(MADE, None, "Russian", "Google")
-        == "date 2024-01-11 01/11/2024 – Translated from Russian via Google"
+        == "date 2024-01-11 unknown – Translated from Russian via Google"
     )
 
 
 def test_header_for_an_original():
     assert (
         header(MADE, PUBLISHED, "English", None, "OFP")
-        == "date 2024-01-11 01/10/2024 – Original in English and OFP"
+        == "date 2024-01-11 01/10/2024 – Original in English, via OFP"
     )
 
 
@@ -69,4 +69,4 @@ def test_slug_is_always_a_safe_bounded_name(title):
 def test_header_is_one_normalized_line(made, published, language, credit):
     line = header(made, published, language.replace("\n", " "), "Google", credit)
     assert "\n" not in line and line.startswith(f"date {made.isoformat()} ")
-    assert re.match(r"date \d{4}-\d{2}-\d{2} \d{2}/\d{2}/\d{4} – ", line)
+    assert re.match(r"date \d{4}-\d{2}-\d{2} (\d{2}/\d{2}/\d{4}|unknown) – ", line)
