@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._errors import Stopped, WarnewsError
-from ._feeds import conditional_headers, parse_feed
+from ._discover import read_feed
+from ._errors import FetchError, Stopped, WarnewsError
+from ._feeds import FeedItems, conditional_headers, parse_feed
+from ._hints import as_url
+from ._net import Download
 from ._pipeline import Pipeline
 from ._redact import redact
 from ._settings import secret_values
-from ._state import Row, State, url_key
+from ._state import Row, State, found_feed_etag, url_key
 from ._store import prepare_folder
 
 
@@ -59,6 +62,14 @@ class Outcome:
             "reason": self.reason,
             "translator_requests": self.requests,
         }
+
+
+@dataclass(frozen=True)
+class _FoundFeed:
+    """A web page's feed, read for it for the first time (which is said)."""
+
+    links: list[str]
+    location: str
 
 
 Listener = Callable[[Outcome], None]
@@ -112,6 +123,17 @@ class Batch:
             if row.id not in taken and (wanted is None or row.source in wanted)
         ]
 
+    def named(self, names: Iterable[str]) -> list[str]:
+        """URLs as the user named them; a host and path without a scheme (www.site.ua/x) is
+        taken as the https:// URL it means, and that is said."""
+        urls = []
+        for name in names:
+            url, note = as_url(name)
+            if note:
+                self.pipeline.warn(note)
+            urls.append(url)
+        return urls
+
     def read_feeds(self, feeds: Iterable[str]) -> list[str]:
         """Fetch feeds (conditional GET) and record their new items; return every link read."""
         feeds = list(dict.fromkeys(feeds))
@@ -121,21 +143,23 @@ class Batch:
                 if isinstance(read, Outcome):  # reported here, in the main thread, as every outcome
                     self._report(read, feed=True)
                     read = []
+                elif isinstance(read, _FoundFeed):
+                    self.pipeline.warn(f"{feeds[index]} is a web page; reading its feed {read.location}")
+                    read = read.links
                 found[index] = read
         except BaseException:
             self.pipeline.stop.set()
             raise
         return [link for index in sorted(found) for link in found[index]]
 
-    def _read_feed(self, url: str) -> list[str] | Outcome:
+    def _read_feed(self, url: str) -> list[str] | _FoundFeed | Outcome:
         assert self.state is not None
-        etag, modified = (None, None) if self.force else self.state.feed_validators(url)
+        location, etag, modified = (None, None, None) if self.force else self.state.feed_memory(url)
         try:
-            answer = self.pipeline.download(url, conditional_headers(etag, modified))
-            if answer.status == 304:
-                self.state.feed_read(url, [], etag, modified)
+            answer, items, found = self._feed_answer(url, location, etag, modified)
+            if items is None:  # 304 Not Modified
+                self.state.feed_read(url, [], *self._validators(found, etag, modified))
                 return []
-            items = parse_feed(answer.content, answer.final_url)
         except Exception as error:  # one feed's failure, even a bug, never stops the others
             message = self._message(error)
             self.state.feed_failed(url, message)
@@ -147,8 +171,33 @@ class Batch:
             new, etag, modified = new[: self.settings.feed_items], None, None
         else:
             etag, modified = answer.headers.get("etag"), answer.headers.get("last-modified")
-        self.state.feed_read(url, new, etag, modified)
-        return items.links
+        self.state.feed_read(url, new, *self._validators(found, etag, modified))
+        return _FoundFeed(items.links, found) if found and found != location else items.links
+
+    def _feed_answer(
+        self, url: str, location: str | None, etag: str | None, modified: str | None
+    ) -> tuple[Download, FeedItems | None, str | None]:
+        """A feed's answer and its items (None: 304), and the feed that was read for it if
+        `url` is a web page: the one remembered (`location`), else the one found now."""
+        download = self.pipeline.download
+        if location is not None:
+            try:
+                answer = download(location, conditional_headers(etag, modified))
+                items = None if answer.status == 304 else parse_feed(answer.content, answer.final_url)
+                return answer, items, location
+            except FetchError:  # gone, or no longer a feed: the page may name another one now
+                etag = modified = None
+        answer = download(url, conditional_headers(etag, modified))
+        if answer.status == 304:
+            return answer, None, None
+        return read_feed(answer, download)
+
+    @staticmethod
+    def _validators(
+        location: str | None, etag: str | None, modified: str | None
+    ) -> tuple[str | None, str | None]:
+        """A feed's validators as its row keeps them: with the feed found on it, for a page."""
+        return (found_feed_etag(location, etag) if location else etag), modified
 
     # --- doing it ---
 

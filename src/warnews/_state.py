@@ -90,6 +90,17 @@ _TRACKING = frozenset(
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 
 
+# A web page named as a feed is read through the feed found on it (see _discover); schema 2
+# has no column for that feed's URL, so the page's row keeps it in `etag`, before that
+# feed's own ETag, behind a marker no ETag starts with (they are quoted: "x" or W/"x").
+_FOUND_FEED = "warnews-found-feed "
+
+
+def found_feed_etag(location: str, etag: str | None) -> str:
+    """What a page's row keeps in `etag` for the feed found on it (see State.feed_memory)."""
+    return f"{_FOUND_FEED}{location.replace(' ', '%20')} {etag or ''}"
+
+
 def url_key(url: str) -> str:
     """A URL as compared for "the same article": scheme and host case, www./m. host
     prefixes, default ports, fragments and tracking parameters (utm_*, fbclid, ...) do not count."""
@@ -424,6 +435,15 @@ class State:
     def feed_validators(self, url: str) -> tuple[str | None, str | None]:
         records = self._query("SELECT etag, last_modified FROM feeds WHERE url = ?", [url])
         return (records[0]["etag"], records[0]["last_modified"]) if records else (None, None)
+
+    def feed_memory(self, url: str) -> tuple[str | None, str | None, str | None]:
+        """(the feed a web page named as a feed was found to have, or None; the validators of
+        what is read for it)."""
+        etag, modified = self.feed_validators(url)
+        if etag is not None and etag.startswith(_FOUND_FEED):
+            location, _, own = etag[len(_FOUND_FEED) :].partition(" ")
+            return location, own or None, modified
+        return None, etag, modified
 
     def feed_read(
         self,

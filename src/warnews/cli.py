@@ -278,7 +278,7 @@ def fetch(
         "fetch",
         resolved,
         lambda batch: batch.url_jobs(
-            targets, f"list {input_file}" if input_file and not urls else "command line"
+            batch.named(targets), f"list {input_file}" if input_file and not urls else "command line"
         ),
         keeps_state=not to_stdout,
         quiet=quiet,
@@ -345,9 +345,10 @@ def feed(
     resolved = resolve(flags, config)
 
     def jobs(batch: Batch) -> list[Job]:
-        links = batch.read_feeds(feeds)
+        named = batch.named(feeds)
+        links = batch.read_feeds(named)
         forced = batch.url_jobs(links, "feed") if force else []
-        return [*forced, *batch.due_jobs(sources=feeds, exclude=forced)]
+        return [*forced, *batch.due_jobs(sources=named, exclude=forced)]
 
     return _execute(
         "feed",
@@ -390,10 +391,11 @@ def run(
         raise UsageError(f"nothing to do: no feeds or urls in the config file {where}")
 
     def jobs(batch: Batch) -> list[Job]:
-        links = batch.read_feeds(resolved.feeds)
-        forced = batch.url_jobs([*resolved.urls, *links], "config") if force else []
+        urls = batch.named(resolved.urls)
+        links = batch.read_feeds(batch.named(resolved.feeds))
+        forced = batch.url_jobs([*urls, *links], "config") if force else []
         assert batch.state is not None
-        for url in resolved.urls:
+        for url in urls:
             batch.state.add(url, "config")
         return [*forced, *batch.due_jobs(exclude=forced)]
 

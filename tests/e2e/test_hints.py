@@ -47,7 +47,9 @@ def test_fetch_of_a_saved_page_suggests_translate(run, site, tmp_path):
 
 @pytest.mark.parametrize("name", ["notes.txt", "page.htm"])
 def test_fetch_of_a_file_name_that_does_not_exist_suggests_translate(run, name):
-    one_error(run("fetch", name), f"{name}: a local file, not a URL (to translate it: warnews translate {name})")
+    one_error(
+        run("fetch", name), f"{name}: a local file, not a URL (to translate it: warnews translate {name})"
+    )
 
 
 def test_fetch_of_a_folder_of_stdin_and_of_a_file_url(run, tmp_path):
@@ -117,12 +119,15 @@ def test_a_url_without_scheme_in_a_list_and_in_the_config(run, tmp_path):
         "warnews: warning: no scheme in news.site.invalid/b: fetching https://news.site.invalid/b",
         "warnews: error: https://news.site.invalid/b: cannot resolve host news.site.invalid",
     ]
-    assert set(state_articles(tmp_path, "status")) == {"https://www.site.invalid/a", "https://news.site.invalid/b"}
+    assert set(state_articles(tmp_path, "status")) == {
+        "https://www.site.invalid/a",
+        "https://news.site.invalid/b",
+    }
 
 
 # --- a web page given as a feed ---
 
-HOME = '<html><head><title>Новини</title>{head}</head><body><p>Головна</p><br></body></html>'
+HOME = "<html><head><title>Новини</title>{head}</head><body><p>Головна</p><br></body></html>"
 
 
 def home(site, head="", path="/"):
@@ -152,7 +157,9 @@ def test_a_page_naming_no_feed_is_searched_at_the_usual_paths(run, site, tmp_pat
     page = home(site, path="/uk/")
     result = run("feed", page, "-o", "out")
     assert result.returncode == 0, result.stderr
-    assert lines_of(result) == [f"warnews: warning: {page} is a web page; reading its feed {site.url('/rss.xml')}"]
+    assert lines_of(result) == [
+        f"warnews: warning: {page} is a web page; reading its feed {site.url('/rss.xml')}"
+    ]
     assert [site.hits[path] for path in ("/feed", "/rss", "/rss.xml", "/feed.xml")] == [1, 1, 1, 0]
     assert len(texts(tmp_path / "out")) == 1
 
@@ -193,7 +200,9 @@ def test_a_feed_url_that_redirects_to_a_page_finds_the_page_s_feed(run, site, tm
     old = site.redirect("/old/rss", "/new/")
     result = run("feed", old, "-o", "out")
     assert result.returncode == 0, result.stderr
-    assert lines_of(result) == [f"warnews: warning: {old} is a web page; reading its feed {site.url('/new/feed.xml')}"]
+    assert lines_of(result) == [
+        f"warnews: warning: {old} is a web page; reading its feed {site.url('/new/feed.xml')}"
+    ]
     assert len(texts(tmp_path / "out")) == 1
 
 
@@ -217,7 +226,10 @@ def test_a_named_feed_over_the_size_limit_is_said(run, site):
 
 
 def test_an_unresolvable_host(run):
-    one_error(run("fetch", "https://nonexistent.invalid/news"), "https://nonexistent.invalid/news: cannot resolve host nonexistent.invalid")
+    one_error(
+        run("fetch", "https://nonexistent.invalid/news"),
+        "https://nonexistent.invalid/news: cannot resolve host nonexistent.invalid",
+    )
 
 
 def test_a_closed_port(run):

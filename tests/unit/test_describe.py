@@ -42,7 +42,9 @@ def unreachable(host, port, cause, url=URL):
 
 
 def certificate(code, message):
-    error = ssl.SSLCertVerificationError(1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {message} (_ssl.c:1006)")
+    error = ssl.SSLCertVerificationError(
+        1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {message} (_ssl.c:1006)"
+    )
     error.verify_code, error.verify_message = code, message
     return error
 
@@ -82,7 +84,10 @@ CASES = {
         unreachable("proxy.corp", 3128, gaierror()),
         "cannot resolve host proxy.corp (the proxy)",
     ),
-    "refused": (unreachable("127.0.0.1", 9, refused(), "http://127.0.0.1:9/a"), "cannot connect to 127.0.0.1 port 9: connection refused"),
+    "refused": (
+        unreachable("127.0.0.1", 9, refused(), "http://127.0.0.1:9/a"),
+        "cannot connect to 127.0.0.1 port 9: connection refused",
+    ),
     "refused by the proxy": (
         unreachable("127.0.0.1", 3128, refused()),
         "cannot connect to the proxy 127.0.0.1 port 3128: connection refused",
@@ -104,7 +109,9 @@ CASES = {
         "the connection broke: connection reset",
     ),
     "broken pipe while sending": (
-        network_error(httpx.WriteError, BrokenPipeError(errno.EPIPE, "Broken pipe"), middle=httpcore.WriteError),
+        network_error(
+            httpx.WriteError, BrokenPipeError(errno.EPIPE, "Broken pipe"), middle=httpcore.WriteError
+        ),
         "the connection broke: connection closed",
     ),
     "untrusted certificate": (
@@ -116,7 +123,9 @@ CASES = {
         "the TLS certificate of site.ua is not trusted: certificate has expired",
     ),
     "certificate for another name": (
-        unreachable("site.ua", 443, certificate(62, "Hostname mismatch, certificate is not valid for 'site.ua'.")),
+        unreachable(
+            "site.ua", 443, certificate(62, "Hostname mismatch, certificate is not valid for 'site.ua'.")
+        ),
         "the TLS certificate of site.ua is not trusted: it is not valid for site.ua",
     ),
     "TLS to a plain HTTP port": (
@@ -124,7 +133,9 @@ CASES = {
         "cannot connect to site.ua port 80: the TLS handshake failed (wrong version number; is it https:// on an http:// port?)",
     ),
     "proxy says 407": (
-        network_error(httpx.ProxyError, Exception("407 Proxy Authentication Required"), middle=httpcore.ProxyError),
+        network_error(
+            httpx.ProxyError, Exception("407 Proxy Authentication Required"), middle=httpcore.ProxyError
+        ),
         "the proxy refused: 407 Proxy Authentication Required",
     ),
     "server hung up": (
@@ -138,7 +149,9 @@ CASES = {
     "body cut short": (
         network_error(
             httpx.RemoteProtocolError,
-            Exception("peer closed connection without sending complete message body (received 10 bytes, expected 20)"),
+            Exception(
+                "peer closed connection without sending complete message body (received 10 bytes, expected 20)"
+            ),
             middle=httpcore.RemoteProtocolError,
         ),
         "the answer broke off: the connection closed before the end (received 10 bytes, expected 20)",
@@ -151,7 +164,10 @@ CASES = {
         ),
         "the answer is not valid HTTP",
     ),
-    "a timeout": (network_error(httpx.ReadTimeout, TimeoutError("timed out"), middle=httpcore.ReadTimeout), "no answer within the 30 s timeout"),
+    "a timeout": (
+        network_error(httpx.ReadTimeout, TimeoutError("timed out"), middle=httpcore.ReadTimeout),
+        "no answer within the 30 s timeout",
+    ),
     "the deadline": (
         network_error(httpx.ReadTimeout, Exception("x"), middle=DeadlinePassed),
         "the page did not arrive within 10 timeouts (300 s)",
@@ -165,7 +181,11 @@ CASES = {
         "site.ua is at 10.0.0.1, a private address, refused by --public-only",
     ),
     "something else of httpx": (
-        network_error(httpx.UnsupportedProtocol, Exception("Request URL has an unsupported protocol 'ftp://'."), middle=httpcore.UnsupportedProtocol),
+        network_error(
+            httpx.UnsupportedProtocol,
+            Exception("Request URL has an unsupported protocol 'ftp://'."),
+            middle=httpcore.UnsupportedProtocol,
+        ),
         "unsupported protocol",
     ),
 }
@@ -180,10 +200,19 @@ def test_network_errors_read_plainly(case):
 
 
 FEEDS = {
-    "a web page": (b"<!DOCTYPE html>\n<html><head><title>x</title></head><body><p>hi<br></body></html>", "a web page, not an RSS or Atom feed"),
-    "a web page without a doctype": (b"  <html><body><p>a</body></html>", "a web page, not an RSS or Atom feed"),
+    "a web page": (
+        b"<!DOCTYPE html>\n<html><head><title>x</title></head><body><p>hi<br></body></html>",
+        "a web page, not an RSS or Atom feed",
+    ),
+    "a web page without a doctype": (
+        b"  <html><body><p>a</body></html>",
+        "a web page, not an RSS or Atom feed",
+    ),
     "JSON": (b'{"items": [1, 2]}', "a JSON document, not an RSS or Atom feed"),
-    "broken XML": (b"<?xml version='1.0'?><rss><channel><title>x</rss>", "not an RSS or Atom feed (its XML is not well-formed)"),
+    "broken XML": (
+        b"<?xml version='1.0'?><rss><channel><title>x</rss>",
+        "not an RSS or Atom feed (its XML is not well-formed)",
+    ),
     "plain text": (b"hello", "not an RSS or Atom feed (its XML is not well-formed)"),
     "another XML": (b"<?xml version='1.0'?><foo/>", "not an RSS or Atom feed"),
     "nothing": (b"", "not an RSS or Atom feed (the answer is empty)"),
@@ -221,7 +250,8 @@ def test_a_page_that_is_not_html_names_no_feed():
 
 def test_the_usual_feed_paths_are_on_the_page_s_origin():
     assert usual_feeds("https://site.ua:8443/news/today?x=1") == [
-        f"https://site.ua:8443/{path}" for path in ("feed", "rss", "rss.xml", "feed.xml", "atom.xml", "index.xml")
+        f"https://site.ua:8443/{path}"
+        for path in ("feed", "rss", "rss.xml", "feed.xml", "atom.xml", "index.xml")
     ]
 
 
@@ -244,9 +274,17 @@ def test_what_is_a_web_page(media_type, data, expected):
     "name, url, note",
     [
         ("https://site.ua/x", "https://site.ua/x", None),
-        ("www.site.ua/x", "https://www.site.ua/x", "no scheme in www.site.ua/x: fetching https://www.site.ua/x"),
+        (
+            "www.site.ua/x",
+            "https://www.site.ua/x",
+            "no scheme in www.site.ua/x: fetching https://www.site.ua/x",
+        ),
         ("site.ua", "https://site.ua", "no scheme in site.ua: fetching https://site.ua"),
-        ("news.site.com.ua:8080/a?b=1", "https://news.site.com.ua:8080/a?b=1", "no scheme in news.site.com.ua:8080/a?b=1: fetching https://news.site.com.ua:8080/a?b=1"),
+        (
+            "news.site.com.ua:8080/a?b=1",
+            "https://news.site.com.ua:8080/a?b=1",
+            "no scheme in news.site.com.ua:8080/a?b=1: fetching https://news.site.com.ua:8080/a?b=1",
+        ),
         ("saved.html", "saved.html", None),
         ("notes.txt", "notes.txt", None),
         ("index.php/x", "index.php/x", None),
@@ -268,7 +306,10 @@ def test_an_existing_file_is_never_taken_for_a_host(tmp_path, monkeypatch):
     (tmp_path / "www.site.ua").mkdir()
     (tmp_path / "www.site.ua" / "x").write_text("text")
     assert as_url("www.site.ua/x") == ("www.site.ua/x", None)
-    assert not_a_url("www.site.ua/x") == "a local file, not a URL (to translate it: warnews translate www.site.ua/x)"
+    assert (
+        not_a_url("www.site.ua/x")
+        == "a local file, not a URL (to translate it: warnews translate www.site.ua/x)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -277,8 +318,14 @@ def test_an_existing_file_is_never_taken_for_a_host(tmp_path, monkeypatch):
         ("saved.html", "a local file, not a URL (to translate it: warnews translate saved.html)"),
         ("my page.htm", "a local file, not a URL (to translate it: warnews translate 'my page.htm')"),
         ("folder", "a folder, not a URL (to translate its files: warnews translate folder/*.html)"),
-        ("-", "not a URL (to read URLs from standard input: warnews fetch -i -; to translate a page from it: warnews translate -)"),
-        ("file:///tmp/saved.html", "a local file, not a URL (to translate it: warnews translate /tmp/saved.html)"),
+        (
+            "-",
+            "not a URL (to read URLs from standard input: warnews fetch -i -; to translate a page from it: warnews translate -)",
+        ),
+        (
+            "file:///tmp/saved.html",
+            "a local file, not a URL (to translate it: warnews translate /tmp/saved.html)",
+        ),
         ("https://site.ua/x", None),
         ("ftp://site.ua/x", None),
         ("not a url", None),
