@@ -65,10 +65,8 @@ def tls_verification() -> ssl.SSLContext | bool:
                 raise UsageError(f"{variable} names {path}, which is not a file")
             try:
                 return ssl.create_default_context(cafile=path)
-            except ssl.SSLError as error:
-                raise UsageError(
-                    f"{variable} names {path}, which holds no usable certificate: {error}"
-                ) from None
+            except ssl.SSLError:
+                raise UsageError(f"{variable} names {path}, which holds no usable certificate") from None
     directory = os.environ.get("SSL_CERT_DIR")
     if directory:
         return ssl.create_default_context(capath=directory)
@@ -735,11 +733,11 @@ class _Inflater:
         while data:
             try:
                 out = self._zlib.decompress(data, self._max - self._size + 1)
-            except zlib.error as error:
+            except zlib.error:
                 if self._first and self._coding == "deflate":  # raw deflate, without the zlib header
                     self._zlib, self._first = zlib.decompressobj(-zlib.MAX_WBITS), False
                     continue
-                raise FetchError(f"the {self._what}'s {self._coding} data is corrupt: {error}") from None
+                raise FetchError(f"the {self._what}'s {self._coding} data is corrupt") from None
             self._first = False
             yield self._count(out)
             if self._zlib.eof:  # what follows the stream's end is not the page (and would pile up)

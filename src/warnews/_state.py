@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
 
-from ._errors import StoreError
+from ._errors import StoreError, database_problem
 
 # Each migration runs once, in order; PRAGMA user_version counts those applied.
 MIGRATIONS = (
@@ -238,7 +238,7 @@ class State:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot use the state database {path}: {error}") from None
+            raise StoreError(f"cannot use the state database {path}: {database_problem(error)}") from None
         self._lock = threading.RLock()
         self._in_flight: dict[str, int] = {}  # canonical key or content hash -> article id
 
@@ -266,14 +266,14 @@ class State:
                     raise
                 self._db.execute("COMMIT")
             except sqlite3.DatabaseError as error:
-                raise StoreError(f"state database {self.path}: {error}") from None
+                raise StoreError(f"state database {self.path}: {database_problem(error)}") from None
 
     def _query(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
             try:
                 return self._db.execute(sql, tuple(parameters)).fetchall()
             except sqlite3.DatabaseError as error:
-                raise StoreError(f"state database {self.path}: {error}") from None
+                raise StoreError(f"state database {self.path}: {database_problem(error)}") from None
 
     # --- articles ---
 

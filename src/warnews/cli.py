@@ -225,10 +225,10 @@ def _read_list(name: str) -> list[str]:
             text = Path(name).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(
-            f"{name}: cannot read the URL list: {getattr(error, 'strerror', None) or error}"
-        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: cannot read the URL list: it is not UTF-8 text") from None
+    except OSError as error:
+        raise UsageError(f"{name}: cannot read the URL list: {error.strerror or error}") from None
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 

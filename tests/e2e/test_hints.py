@@ -259,3 +259,10 @@ def test_https_to_a_plain_http_port(run, site):
 def test_broken_xml_feed_names_no_parser_internals(run, site):
     url = site.add("/rss.xml", b"<?xml version='1.0'?><rss><channel><title>x</rss>", "application/rss+xml")
     one_error(run("feed", url), f"{url}: feed: not an RSS or Atom feed (its XML is not well-formed)")
+
+
+def test_a_url_list_that_is_not_utf8(run, tmp_path):
+    (tmp_path / "urls.txt").write_bytes("https://site.ua/новини\n".encode("koi8-u"))
+    result = run("fetch", "-i", "urls.txt")
+    assert result.returncode == 2
+    assert lines_of(result) == ["warnews: error: urls.txt: cannot read the URL list: it is not UTF-8 text"]

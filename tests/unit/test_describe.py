@@ -349,3 +349,73 @@ def test_fetch_of_a_file_suggests_translate(tmp_path, monkeypatch, name, hint):
 )
 def test_translate_of_a_url_suggests_fetch(name, hint):
     assert not_a_file(name) == hint
+
+
+# --- the rest of what reaches an error line ---
+
+
+def sqlite_error(tmp_path, content):
+    import sqlite3
+
+    path = tmp_path / "db.sqlite3"
+    path.write_bytes(content)
+    try:
+        sqlite3.connect(path).execute("PRAGMA user_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        return error
+    raise AssertionError("no error")
+
+
+def test_database_errors_in_plain_words(tmp_path):
+    from warnews._errors import database_problem
+
+    assert (
+        database_problem(sqlite_error(tmp_path, b"not a database at all, " * 100))
+        == "the file is not a database"
+    )
+    assert database_problem(OSError(13, "Permission denied")) == "permission denied"
+    assert database_problem(Exception("no such table: feeds")) == (
+        "the file does not hold what warnews expects (damaged, or not a warnews database)"
+    )
+
+
+def test_a_state_database_that_is_not_one(tmp_path):
+    from warnews._errors import StoreError
+    from warnews._state import State
+
+    path = tmp_path / "state.sqlite3"
+    path.write_bytes(b"not a database at all, " * 100)
+    with pytest.raises(StoreError) as caught:
+        State(path)
+    assert str(caught.value) == f"cannot use the state database {path}: the file is not a database"
+
+
+def test_corrupt_compressed_data_says_so_without_zlib_s_words():
+    from warnews._net import _Inflater
+
+    with pytest.raises(FetchError) as caught:
+        list(_Inflater("gzip", 1000).feed(b"this is not gzip at all"))
+    assert str(caught.value) == "the page's gzip data is corrupt"
+
+
+def test_a_certificate_bundle_without_certificates(tmp_path, monkeypatch):
+    from warnews._errors import UsageError
+    from warnews._net import tls_verification
+
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    with pytest.raises(UsageError) as caught:
+        tls_verification()
+    assert str(caught.value) == f"SSL_CERT_FILE names {bundle}, which holds no usable certificate"
+
+
+def test_a_config_file_that_is_not_utf8(tmp_path):
+    from warnews._errors import UsageError
+    from warnews._settings import resolve
+
+    config = tmp_path / "config.toml"
+    config.write_bytes('credit = "\xd0\xa4"\n'.encode("latin-1") + b'out = "\xff"\n')
+    with pytest.raises(UsageError) as caught:
+        resolve({}, config, environ={})
+    assert str(caught.value) == f"config file {config} is not valid TOML: it is not UTF-8 text"
