@@ -303,7 +303,6 @@ class _Backend(httpcore.SyncBackend):
             except httpcore.ConnectError as error:
                 # Which host could not be reached: through a proxy, the proxy's, not the URL's.
                 failure = error if error.__cause__ is None else Unreachable(host, port, error.__cause__)
-                failure.__cause__ = error.__cause__
             except httpcore.ConnectTimeout as error:
                 failure = error
         raise failure or httpcore.ConnectError(f"{host} has no address")
@@ -443,8 +442,7 @@ def describe(error: httpx.HTTPError, timeout: float, what: str = "page") -> str:
         root = _root(error)
         return f"the connection broke: {_os_reason(root)}" if root else "the connection broke"
     # UnsupportedProtocol, DecodingError, LocalProtocolError, ...: the name says it
-    words = "".join(f" {c.lower()}" if c.isupper() else c for c in type(error).__name__).strip()
-    return words.removesuffix(" error")
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in type(error).__name__).strip()
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -472,6 +470,8 @@ _OS_REASONS = {
 
 
 def _os_reason(error: OSError) -> str:
+    if isinstance(error, ssl.SSLError):  # its errno is OpenSSL's, not the system's
+        return f"TLS failed ({(error.reason or 'unknown reason').lower().replace('_', ' ')})"
     if error.errno in _OS_REASONS:
         return _OS_REASONS[error.errno]
     if isinstance(error.errno, int) and error.errno > 0:

@@ -266,3 +266,29 @@ def test_a_url_list_that_is_not_utf8(run, tmp_path):
     result = run("fetch", "-i", "urls.txt")
     assert result.returncode == 2
     assert lines_of(result) == ["warnews: error: urls.txt: cannot read the URL list: it is not UTF-8 text"]
+
+
+def test_a_remembered_feed_that_is_gone_is_found_again(run, site, tmp_path):
+    site.add("/a.xml", rss([article(site, "/news/1")]), "application/rss+xml")
+    page = home(site, '<link rel="alternate" type="application/rss+xml" href="/a.xml">')
+    first = run("feed", page, "-o", "out")
+    assert first.returncode == 0, first.stderr
+    site.add("/a.xml", b"<h1>Gone</h1>", status=404)
+    site.add("/b.xml", rss([article(site, "/news/2", 2)]), "application/rss+xml")
+    home(site, '<link rel="alternate" type="application/rss+xml" href="/b.xml">')
+    again = run("feed", page, "-o", "out")
+    assert again.returncode == 0, again.stderr
+    assert lines_of(again) == [
+        f"warnews: warning: {page} is a web page; reading its feed {site.url('/b.xml')}"
+    ]
+    assert len(texts(tmp_path / "out")) == 2
+
+
+def test_a_feed_url_without_scheme(run, tls, tmp_path):
+    server, bundle = tls
+    server.add("/rss.xml", rss([article(server, "/news/1")]), "application/rss+xml")
+    pasted = f"127.0.0.1:{server.port}/rss.xml"
+    result = run("feed", pasted, "-o", "out", env={"SSL_CERT_FILE": str(bundle)})
+    assert result.returncode == 0, result.stderr
+    assert lines_of(result) == [f"warnews: warning: no scheme in {pasted}: fetching https://{pasted}"]
+    assert len(texts(tmp_path / "out")) == 1

@@ -419,3 +419,15 @@ def test_a_config_file_that_is_not_utf8(tmp_path):
     with pytest.raises(UsageError) as caught:
         resolve({}, config, environ={})
     assert str(caught.value) == f"config file {config} is not valid TOML: it is not UTF-8 text"
+
+
+def test_a_tls_failure_while_reading_is_not_taken_for_the_system_s_errno():
+    error = network_error(
+        httpx.ReadError, ssl_error("DECRYPTION_FAILED_OR_BAD_RECORD_MAC"), middle=httpcore.ReadError
+    )
+    assert describe(error, 30.0) == "the connection broke: TLS failed (decryption failed or bad record mac)"
+
+
+def test_an_httpx_error_nobody_expected_is_named_in_words():
+    error = network_error(httpx.DecodingError, Exception("x"), middle=httpcore.NetworkError)
+    assert describe(error, 30.0) == "decoding error"
