@@ -406,7 +406,10 @@ class HostLimits:
         self.stop = stop or threading.Event()
 
     def __getitem__(self, url: str) -> Throttle:
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # not a URL: check_url says so, after this
+            host = ""
         with self._lock:
             if host not in self._hosts:
                 self._hosts[host] = Throttle(self._per_host, float("inf"), self.stop)
@@ -414,7 +417,11 @@ class HostLimits:
 
 
 def check_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number from 0 to 65535
+    except ValueError:
+        raise FetchError("not a valid URL: its host or port cannot be read") from None
     if parts.scheme.lower() not in ("http", "https"):
         shown = f"{parts.scheme}://" if parts.scheme else "no scheme"
         raise FetchError(f"unsupported URL ({shown}): only http:// and https:// are fetched")

@@ -104,7 +104,10 @@ def found_feed_etag(location: str, etag: str | None) -> str:
 def url_key(url: str) -> str:
     """A URL as compared for "the same article": scheme and host case, www./m. host
     prefixes, default ports, fragments and tracking parameters (utm_*, fbclid, ...) do not count."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # a broken [IPv6] host: no URL, compared as it is (fetching it fails)
+        return url.strip()
     host = (parts.hostname or "").lower()
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:

@@ -292,3 +292,11 @@ def test_a_feed_url_without_scheme(run, tls, tmp_path):
     assert result.returncode == 0, result.stderr
     assert lines_of(result) == [f"warnews: warning: no scheme in {pasted}: fetching https://{pasted}"]
     assert len(texts(tmp_path / "out")) == 1
+
+
+@pytest.mark.parametrize("url", ["http://[::1/news", "http://site.ua:99999/news", "http://site.ua:port/news"])
+def test_a_url_whose_host_or_port_cannot_be_read(run, site, tmp_path, url):
+    result = run("fetch", url, article(site, "/good"), "-o", "out")
+    assert result.returncode == 1
+    assert lines_of(result) == [f"warnews: error: {url}: not a valid URL: its host or port cannot be read"]
+    assert len(texts(tmp_path / "out")) == 1
