@@ -22,8 +22,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._errors import Stopped, WarnewsError
-from ._feeds import conditional_headers, parse_feed
+from ._discover import read_feed
+from ._errors import FetchError, Stopped, WarnewsError
+from ._feeds import FeedItems, conditional_headers, parse_feed
+from ._hints import as_url
+from ._net import Download
 from ._pipeline import Pipeline
 from ._redact import redact
 from ._settings import secret_values
@@ -102,6 +105,16 @@ class Gate:
 
 
 GATE = Gate()
+
+
+@dataclass(frozen=True)
+class _FoundFeed:
+    """A web page's feed, read for it for the first time (which is said)."""
+
+    links: list[str]
+    location: str
+
+
 Listener = Callable[[Outcome], None]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -174,6 +187,17 @@ class Batch:
             )
         ]
 
+    def named(self, names: Iterable[str]) -> list[str]:
+        """URLs as the user named them; a host and path without a scheme (www.site.ua/x) is
+        taken as the https:// URL it means, and that is said."""
+        urls = []
+        for name in names:
+            url, note = as_url(name)
+            if note:
+                self.pipeline.warn(note)
+            urls.append(url)
+        return urls
+
     def read_feeds(self, feeds: Iterable[str]) -> list[str]:
         """Fetch feeds (conditional GET) and record their new items; return every link read."""
         feeds = list(dict.fromkeys(feeds))
@@ -185,6 +209,9 @@ class Batch:
                 if isinstance(read, Outcome):  # reported here, in the main thread, as every outcome
                     self._say(index, read, feed=True)
                     read = []
+                elif isinstance(read, _FoundFeed):
+                    self.pipeline.warn(f"{feeds[index]} is a web page; reading its feed {read.location}")
+                    read = read.links
                 found[index] = read
         except BaseException:
             self._stop(feed=True)
@@ -193,16 +220,15 @@ class Batch:
         self._reported.clear()
         return [link for index in sorted(found) for link in found[index]]
 
-    def _read_feed(self, index: int, url: str) -> list[str] | Outcome:
+    def _read_feed(self, index: int, url: str) -> list[str] | _FoundFeed | Outcome:
         assert self.state is not None
-        etag, modified = (None, None) if self.force else self.state.feed_validators(url)
+        location, etag, modified = (None, None, None) if self.force else self.state.feed_memory(url)
         try:
-            answer = self.pipeline.download(url, conditional_headers(etag, modified))
-            if answer.status == 304:
-                _log.info("feed %s: not modified since it was last read (304)", url)
-                self.state.feed_read(url, [], etag, modified)
+            answer, items, found = self._feed_answer(url, location, etag, modified)
+            if items is None:  # 304 Not Modified
+                _log.info("feed %s: not modified since it was last read (304)", found or url)
+                self.state.feed_read(url, [], etag, modified, found=found)
                 return []
-            items = parse_feed(answer.content, answer.final_url)
         except Exception as error:  # one feed's failure, even a bug, never stops the others
             message = self._message(error)
             state = self.state
@@ -216,8 +242,26 @@ class Batch:
         else:
             etag, modified = answer.headers.get("etag"), answer.headers.get("last-modified")
         dates = {link: items.published[link].isoformat() for link in new if link in items.published}
-        self.state.feed_read(url, new, etag, modified, published=dates)
-        return items.links
+        self.state.feed_read(url, new, etag, modified, published=dates, found=found)
+        return _FoundFeed(items.links, found) if found and found != location else items.links
+
+    def _feed_answer(
+        self, url: str, location: str | None, etag: str | None, modified: str | None
+    ) -> tuple[Download, FeedItems | None, str | None]:
+        """A feed's answer and its items (None: 304), and the feed that was read for it if
+        `url` is a web page: the one remembered (`location`), else the one found now."""
+        download = self.pipeline.download
+        if location is not None:
+            try:
+                answer = download(location, conditional_headers(etag, modified))
+                items = None if answer.status == 304 else parse_feed(answer.content, answer.final_url)
+                return answer, items, location
+            except FetchError:  # gone, or no longer a feed: the page may name another one now
+                etag = modified = None
+        answer = download(url, conditional_headers(etag, modified))
+        if answer.status == 304:
+            return answer, None, None
+        return read_feed(answer, download)
 
     # --- doing it ---
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._errors import UsageError
+from ._errors import UsageError, database_problem
 from ._normalize import normalize_paragraph
 
 _SCHEMA = """
@@ -70,11 +70,12 @@ class Memory:
             except sqlite3.DatabaseError as error:
                 if not _damaged(error):
                     raise
-                self._set_aside(error)
+                self._set_aside()
                 self._db = self._connect()
         except (OSError, sqlite3.Error) as error:
             raise UsageError(
-                f"cannot open the translation memory {path}: {error} (--no-cache runs without it)"
+                f"cannot open the translation memory {path}: {database_problem(error)}"
+                " (--no-cache runs without it)"
             ) from None
 
     def _connect(self) -> sqlite3.Connection:
@@ -89,7 +90,7 @@ class Memory:
         self._inode = os.stat(self.path).st_ino
         return database
 
-    def _set_aside(self, error: sqlite3.Error) -> None:
+    def _set_aside(self) -> None:
         """Move a damaged file aside (unless another process already has) and say so."""
         aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
         try:
@@ -98,14 +99,15 @@ class Memory:
                 for suffix in ("-wal", "-shm"):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
                 self._warn(
-                    f"the translation memory {self.path} is damaged ({error}); moved aside to {aside},"
+                    f"the translation memory {self.path} is damaged; moved aside to {aside},"
                     " starting a new one"
                 )
         except FileNotFoundError:
             pass
         except OSError as failure:
             raise UsageError(
-                f"the translation memory {self.path} is damaged and cannot be moved aside: {failure}"
+                f"the translation memory {self.path} is damaged and cannot be moved aside:"
+                f" {database_problem(failure)}"
             ) from None
 
     def _use(self, work: Callable[[sqlite3.Connection], T], default: T) -> T:
@@ -119,14 +121,16 @@ class Memory:
                 raise  # used after close(): the caller's mistake, not the file's
             except sqlite3.DatabaseError as error:
                 if not _damaged(error):  # locked for long, read-only, an I/O error
-                    self._give_up(str(error))
+                    self._give_up(database_problem(error))
                     return default
                 self._db.close()
                 try:
-                    self._set_aside(error)
+                    self._set_aside()
                     self._db = self._connect()
                 except (UsageError, OSError, sqlite3.Error) as failure:
-                    self._give_up(str(failure))
+                    self._give_up(
+                        str(failure) if isinstance(failure, UsageError) else database_problem(failure)
+                    )
                 return default
 
     def _give_up(self, why: str) -> None:

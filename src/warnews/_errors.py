@@ -62,3 +62,28 @@ class StoreError(WarnewsError):
 
 class Stopped(Exception):  # noqa: N818 - not an error: the run was asked to stop
     """SIGINT or SIGTERM: work in hand is abandoned before it writes anything."""
+
+
+# SQLite's primary result codes, in a user's words (its own messages name its internals).
+_DATABASE_PROBLEMS = {
+    3: "permission denied",  # SQLITE_PERM
+    5: "another process keeps it busy",  # SQLITE_BUSY
+    6: "another process keeps it locked",  # SQLITE_LOCKED
+    8: "it is read-only",  # SQLITE_READONLY
+    10: "the disk could not be read or written",  # SQLITE_IOERR
+    11: "the file is damaged",  # SQLITE_CORRUPT
+    13: "the disk is full",  # SQLITE_FULL
+    14: "the file cannot be opened",  # SQLITE_CANTOPEN
+    23: "permission denied",  # SQLITE_AUTH
+    26: "the file is not a database",  # SQLITE_NOTADB
+}
+
+
+def database_problem(error: BaseException) -> str:
+    """What went wrong with a SQLite file (the state database, the translation memory)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _DATABASE_PROBLEMS:
+        return _DATABASE_PROBLEMS[code & 0xFF]
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror[:1].lower() + error.strerror[1:]
+    return "the file does not hold what warnews expects (damaged, or not a warnews database)"

@@ -46,12 +46,8 @@ def parse_feed(data: bytes, base_url: str) -> FeedItems:
     if _ENTITY_DECLARATION.search(data):
         raise FetchError("it declares XML entities (<!ENTITY>), refused without expanding them")
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    if parsed.bozo and not parsed.entries:
-        cause = parsed.get("bozo_exception")
-        detail = f": {cause}" if cause else ""
-        raise FetchError(f"not an RSS or Atom feed{detail}")
-    if not parsed.entries and not parsed.get("version"):
-        raise FetchError("not an RSS or Atom feed")
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
+        raise FetchError(_not_a_feed(data, bool(parsed.bozo)))
     links: list[str] = []
     seen: set[str] = set()
     without_link = 0
@@ -84,6 +80,24 @@ def _entry_date(entry: feedparser.FeedParserDict) -> date | None:
         if day is not None:
             return day
     return None
+
+
+def looks_like_html(data: bytes) -> bool:
+    start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+def _not_a_feed(data: bytes, broken: bool) -> str:
+    """What a document that is no feed is, in plain words (the XML parser's message names
+    positions in a document that feedparser rewrote, and its own internals)."""
+    start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if looks_like_html(data):
+        return "a web page, not an RSS or Atom feed"
+    if start[:1] in (b"{", b"["):
+        return "a JSON document, not an RSS or Atom feed"
+    if not start:
+        return "not an RSS or Atom feed (the answer is empty)"
+    return "not an RSS or Atom feed (its XML is not well-formed)" if broken else "not an RSS or Atom feed"
 
 
 def _entry_link(entry: feedparser.FeedParserDict) -> str:

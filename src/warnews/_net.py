@@ -8,10 +8,12 @@ SSL_CERT_DIR, REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE, and --proxy overrides them.
 from __future__ import annotations
 
 import contextvars
+import errno
 import ipaddress
 import logging
 import os
 import random
+import re
 import socket
 import ssl
 import threading
@@ -68,10 +70,8 @@ def tls_verification() -> ssl.SSLContext | bool:
                 raise UsageError(f"{variable} names {path}, which is not a file")
             try:
                 return ssl.create_default_context(cafile=path)
-            except ssl.SSLError as error:
-                raise UsageError(
-                    f"{variable} names {path}, which holds no usable certificate: {error}"
-                ) from None
+            except ssl.SSLError:
+                raise UsageError(f"{variable} names {path}, which holds no usable certificate") from None
     directory = os.environ.get("SSL_CERT_DIR")
     if directory:
         return ssl.create_default_context(capath=directory)
@@ -204,7 +204,7 @@ class _BoundedStream(httpcore.NetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         sock = self._stream.get_extra_info("socket")
-        with _bounded():
+        with _bounded(), _naming(server_hostname, self._stream):
             if not isinstance(sock, ssl.SSLSocket):
                 return _BoundedStream(self._stream.start_tls(ssl_context, server_hostname, _within(timeout)))
             # TLS inside an https:// proxy's TLS: httpcore's stream loops over recv() within
@@ -217,6 +217,22 @@ class _BoundedStream(httpcore.NetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
+
+
+@contextmanager
+def _naming(host: str | None, stream: httpcore.NetworkStream) -> Iterator[None]:
+    """A TLS failure names the host whose certificate or handshake failed (for describe)."""
+    try:
+        peer = stream.get_extra_info("server_addr")  # before a failure closes the socket
+    except OSError:
+        peer = None
+    try:
+        yield
+    except httpcore.ConnectError as error:
+        if host is None or error.__cause__ is None or isinstance(error, Unreachable):
+            raise
+        port = peer[1] if isinstance(peer, tuple) and len(peer) > 1 else 0
+        raise Unreachable(host, port, error.__cause__) from error.__cause__
 
 
 class _DeadlineSocket:
@@ -243,6 +259,14 @@ class _DeadlineSocket:
 
 class NotPublic(httpcore.ConnectError):
     """A connection refused by --public-only."""
+
+
+class Unreachable(httpcore.ConnectError):
+    """A connection to `host` that could not be made; its cause says why (for describe)."""
+
+    def __init__(self, host: str, port: int, cause: BaseException) -> None:
+        super().__init__(f"{host} port {port}: {cause}")
+        self.host, self.port, self.cause = host, port, cause  # httpcore drops __cause__ on the way
 
 
 def not_public(address: str) -> str | None:
@@ -281,7 +305,10 @@ class _Backend(httpcore.SyncBackend):
                         address, port, _within(timeout), local_address, socket_options
                     )
                 return _BoundedStream(stream)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+            except httpcore.ConnectError as error:
+                # Which host could not be reached: through a proxy, the proxy's, not the URL's.
+                failure = error if error.__cause__ is None else Unreachable(host, port, error.__cause__)
+            except httpcore.ConnectTimeout as error:
                 failure = error
         raise failure or httpcore.ConnectError(f"{host} has no address")
 
@@ -290,7 +317,7 @@ class _Backend(httpcore.SyncBackend):
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as error:
-            raise httpcore.ConnectError(str(error)) from None
+            raise Unreachable(host, port, error) from error
         addresses = list(dict.fromkeys(str(address[0]) for *_, address in found))
         for address in addresses:
             reason = not_public(address)
@@ -384,7 +411,10 @@ class HostLimits:
         self.stop = stop or threading.Event()
 
     def __getitem__(self, url: str) -> Throttle:
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # not a URL: check_url says so, after this
+            host = ""
         with self._lock:
             if host not in self._hosts:
                 self._hosts[host] = Throttle(self._per_host, float("inf"), self.stop)
@@ -392,7 +422,11 @@ class HostLimits:
 
 
 def check_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number from 0 to 65535
+    except ValueError:
+        raise FetchError("not a valid URL: its host or port cannot be read") from None
     if parts.scheme.lower() not in ("http", "https"):
         shown = f"{parts.scheme}://" if parts.scheme else "no scheme"
         raise FetchError(f"unsupported URL ({shown}): only http:// and https:// are fetched", permanent=True)
@@ -401,20 +435,111 @@ def check_url(url: str) -> None:
 
 
 def describe(error: httpx.HTTPError, timeout: float, what: str = "page") -> str:
+    """A network failure in plain words: which host, and what went wrong, never an errno,
+    an OpenSSL code, a parser's message or a Python repr."""
     if isinstance(error.__cause__, DeadlinePassed):
         allowed = PAGE_DEADLINE_TIMEOUTS * timeout
         return f"the {what} did not arrive within {PAGE_DEADLINE_TIMEOUTS} timeouts ({allowed:g} s)"
     if isinstance(error, httpx.TimeoutException):
         return f"no answer within the {timeout:g} s timeout"
     if isinstance(error.__cause__, NotPublic):
-        return str(error)
+        return str(error.__cause__)
+    if isinstance(error, httpx.ProxyError):
+        return f"the proxy refused: {_sentence(str(error))}"
     if isinstance(error, httpx.ConnectError):
-        return f"cannot connect: {error}"
+        return _cannot_connect(error)
     if isinstance(error, httpx.RemoteProtocolError):
-        return f"the answer broke off: {error}"
-    if isinstance(error, httpx.ReadError):
-        return f"the connection broke: {error}"
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return _broken_answer(str(error))
+    if isinstance(error, (httpx.ReadError, httpx.WriteError)):
+        root = _root(error)
+        return f"the connection broke: {_os_reason(root)}" if root else "the connection broke"
+    # UnsupportedProtocol, DecodingError, LocalProtocolError, ...: the name says it
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in type(error).__name__).strip()
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = (
+            current.cause if isinstance(current, Unreachable) else current.__cause__ or current.__context__
+        )
+
+
+def _root(error: BaseException) -> OSError | None:
+    """The operating system's (or OpenSSL's) error under an httpx one, if any."""
+    return next((cause for cause in _chain(error) if isinstance(cause, OSError)), None)
+
+
+_OS_REASONS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.ECONNABORTED: "connection closed",
+    errno.EPIPE: "connection closed",
+}
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, ssl.SSLError):  # its errno is OpenSSL's, not the system's
+        return f"TLS failed ({(error.reason or 'unknown reason').lower().replace('_', ' ')})"
+    if error.errno in _OS_REASONS:
+        return _OS_REASONS[error.errno]
+    if isinstance(error.errno, int) and error.errno > 0:
+        text = os.strerror(error.errno)
+        return text[:1].lower() + text[1:]
+    return "the connection failed"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _cannot_connect(error: httpx.ConnectError) -> str:
+    reached = next((cause for cause in _chain(error) if isinstance(cause, Unreachable)), None)
+    try:
+        url: httpx.URL | None = error.request.url
+    except RuntimeError:  # an error made without its request
+        url = None
+    host = reached.host if reached else (url.host if url else "")
+    port = reached.port if reached else (url.port or (443 if url.scheme == "https" else 80) if url else 0)
+    # Through a proxy, what could not be reached is the proxy, not the URL's host.
+    proxied = reached is not None and url is not None and reached.host != url.raw_host.decode("ascii")
+    root = _root(error)
+    if isinstance(root, socket.gaierror):
+        notes = ["the proxy"] if proxied else []
+        if root.errno == socket.EAI_AGAIN:
+            notes.append("the name server did not answer")
+        return f"cannot resolve host {host}" + (f" ({'; '.join(notes)})" if notes else "")
+    whose = f"the proxy {host}" if proxied else host
+    if isinstance(root, ssl.SSLCertVerificationError):
+        message = root.verify_message or "it could not be verified"
+        if root.verify_code == 62:  # X509_V_ERR_HOSTNAME_MISMATCH
+            message = f"it is not valid for {host}"
+        return f"the TLS certificate of {whose} is not trusted: {message}"
+    where = f" to {whose} port {port}" if reached else ""
+    if isinstance(root, ssl.SSLError):
+        reason = (root.reason or "unknown reason").lower().replace("_", " ")
+        if reason == "wrong version number":  # the answer was not TLS at all
+            reason += "; is it https:// on an http:// port?"
+        return f"cannot connect{where}: the TLS handshake failed ({reason})"
+    if root is not None:
+        return f"cannot connect{where}: {_os_reason(root)}"
+    return f"cannot connect{where}: {_sentence(str(error))}" if str(error) else f"cannot connect{where}"
+
+
+def _broken_answer(message: str) -> str:
+    """h11's and httpcore's words for a broken answer, said plainly (they can hold reprs)."""
+    if message.startswith("Server disconnected without sending a response"):
+        return "the server closed the connection without answering"
+    if "peer closed connection" in message or "incomplete chunked read" in message:
+        counts = re.search(r"\((received [\d,]+ bytes, expected [\d,]+)\)", message)
+        return "the answer broke off: the connection closed before the end" + (
+            f" ({counts.group(1)})" if counts else ""
+        )
+    return "the answer is not valid HTTP"
 
 
 # --- one exchange: a request, its redirects, its answer ---
@@ -629,11 +754,11 @@ class _Inflater:
         while data:
             try:
                 out = self._zlib.decompress(data, self._max - self._size + 1)
-            except zlib.error as error:
+            except zlib.error:
                 if self._first and self._coding == "deflate":  # raw deflate, without the zlib header
                     self._zlib, self._first = zlib.decompressobj(-zlib.MAX_WBITS), False
                     continue
-                raise FetchError(f"the {self._what}'s {self._coding} data is corrupt: {error}") from None
+                raise FetchError(f"the {self._what}'s {self._coding} data is corrupt") from None
             self._first = False
             yield self._count(out)
             if self._zlib.eof:  # what follows the stream's end is not the page (and would pile up)

@@ -17,8 +17,9 @@ from . import __version__
 from ._cache import Memory
 from ._dates import last_modified, publication
 from ._detect import Detection, detect_language
-from ._errors import InputError, Stopped
+from ._errors import FetchError, InputError, Stopped
 from ._extract import Article, extract
+from ._hints import not_a_file, not_a_url
 from ._languages import language_name
 from ._net import Download, HostLimits, Throttle, download, make_client
 from ._redact import redact
@@ -111,7 +112,7 @@ def read_file(name: str, max_bytes: int) -> Source:
                     raise InputError(f"{size:,} bytes, over the {max_bytes:,}-byte limit (--max-page-bytes)")
                 data = handle.read(max_bytes + 1)
         except FileNotFoundError:
-            raise InputError("no such file") from None
+            raise InputError(not_a_file(name)) from None
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror or error}") from None
     if len(data) > max_bytes:
@@ -133,6 +134,7 @@ class Pipeline:
     ) -> None:
         self.settings = settings
         self.stop = stop or threading.Event()
+        self.warn = warn or (lambda message: None)
         self._client = make_client(settings.timeout, settings.proxy)
         # --public-only guards the pages and feeds that users name, not the translator,
         # which the operator configured (a LibreTranslate server on localhost is normal).
@@ -178,6 +180,9 @@ class Pipeline:
         )
 
     def fetch(self, url: str) -> Source:
+        hint = not_a_url(url)
+        if hint:
+            raise FetchError(hint)
         page = self.download(url)
         return Source(
             url,

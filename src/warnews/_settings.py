@@ -278,8 +278,10 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any] | None:
         raise UsageError(f"config file {path} is a folder") from None
     except OSError as error:
         raise UsageError(f"cannot read the config file {path}: {error.strerror or error}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except tomllib.TOMLDecodeError as error:  # its message names the line and column: kept
         raise UsageError(f"config file {path} is not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"config file {path} is not valid TOML: it is not UTF-8 text") from None
 
 
 def _list_of_text(config: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:

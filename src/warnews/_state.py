@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
 
-from ._errors import StoreError
+from ._errors import StoreError, database_problem
 from ._store import META_SUFFIX
 
 # Each migration runs once, in order; PRAGMA user_version counts those applied.
@@ -76,12 +76,14 @@ MIGRATIONS = (
     # permanent: a failure that cannot succeed by trying again (not a URL, a 404, a PDF),
     # never retried automatically; published: the date a feed gave the item; warning:
     # what the operator should know about a done article (an engine fell back); queued:
-    # named by `warnews retry`, so the next run takes it whatever brought it.
+    # named by `warnews retry`, so the next run takes it whatever brought it; found_feed:
+    # for a web page named as a feed, the feed found on it (its validators are that feed's).
     """
     ALTER TABLE articles ADD COLUMN permanent INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE articles ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE articles ADD COLUMN published TEXT;
     ALTER TABLE articles ADD COLUMN warning TEXT;
+    ALTER TABLE feeds ADD COLUMN found_feed TEXT;
     """,
 )
 
@@ -94,7 +96,10 @@ _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 def url_key(url: str) -> str:
     """A URL as compared for "the same article": scheme and host case, www./m. host
     prefixes, default ports, fragments and tracking parameters (utm_*, fbclid, ...) do not count."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # a broken [IPv6] host: no URL, compared as it is (fetching it fails)
+        return url.strip()
     host = (parts.hostname or "").lower()
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
@@ -228,7 +233,7 @@ class State:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot use the state database {path}: {error}") from None
+            raise StoreError(f"cannot use the state database {path}: {database_problem(error)}") from None
         self._lock = threading.RLock()
         self._in_flight: dict[str, int] = {}  # canonical key or content hash -> article id
 
@@ -256,14 +261,14 @@ class State:
                     raise
                 self._db.execute("COMMIT")
             except sqlite3.DatabaseError as error:
-                raise StoreError(f"state database {self.path}: {error}") from None
+                raise StoreError(f"state database {self.path}: {database_problem(error)}") from None
 
     def _query(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
             try:
                 return self._db.execute(sql, tuple(parameters)).fetchall()
             except sqlite3.DatabaseError as error:
-                raise StoreError(f"state database {self.path}: {error}") from None
+                raise StoreError(f"state database {self.path}: {database_problem(error)}") from None
 
     # --- articles ---
 
@@ -525,6 +530,14 @@ class State:
         records = self._query("SELECT etag, last_modified FROM feeds WHERE url = ?", [url])
         return (records[0]["etag"], records[0]["last_modified"]) if records else (None, None)
 
+    def feed_memory(self, url: str) -> tuple[str | None, str | None, str | None]:
+        """(the feed found on a web page named as a feed, or None; the validators of what is
+        read for it)."""
+        records = self._query("SELECT found_feed, etag, last_modified FROM feeds WHERE url = ?", [url])
+        if not records:
+            return None, None, None
+        return records[0]["found_feed"], records[0]["etag"], records[0]["last_modified"]
+
     def feed_read(
         self,
         url: str,
@@ -533,11 +546,13 @@ class State:
         last_modified: str | None,
         error: str | None = None,
         published: dict[str, str] | None = None,
+        found: str | None = None,
     ) -> int:
         """Record a feed's new items as pending, with its validators, in one transaction
         (a 304 next time must not hide items that were never recorded). Returns how many were new.
 
-        published: an item's date (ISO) as its feed gave it, kept for the article's file.
+        published: an item's date (ISO) as its feed gave it, kept for the article's file;
+        found: the feed read for `url` when it is a web page.
         """
         now = time.time()
         published = published or {}
@@ -556,12 +571,12 @@ class State:
                         (published[item], url_key(item)),
                     )
             db.execute(
-                "INSERT INTO feeds (url, etag, last_modified, checked_at, last_error, items)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                "INSERT INTO feeds (url, etag, last_modified, checked_at, last_error, items, found_feed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
                 " last_modified = excluded.last_modified,"
                 " checked_at = excluded.checked_at, last_error = excluded.last_error,"
-                " items = feeds.items + excluded.items",
-                (url, etag, last_modified, now, error, new),
+                " items = feeds.items + excluded.items, found_feed = excluded.found_feed",
+                (url, etag, last_modified, now, error, new, found),
             )
         return new
 

@@ -264,10 +264,10 @@ def _read_list(name: str) -> list[str]:
             text = Path(name).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(
-            f"{name}: cannot read the URL list: {getattr(error, 'strerror', None) or error}"
-        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: cannot read the URL list: it is not UTF-8 text") from None
+    except OSError as error:
+        raise UsageError(f"{name}: cannot read the URL list: {error.strerror or error}") from None
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -318,7 +318,7 @@ def fetch(
         "fetch",
         resolved,
         lambda batch: batch.url_jobs(
-            targets, f"list {input_file}" if input_file and not urls else "command line"
+            batch.named(targets), f"list {input_file}" if input_file and not urls else "command line"
         ),
         keeps_state=not to_stdout,
         quiet=quiet,
@@ -389,9 +389,10 @@ def feed(
     resolved = resolve(flags, config)
 
     def jobs(batch: Batch) -> list[Job]:
-        links = batch.read_feeds(feeds)
+        named = batch.named(feeds)
+        links = batch.read_feeds(named)
         forced = batch.url_jobs(links, "feed") if force else []
-        return [*forced, *batch.due_jobs(sources=feeds, exclude=forced)]
+        return [*forced, *batch.due_jobs(sources=named, exclude=forced)]
 
     return _execute(
         "feed",
@@ -436,10 +437,11 @@ def run(
         raise UsageError(f"nothing to do: no feeds or urls in the config file {where}")
 
     def jobs(batch: Batch) -> list[Job]:
-        links = batch.read_feeds(resolved.feeds)
-        forced = batch.url_jobs([*resolved.urls, *links], "config") if force else []
+        urls = batch.named(resolved.urls)
+        links = batch.read_feeds(batch.named(resolved.feeds))
+        forced = batch.url_jobs([*urls, *links], "config") if force else []
         assert batch.state is not None
-        for url in resolved.urls:
+        for url in urls:
             batch.state.add(url, "config")
         # What the config brought, and what `warnews retry` named; never a one-off fetch.
         sources = ["config", *resolved.feeds]

@@ -87,7 +87,7 @@ def test_feed_items_are_bounded_per_run_and_the_rest_left_for_later(run, site, t
 def test_bad_feed_is_one_error_and_other_feeds_go_on(run, site, tmp_path):
     links = add_articles(site, 1)
     good = site.add("/rss.xml", rss(links), "application/rss+xml")
-    bad = site.add("/bad.xml", "<html><body><p>not a feed", "text/html")
+    bad = site.add("/bad.xml", "<?xml version='1.0'?><rss><channel><title>x</rss>", "application/rss+xml")
     result = run("feed", bad, good, "-o", "out")
     assert result.returncode == 1
     [line] = result.stderr.splitlines()

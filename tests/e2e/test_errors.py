@@ -53,7 +53,7 @@ def test_unreadable_path(run, tmp_path):
     "url, cause",
     [
         ("ftp://example.com/news.html", "only http:// and https://"),
-        ("file:///etc/passwd", "only http:// and https://"),
+        ("file:///etc/passwd", "a local file, not a URL (to translate it: warnews translate /etc/passwd)"),
         ("javascript:alert(1)", "only http:// and https://"),
         ("http://", "names no host"),
     ],
@@ -98,7 +98,9 @@ def test_network_failures_do_not_stop_the_others(run, site, tmp_path):
 
 
 def test_dns_failure(run):
-    one_error_line(run("fetch", "http://no-such-host.invalid/news"), "cannot connect")
+    one_error_line(
+        run("fetch", "http://no-such-host.invalid/news"), "cannot resolve host no-such-host.invalid"
+    )
 
 
 @pytest.mark.parametrize(
