@@ -436,7 +436,9 @@ class Batch:
             outcome.engine = metadata.get("engine")
             if not made:
                 outcome.status = "skipped"
-                outcome.reason = "already done" if original.id == row.id else f"same article as {original.url}"
+                outcome.reason = (
+                    "already done" if original.id == row.id else f"same article as {original.url}"
+                )
             _log.info("%s %s: made from %s", outcome.status, job.name, saved)
 
         try:

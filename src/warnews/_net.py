@@ -426,7 +426,7 @@ def check_url(url: str) -> None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - a port that is not a number from 0 to 65535
     except ValueError:
-        raise FetchError("not a valid URL: its host or port cannot be read") from None
+        raise FetchError("not a valid URL: its host or port cannot be read", permanent=True) from None
     if parts.scheme.lower() not in ("http", "https"):
         shown = f"{parts.scheme}://" if parts.scheme else "no scheme"
         raise FetchError(f"unsupported URL ({shown}): only http:// and https:// are fetched", permanent=True)

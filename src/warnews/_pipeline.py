@@ -182,7 +182,7 @@ class Pipeline:
     def fetch(self, url: str) -> Source:
         hint = not_a_url(url)
         if hint:
-            raise FetchError(hint)
+            raise FetchError(hint, permanent=True)
         page = self.download(url)
         return Source(
             url,
