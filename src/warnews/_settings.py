@@ -184,18 +184,22 @@ PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 
 def _proxy(value: object) -> str | None:
-    """A proxy URL; without a scheme, http:// (as curl and the *_PROXY variables take it).
+    """A proxy URL; without a scheme, http:// (as curl and the *_PROXY variables take it),
+    and then with a port: a bare word is more likely a mistake than a proxy on port 80.
     Its password is never shown, not even in this error."""
     text = _text(value).strip()
     if not text:
         return None
-    proxy = text if "://" in text else f"http://{text}"
+    bare = "://" not in text
+    proxy = f"http://{text}" if bare else text
     try:
         parts = urlsplit(proxy)
+        port = parts.port  # refuses a port that is not a number from 1 to 65535
         valid = (
             parts.scheme.lower() in PROXY_SCHEMES
             and bool(parts.hostname)
-            and parts.port != 0  # reading it refuses a port that is not a number from 1 to 65535
+            and port != 0
+            and (port is not None or not bare)
             and all(char.isprintable() and not char.isspace() for char in proxy)
         )
     except ValueError:  # a bad port, a broken [IPv6] host
