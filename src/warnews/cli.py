@@ -542,8 +542,14 @@ def cache_stats(
     from ._report import safe_json
 
     path, memory = _memory(flags, config)
-    stats: dict[str, Any] = {"path": str(path), "bytes": 0, "paragraphs": 0, "hits": 0, "characters": 0}
-    stats["pairs"] = []
+    stats: dict[str, Any] = {
+        "path": str(path),
+        "bytes": 0,
+        "paragraphs": 0,
+        "hits": 0,
+        "characters": 0,
+        "pairs": [],
+    }
     if memory is not None:
         try:
             stats = memory.stats()
