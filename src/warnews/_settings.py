@@ -136,6 +136,9 @@ def _path(value: object) -> Path:
     text = _text(value).strip()
     if not text:
         raise ValueError("expected a path")
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in text):
+        # A NUL would stop the first open() with a traceback; the others are surely a mistake.
+        raise ValueError(f"a path holds no control characters: {printable(text)!r}")
     return Path(text).expanduser()
 
 

@@ -374,3 +374,12 @@ def test_completion_imports_nothing_a_command_needs(run):
         line.rpartition("|")[2].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line
     }
     assert "typer" in imported and not imported & AVOIDABLE
+
+
+def test_a_path_with_a_nul_in_the_config_file_is_one_line(run, tmp_path):
+    (tmp_path / "warnews.toml").write_text('out = "x\\u0000y"\n')
+    (tmp_path / "a.txt").write_text("\n\n".join(ukrainian_paragraphs(1)))
+    result = run("translate", "a.txt", "--config", "warnews.toml")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("warnews: error: bad value for out in config file warnews.toml: a path holds no")

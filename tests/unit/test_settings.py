@@ -267,3 +267,13 @@ def test_the_languages_are_warnews_own():
     """The table is what Google knows (deep-translator's copy, when it is installed)."""
     constants = pytest.importorskip("deep_translator.constants")
     assert {code: name for name, code in constants.GOOGLE_LANGUAGES_TO_CODES.items()} == NAMES
+
+
+@pytest.mark.parametrize(
+    "setting", [s for s in SETTINGS if s.metavar in ("PATH", "DIR")], ids=lambda s: s.name
+)
+@pytest.mark.parametrize("value", ["a\\u0000b", "a\\nb", "a\\u001bb", "a\\u0085b"])
+def test_a_path_with_a_control_character_is_a_usage_error(setting, value, tmp_path):
+    # out = "a\u0000b" ended in a traceback (ValueError: embedded null byte) at the first mkdir
+    with pytest.raises(UsageError, match=f"bad value for {setting.name} in config file .*: a path holds no"):
+        resolve({}, config(tmp_path, f'{setting.name} = "{value}"\n'), environ={})
