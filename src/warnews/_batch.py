@@ -16,7 +16,6 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any, TypeVar
 from ._discover import read_feed
 from ._errors import FetchError, Stopped, WarnewsError
 from ._feeds import FeedItems, conditional_headers, parse_feed
+from ._gate import GATE
 from ._hints import as_url
 from ._net import Download
 from ._pipeline import Pipeline
@@ -75,36 +75,6 @@ class Outcome:
         if self.document is not None:
             record["document"] = self.document
         return record
-
-
-class Gate:
-    """Where a stop (SIGINT, SIGTERM: the handler calls stop()) waits while an outcome is
-    reported, so that it is counted and said on stdout, stderr and in the log, or not at
-    all. Signal handlers and reports both run in the main thread: no lock."""
-
-    def __init__(self) -> None:
-        self._held = 0
-        self._waiting = False
-
-    def stop(self) -> None:
-        if self._held:
-            self._waiting = True
-            return
-        raise KeyboardInterrupt
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        self._held += 1
-        try:
-            yield
-        finally:
-            self._held -= 1
-            if not self._held and self._waiting:
-                self._waiting = False
-                raise KeyboardInterrupt
-
-
-GATE = Gate()
 
 
 @dataclass(frozen=True)

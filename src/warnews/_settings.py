@@ -8,19 +8,19 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from ._errors import UsageError
 from ._languages import resolve_language
-from ._redact import MASK, mask_url, proxy_password
-from .engines import parse_chain
-from .engines.google import URL as GOOGLE_URL
+from ._redact import MASK, mask_url, printable, proxy_password
 
 APP = "warnews"
 CONFIG_VARIABLE = "WARNEWS_CONFIG"
@@ -49,6 +49,12 @@ def default_cache_path() -> Path:
     return platformdirs.user_cache_path(APP) / "translations.sqlite3"
 
 
+def default_google_url() -> str:
+    from .engines.google import URL  # the engines (and httpx) only when settings are made
+
+    return URL
+
+
 @dataclass(frozen=True)
 class Settings:
     out: Path = Path(".")
@@ -74,7 +80,7 @@ class Settings:
     cache: bool = True
     cache_file: Path = field(default_factory=default_cache_path)
     # Engines' own settings: keys only from the config file or the environment.
-    google_url: str = GOOGLE_URL
+    google_url: str = field(default_factory=default_google_url)
     deepl_key: str | None = None
     deepl_url: str | None = None
     libre_url: str | None = None
@@ -130,6 +136,9 @@ def _path(value: object) -> Path:
     text = _text(value).strip()
     if not text:
         raise ValueError("expected a path")
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in text):
+        # A NUL would stop the first open() with a traceback; the others are surely a mistake.
+        raise ValueError(f"a path holds no control characters: {printable(text)!r}")
     return Path(text).expanduser()
 
 
@@ -147,6 +156,8 @@ def _source_language(value: object) -> str | None:
 
 
 def _engines(value: object) -> str:
+    from .engines import parse_chain
+
     return ",".join(parse_chain(_text(value)))
 
 
@@ -172,21 +183,72 @@ def _optional_url(value: object) -> str | None:
     return _url(value) if _text(value).strip() else None
 
 
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def _proxy(value: object) -> str | None:
+    """A proxy URL; without a scheme, http:// (as curl and the *_PROXY variables take it),
+    and then with a port: a bare word is more likely a mistake than a proxy on port 80.
+    Its password is never shown, not even in this error."""
+    text = _text(value).strip()
+    if not text:
+        return None
+    bare = "://" not in text
+    proxy = f"http://{text}" if bare else text
+    try:
+        parts = urlsplit(proxy)
+        port = parts.port  # refuses a port that is not a number from 1 to 65535
+        valid = (
+            parts.scheme.lower() in PROXY_SCHEMES
+            and bool(parts.hostname)
+            and port != 0
+            and (port is not None or not bare)
+            and all(char.isprintable() and not char.isspace() for char in proxy)
+        )
+    except ValueError:  # a bad port, a broken [IPv6] host
+        valid = False
+    if not valid:
+        hint = ' (in a password, "/", "@" and ":" are written %2F, %40 and %3A)' if "@" in text else ""
+        raise ValueError(
+            f"{printable(mask_url(text))} is not a proxy URL: expected e.g. http://host:3128, 127.0.0.1:3128"
+            f" or socks5h://127.0.0.1:9050 ({', '.join(PROXY_SCHEMES)}){hint}"
+        )
+    return proxy
+
+
+# The commands whose command line a setting belongs to ("config" shows every flag).
+DOWNLOADING = frozenset({"fetch", "feed", "run"})  # they download pages and keep the state
+TRANSLATING = DOWNLOADING | {"translate"}
+FEEDS = frozenset({"feed", "run"})
+STATE_COMMANDS = frozenset({"status", "retry", "list", "show", "forget"})  # they read or change the state
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # the Settings field and the config key
     read: Callable[[object], Any]
     help: str
     metavar: str
+    commands: frozenset[str]  # commands with a flag for it; empty: config file and environment only
     flags: tuple[str, ...] = ()  # default: --name-with-dashes
-    state: bool = False  # only for commands that keep the state database
-    secret: bool = False  # shown masked
-    flag: bool = True  # False: only from the config file or the environment
+    secret: bool = False  # the whole value is secret: never shown, never a flag (ps, shell history)
+    password: bool = False  # a URL whose password (only) is never shown
     switch: bool = False  # true or false; its flags are --name/--no-name
+
+    def __post_init__(self) -> None:
+        assert not (self.secret and self.commands), f"{self.name}: a secret has no flag"
 
     @property
     def variable(self) -> str:
         return f"WARNEWS_{self.name.upper()}"
+
+    @property
+    def flag(self) -> bool:
+        return bool(self.commands)
+
+    def applies_to(self, command: str) -> bool:
+        """Whether `command` takes this setting's flag."""
+        return bool(self.commands) and (command == "config" or command in self.commands)
 
     @property
     def flag_names(self) -> tuple[str, ...]:
@@ -196,64 +258,161 @@ class Setting:
         return (f"--{dashed}/--no-{dashed}",) if self.switch else (f"--{dashed}",)
 
 
+NONE: frozenset[str] = frozenset()
 SETTINGS = (
-    Setting("out", _path, "Folder for the files (created if missing).", "DIR", ("-o", "--out")),
-    Setting("source_language", _source_language, "Source language; default: detect.", "LANG", ("--from",)),
-    Setting("target_language", _language, "Target language (code or name).", "LANG", ("--to",)),
-    Setting("engine", _engines, "Translation engine, or a fallback chain: google,mymemory.", "NAMES"),
-    Setting("credit", _optional_text, "Credit added to the provenance line.", "TEXT"),
-    Setting("proxy", _secret, "Proxy URL (http, https, socks5, socks5h).", "URL", secret=True),
+    Setting("out", _path, "Folder for the files (created if missing).", "DIR", TRANSLATING, ("-o", "--out")),
+    Setting(
+        "source_language",
+        _source_language,
+        "Source language, a code or an English name; default: detect.",
+        "LANG",
+        TRANSLATING,
+        ("--from",),
+    ),
+    Setting(
+        "target_language",
+        _language,
+        "Target language, a code or an English name.",
+        "LANG",
+        TRANSLATING,
+        ("--to",),
+    ),
+    Setting(
+        "engine",
+        _engines,
+        "Translation engine, or a fallback chain: google,mymemory.",
+        "NAMES",
+        TRANSLATING | {"engines"},
+    ),
+    Setting("credit", _optional_text, "Credit added to the provenance line.", "TEXT", TRANSLATING),
+    Setting(
+        "proxy",
+        _proxy,
+        "Proxy URL (http, https, socks5, socks5h; default http).",
+        "URL",
+        TRANSLATING | {"engines"},
+        password=True,
+    ),
     Setting(
         "public_only",
         _switch,
         "Refuse pages and feeds on loopback, private or other non-public addresses.",
         "",
+        DOWNLOADING,
         switch=True,
     ),
-    Setting("timeout", _number(float, 0.1, 86_400), "Seconds to wait on any network operation.", "SECONDS"),
-    Setting("max_page_bytes", _number(int, 1024, 2**40), "Largest page or file accepted.", "BYTES"),
-    Setting("concurrency", _number(int, 1, 256), "Articles processed at once.", "N"),
-    Setting("per_host", _number(int, 1, 64), "Downloads at once from one host.", "N"),
-    Setting("translator_concurrency", _number(int, 1, 64), "Translator requests at once.", "N"),
-    Setting("translator_rate", _number(float, 0.01, 10_000), "Translator requests per second.", "PER_SECOND"),
-    Setting("retries", _number(int, 0, 10), "Retries of one request (429, 5xx, connection errors).", "N"),
-    Setting("max_attempts", _number(int, 1, 1000), "Runs that try a failing article.", "N", state=True),
+    Setting(
+        "timeout",
+        _number(float, 0.1, 86_400),
+        "Seconds to wait on any network operation.",
+        "SECONDS",
+        TRANSLATING | {"engines"},
+    ),
+    Setting(
+        "max_page_bytes", _number(int, 1024, 2**40), "Largest page or file accepted.", "BYTES", TRANSLATING
+    ),
+    Setting("concurrency", _number(int, 1, 256), "Articles processed at once.", "N", TRANSLATING),
+    Setting("per_host", _number(int, 1, 64), "Downloads at once from one host.", "N", DOWNLOADING),
+    Setting("translator_concurrency", _number(int, 1, 64), "Translator requests at once.", "N", TRANSLATING),
+    Setting(
+        "translator_rate",
+        _number(float, 0.01, 10_000),
+        "Translator requests per second.",
+        "PER_SECOND",
+        TRANSLATING,
+    ),
+    Setting(
+        "retries",
+        _number(int, 0, 10),
+        "Retries of one request (429, 5xx, connection errors).",
+        "N",
+        TRANSLATING,
+    ),
+    Setting(
+        "max_attempts",
+        _number(int, 1, 1000),
+        "Runs that try a failing article.",
+        "N",
+        DOWNLOADING | {"status", "show"},
+    ),
     Setting(
         "retry_delay",
         _number(float, 0, 30 * 86_400),
         "Seconds before a failed article is tried again (doubling each time).",
         "SECONDS",
-        state=True,
+        DOWNLOADING | {"status", "show"},
     ),
-    Setting("feed_items", _number(int, 1, 100_000), "New items taken from a feed per run.", "N", state=True),
-    Setting("state", _path, "State database (SQLite).", "PATH", state=True),
-    Setting("log_file", _optional_path, "Append a log of the run to this file.", "PATH"),
-    Setting("keep_original", _switch, "Also save the source text, as NAME.<lang>.txt.", "", switch=True),
-    Setting("cache", _switch, "Use the translation memory.", "", switch=True),
-    Setting("cache_file", _path, "Translation memory (SQLite).", "PATH"),
-    Setting("google_url", _url, "Google's endpoint (a mirror, or a local emulation).", "URL", flag=False),
-    Setting("deepl_key", _secret, "DeepL API key (free keys end in :fx).", "KEY", secret=True, flag=False),
-    Setting("deepl_url", _optional_url, "DeepL endpoint; default: by the key's plan.", "URL", flag=False),
+    Setting("feed_items", _number(int, 1, 100_000), "New items taken from a feed per run.", "N", FEEDS),
+    Setting("state", _path, "State database (SQLite).", "PATH", DOWNLOADING | STATE_COMMANDS),
+    Setting("log_file", _optional_path, "Append a log of the run to this file.", "PATH", TRANSLATING),
     Setting(
-        "libre_url", _optional_url, "LibreTranslate server, e.g. http://localhost:5000.", "URL", flag=False
+        "keep_original",
+        _switch,
+        "Also save the source text, as NAME.uk.txt beside NAME.txt.",
+        "",
+        TRANSLATING,
+        switch=True,
     ),
-    Setting("libre_key", _secret, "LibreTranslate API key, if the server wants one.", "KEY", secret=True),
+    Setting("cache", _switch, "Use the translation memory.", "", TRANSLATING, switch=True),
     Setting(
-        "mymemory_email",
-        _secret,
-        "E-mail for MyMemory's larger quota.",
-        "EMAIL",
-        secret=True,
-        flag=False,
+        "cache_file",
+        _path,
+        "Translation memory (SQLite).",
+        "PATH",
+        TRANSLATING | {"cache stats", "cache clear"},
     ),
-    Setting("mymemory_url", _optional_url, "MyMemory endpoint.", "URL", flag=False),
-    Setting("microsoft_key", _secret, "Microsoft Translator key.", "KEY", secret=True, flag=False),
-    Setting("microsoft_region", _optional_text, "Microsoft Translator region.", "REGION", flag=False),
-    Setting("microsoft_url", _optional_url, "Microsoft Translator endpoint.", "URL", flag=False),
+    # Engines' own settings: only from the config file or the environment.
+    Setting("google_url", _url, "Google's endpoint (a mirror, or a local emulation).", "URL", NONE),
+    Setting("deepl_key", _secret, "DeepL API key (free keys end in :fx).", "KEY", NONE, secret=True),
+    Setting("deepl_url", _optional_url, "DeepL endpoint; default: by the key's plan.", "URL", NONE),
+    Setting("libre_url", _optional_url, "LibreTranslate server, e.g. http://localhost:5000.", "URL", NONE),
+    Setting(
+        "libre_key", _secret, "LibreTranslate API key, if the server wants one.", "KEY", NONE, secret=True
+    ),
+    Setting("mymemory_email", _secret, "E-mail for MyMemory's larger quota.", "EMAIL", NONE, secret=True),
+    Setting("mymemory_url", _optional_url, "MyMemory endpoint.", "URL", NONE),
+    Setting("microsoft_key", _secret, "Microsoft Translator key.", "KEY", NONE, secret=True),
+    Setting("microsoft_region", _optional_text, "Microsoft Translator region.", "REGION", NONE),
+    Setting("microsoft_url", _optional_url, "Microsoft Translator endpoint.", "URL", NONE),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 assert set(_BY_NAME) <= {f.name for f in fields(Settings)}
-INPUT_KEYS = ("feeds", "urls")  # the config file's lists of what `warnews run` reads
+INPUT_KEYS = ("feeds", "urls")
+_TYPES = typing.get_type_hints(Settings)
+
+
+def _from_toml(setting: Setting, value: object) -> object:
+    """A config file value of the setting's own kind: TOML has numbers and booleans, and a
+    quoted "8" or a float 8.7 for a whole number is a mistake to point out, not to guess at."""
+    kind = _TYPES[setting.name]
+    if kind is bool:
+        wanted, ok = "true or false (a TOML boolean)", isinstance(value, bool)
+    elif kind is int:
+        wanted, ok = "a whole number (a TOML integer)", isinstance(value, int) and not isinstance(value, bool)
+    elif kind is float:
+        wanted, ok = "a number", isinstance(value, (int, float)) and not isinstance(value, bool)
+    else:
+        wanted, ok = "text (a TOML string)", isinstance(value, str)
+    if not ok:
+        raise ValueError(f"expected {wanted}, not {_toml_kind(value)}")
+    return value
+
+
+def _toml_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, dict)):
+        return "a table" if isinstance(value, dict) else "an array"
+    return "a date or time"
+
+
+# the config file's lists of what `warnews run` reads
 
 
 @dataclass(frozen=True)
@@ -316,18 +475,19 @@ def resolve(
     values: dict[str, Any] = {}
     origins = {name: "default" for name in _BY_NAME}
     Naming = Callable[[Setting], str]
-    layers: tuple[tuple[Mapping[str, object], Naming, Naming], ...] = (
-        (table, lambda s: f"config file {config_path}", lambda s: s.name),
-        (environ, lambda s: s.variable, lambda s: s.variable),
-        (flags, lambda s: "/".join(s.flag_names), lambda s: s.name),
+    Checking = Callable[[Setting, object], object]
+    layers: tuple[tuple[Mapping[str, object], Naming, Naming, Checking], ...] = (
+        (table, lambda s: f"config file {config_path}", lambda s: s.name, _from_toml),
+        (environ, lambda s: s.variable, lambda s: s.variable, lambda s, value: value),
+        (flags, lambda s: "/".join(s.flag_names), lambda s: s.name, lambda s, value: value),
     )
-    for source, origin_of, key_of in layers:
+    for source, origin_of, key_of, check in layers:
         for setting in SETTINGS:
             key = key_of(setting)
             if key not in source or source[key] is None:
                 continue
             try:
-                values[setting.name] = setting.read(source[key])
+                values[setting.name] = setting.read(check(setting, source[key]))
             except (ValueError, UsageError) as error:
                 raise UsageError(f"bad value for {setting.name} in {origin_of(setting)}: {error}") from None
             origins[setting.name] = origin_of(setting)
@@ -342,12 +502,14 @@ def resolve(
 
 
 def secret_values(settings: Settings) -> list[str]:
-    """What must never be shown: every secret setting's value (of a proxy URL, its password)."""
+    """What must never be shown: every secret setting's value, and a proxy URL's password."""
     values = []
     for setting in SETTINGS:
         value = getattr(settings, setting.name)
-        if setting.secret and value:
-            values.append(proxy_password(value) if setting.name == "proxy" else str(value))
+        if setting.password and value:
+            values.append(proxy_password(value))
+        elif setting.secret and value:
+            values.append(str(value))
     return [value for value in values if value]
 
 
@@ -356,7 +518,7 @@ def shown(settings: Settings, name: str) -> str:
     value = getattr(settings, name)
     if value is None:
         return "(none)"
-    text = str(value)
-    if not _BY_NAME[name].secret:
-        return text
-    return mask_url(text) if name == "proxy" else MASK
+    setting = _BY_NAME[name]
+    if setting.secret:
+        return MASK
+    return mask_url(str(value)) if setting.password else str(value)

@@ -1,4 +1,9 @@
-"""The command line: parse, resolve settings, run a batch, report. Nothing else."""
+"""The command line: parse, resolve settings, run a batch, report. Nothing else.
+
+What runs a command (httpx, trafilatura, feedparser, rich, deep-translator, SQLite) is
+imported when a command runs, not for `warnews --help` or shell completion: see
+bench/startup.py and tests/e2e/test_cli.py.
+"""
 
 from __future__ import annotations
 
@@ -16,27 +21,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import __version__, engines
-from ._batch import GATE, Batch, Job
-from ._cache import Memory
+from . import __version__
 from ._errors import UsageError, WarnewsError
-from ._net import make_client
-from ._pipeline import Pipeline
+from ._gate import GATE
 from ._redact import printable, redact
-from ._report import Reporter, Verbose, copy_fatal_errors, safe_json
-from ._settings import SETTINGS, Resolved, Settings, resolve, secret_values, shown
-from ._state import Locked, Row, RunLock, State
+from ._settings import SETTINGS, Resolved, resolve, secret_values, shown
+
+if TYPE_CHECKING:
+    from ._batch import Batch, Job
+    from ._cache import Memory
+    from ._state import Row, State
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 app = typer.Typer(
     name="warnews",
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -78,12 +83,12 @@ Wait = Annotated[
 _SETTINGS_PANEL = "Settings (also in the config file and WARNEWS_* variables)"
 
 
-def _with_settings(state: bool = True) -> Callable[[Callable[..., int]], Callable[..., int]]:
-    """Give a command one option per setting (see _settings.SETTINGS); the command receives
-    those given on the command line as `flags`, a dict by setting name."""
+def _with_settings(name: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """Give the command `name` one option per setting that applies to it (Setting.commands);
+    the command receives those given on the command line as `flags`, a dict by setting name."""
 
     def decorate(command: Callable[..., int]) -> Callable[..., int]:
-        chosen = [s for s in SETTINGS if s.flag and (state or not s.state)]
+        chosen = [setting for setting in SETTINGS if setting.applies_to(name)]
         own = inspect.signature(command, eval_str=True)
         parameters = [p for p in own.parameters.values() if p.name != "flags"]
         added = [
@@ -123,7 +128,12 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(
+    epilog=(
+        "Shell completion: warnews --install-completion, or warnews --show-completion bash"
+        " (zsh, fish, powershell) to see the script."
+    )
+)
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -193,6 +203,11 @@ def _execute(
     verbose: bool = False,
 ) -> int:
     """Run a batch: take the lock and the state if the command keeps state, report, exit code."""
+    from ._batch import Batch
+    from ._pipeline import Pipeline
+    from ._report import Reporter, copy_fatal_errors
+    from ._state import Locked, RunLock, State
+
     settings = resolved.settings
     _one_voice(quiet, verbose)
     reporter = Reporter(
@@ -272,20 +287,18 @@ def _read_list(name: str) -> list[str]:
 
 
 @app.command(
+    short_help="Download, translate and save articles.",
     epilog=(
         "Examples:\n\n"
         "  warnews fetch https://www.example.com.ua/news/article-123.html\n\n"
         "  warnews fetch URL1 URL2 -o archive --credit OFP\n\n"
         "  warnews fetch -i urls.txt --json\n\n"
         "  warnews fetch URL --stdout --proxy socks5h://127.0.0.1:9050"
-    )
+    ),
 )
-@_with_settings()
+@_with_settings("fetch")
 def fetch(
-    urls: Annotated[
-        list[str] | None,
-        typer.Argument(metavar="URL", show_default=False, help="http:// or https:// article pages."),
-    ] = None,
+    urls: Annotated[list[str] | None, typer.Argument(metavar="URL", show_default=False, hidden=True)] = None,
     input_file: Annotated[
         str | None,
         typer.Option(
@@ -305,7 +318,8 @@ def fetch(
     *,
     flags: dict[str, str],
 ) -> int:
-    """Download articles, translate them and save one text file each; print each file's path.
+    """Download articles (URL: http:// or https:// pages), translate them and save one text
+    file each; print each file's path.
 
     Articles already done (in the state database) are not downloaded again; their path
     is printed. --stdout keeps no state.
@@ -331,21 +345,17 @@ def fetch(
 
 
 @app.command(
+    short_help="Translate local text or HTML files.",
     epilog=(
         "Examples:\n\n"
         "  warnews translate article.txt saved-page.html\n\n"
         "  warnews translate --from uk --credit OFP - < article.txt\n\n"
         "  curl -s URL | warnews translate - --stdout"
-    )
+    ),
 )
-@_with_settings(state=False)
+@_with_settings("translate")
 def translate(
-    files: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="FILE", show_default=False, help="Text or HTML files; - reads standard input."
-        ),
-    ],
+    files: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, hidden=True)],
     to_stdout: ToStdout = False,
     quiet: Quiet = False,
     verbose: VerboseFlag = False,
@@ -354,7 +364,10 @@ def translate(
     *,
     flags: dict[str, str],
 ) -> int:
-    """Translate local text or HTML files (UTF-8, windows-1251, KOI8-U) and save one text file each."""
+    """Translate local text or HTML files (UTF-8, windows-1251, KOI8-U; - reads standard
+    input) and save one text file each."""
+    from ._batch import Job
+
     resolved = resolve(flags, config, to_stdout=to_stdout)
     return _execute(
         "translate",
@@ -369,13 +382,14 @@ def translate(
 
 
 @app.command(
+    short_help="Process the new items of RSS/Atom feeds.",
     epilog=(
         "Examples:\n\n  warnews feed https://www.example.com.ua/rss.xml\n\n  warnews feed FEED1 FEED2 --json"
-    )
+    ),
 )
-@_with_settings()
+@_with_settings("feed")
 def feed(
-    feeds: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, help="RSS or Atom feeds.")],
+    feeds: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, hidden=True)],
     quiet: Quiet = False,
     verbose: VerboseFlag = False,
     json_lines: JsonLines = False,
@@ -385,7 +399,7 @@ def feed(
     *,
     flags: dict[str, str],
 ) -> int:
-    """Read RSS/Atom feeds and process their new items (and earlier failures due a retry)."""
+    """Read RSS or Atom feeds (URL) and process their new items (and earlier failures due a retry)."""
     resolved = resolve(flags, config)
 
     def jobs(batch: Batch) -> list[Job]:
@@ -409,6 +423,7 @@ def feed(
 
 
 @app.command(
+    short_help="The cron entry point: the config file's feeds and URLs.",
     epilog=(
         "The config file (TOML) names what to read and any setting, e.g.:\n\n"
         '  feeds = ["https://www.example.com.ua/rss.xml"]\n\n'
@@ -416,9 +431,9 @@ def feed(
         '  out = "~/news/en"\n\n'
         '  credit = "OFP"\n\n'
         "Crontab: */15 * * * * warnews run"
-    )
+    ),
 )
-@_with_settings()
+@_with_settings("run")
 def run(
     quiet: Quiet = False,
     verbose: VerboseFlag = False,
@@ -462,6 +477,8 @@ def run(
 
 
 def _toml_value(value: object) -> str:
+    from ._report import safe_json
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -469,10 +486,12 @@ def _toml_value(value: object) -> str:
     return safe_json(str(value), toml=True)
 
 
-@app.command("config")
-@_with_settings()
+@app.command("config", short_help="Show the effective settings and their origins.")
+@_with_settings("config")
 def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
     """Show the effective settings, as TOML, with where each one came from (secrets masked)."""
+    from ._report import safe_json
+
     resolved = resolve(flags, config)
     found = "" if resolved.config_found else " (not found: defaults apply)"
     print(f"# config file: {resolved.config_path}{found}")
@@ -483,15 +502,17 @@ def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
         if value is None:  # commented out: TOML has no null
             print(f"# {setting.name:<{width - 2}} = {'(not set)':<40} # {origin}")
             continue
-        text = _toml_value(shown(resolved.settings, setting.name) if setting.secret else value)
+        text = _toml_value(
+            shown(resolved.settings, setting.name) if setting.secret or setting.password else value
+        )
         print(f"{setting.name:<{width}} = {text:<40} # {origin}")
     print(f"feeds = {safe_json(list(resolved.feeds), toml=True)}")
     print(f"urls = {safe_json(list(resolved.urls), toml=True)}")
     return EXIT_OK
 
 
-@app.command("engines")
-@_with_settings(state=False)
+@app.command("engines", short_help="List the translation engines; --check tries them.")
+@_with_settings("engines")
 def show_engines(
     check: Annotated[
         bool, typer.Option("--check", help="Translate a short phrase with each configured engine.")
@@ -507,9 +528,15 @@ def show_engines(
 
     Exit 1 when --check finds an engine of the chain (--engine) not answering.
     """
+    from . import engines
+    from ._net import make_client
+    from ._report import safe_json
+
     settings = dataclasses.replace(resolve(flags, config).settings, retries=0)
     rows = engines.describe(settings)
     if check:
+        from ._report import Verbose
+
         with contextlib.ExitStack() as stack:
             if verbose:
                 stack.enter_context(Verbose(secret_values(settings), _stderr_line))
@@ -547,35 +574,51 @@ def _print_engine(row: dict[str, Any]) -> None:
         print(f"  check: {verdict}")
 
 
-cache_app = typer.Typer(help="The translation memory: paragraphs already translated, by engine.")
+cache_app = typer.Typer(
+    help="The translation memory: paragraphs already translated, by engine.",
+    short_help="The translation memory: stats, clear.",
+)
 app.add_typer(cache_app, name="cache")
-CacheFile = Annotated[
-    str | None,
-    typer.Option("--cache-file", metavar="PATH", help="Translation memory. [WARNEWS_CACHE_FILE]"),
-]
 
 
-def _memory(cache_file: str | None, config: Path | None) -> Memory:
-    settings = resolve({"cache_file": cache_file} if cache_file else {}, config).settings
-    return Memory(settings.cache_file, warn=warning_line)
+def _memory(flags: dict[str, str], config: Path | None) -> tuple[Path, Memory | None]:
+    """The translation memory's path, and the memory if it exists (looking creates nothing)."""
+    from ._cache import Memory
+
+    path = resolve(flags, config).settings.cache_file
+    return path, Memory(path, warn=warning_line) if path.exists() else None
 
 
-@cache_app.command("stats")
+@cache_app.command("stats", short_help="What the memory holds.")
+@_with_settings("cache stats")
 def cache_stats(
-    cache_file: CacheFile = None,
     config: ConfigFile = None,
     json_output: Annotated[bool, typer.Option("--json", help="As one JSON object.")] = False,
+    *,
+    flags: dict[str, str],
 ) -> int:
     """How many paragraphs the memory holds, by engine and language pair, and how often they were reused."""
-    memory = _memory(cache_file, config)
-    try:
-        stats = memory.stats()
-    finally:
-        memory.close()
+    from ._report import safe_json
+
+    path, memory = _memory(flags, config)
+    stats: dict[str, Any] = {
+        "path": str(path),
+        "bytes": 0,
+        "paragraphs": 0,
+        "hits": 0,
+        "characters": 0,
+        "pairs": [],
+    }
+    if memory is not None:
+        try:
+            stats = memory.stats()
+        finally:
+            memory.close()
     if json_output:
         print(safe_json(stats, indent=2))
         return EXIT_OK
-    print(f"translation memory: {stats['path']} ({stats['bytes']:,} bytes)")
+    size = f"{stats['bytes']:,} bytes" if memory is not None else "not created yet: nothing translated"
+    print(f"translation memory: {stats['path']} ({size})")
     print(
         f"paragraphs: {stats['paragraphs']:,} ({stats['characters']:,} characters),"
         f" reused {stats['hits']:,} times"
@@ -588,7 +631,8 @@ def cache_stats(
     return EXIT_OK
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", short_help="Forget translations.")
+@_with_settings("cache clear")
 def cache_clear(
     engine: Annotated[
         str | None, typer.Option("--engine", metavar="NAME", help="Only this engine's.")
@@ -597,55 +641,59 @@ def cache_clear(
         float | None,
         typer.Option("--unused-days", metavar="DAYS", min=0, help="Only paragraphs not used for DAYS days."),
     ] = None,
-    cache_file: CacheFile = None,
     config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
 ) -> int:
     """Forget translations: all, one engine's, or those unused for a while."""
+    from . import engines
+
     if engine is not None:
         try:
             (engine,) = engines.parse_chain(engine)
         except ValueError as error:
             raise UsageError(str(error)) from None
-    memory = _memory(cache_file, config)
-    try:
-        count = memory.clear(engine, unused_days)
-    finally:
-        memory.close()
+    count = 0
+    _, memory = _memory(flags, config)
+    if memory is not None:
+        try:
+            count = memory.clear(engine, unused_days)
+        finally:
+            memory.close()
     print(f"{count:,} translation{'s' if count != 1 else ''} forgotten")
     return EXIT_OK
 
 
-StatePath = Annotated[
-    str | None,
-    typer.Option("--state", metavar="PATH", help="State database. [WARNEWS_STATE]", show_default=False),
-]
-
-
-def _state_settings(state: str | None, config: Path | None) -> Settings:
-    return resolve({"state": state} if state else {}, config).settings
-
-
-@app.command()
+@app.command(short_help="Summarise the state database.")
+@_with_settings("status")
 def status(
-    state: StatePath = None,
     config: ConfigFile = None,
     json_output: Annotated[bool, typer.Option("--json", help="The summary as one JSON object.")] = False,
     failures: Annotated[
         int, typer.Option("--failures", min=0, metavar="N", help="Recent failures (and warnings) shown.")
     ] = 10,
+    *,
+    flags: dict[str, str],
 ) -> int:
     """Summarise the state database: articles by status and source, the last run, recent
     failures and warnings."""
-    settings = _state_settings(state, config)
-    if not settings.state.exists():
-        raise UsageError(f"no state database at {settings.state} yet (nothing has run)")
-    database = State(settings.state)
+    from ._report import safe_json
+    from ._state import State
+
+    settings = resolve(flags, config).settings
+    fresh = not settings.state.exists()
+    # Nothing has run yet: the summary of an empty database (in memory; looking creates nothing).
+    database = State(Path(":memory:") if fresh else settings.state)
     try:
         summary = database.summary(settings.retry_delay, settings.max_attempts, failures)
     finally:
         database.close()
+    summary["state"] = str(settings.state)
     if json_output:
         print(safe_json(summary, indent=2))
+        return EXIT_OK
+    if fresh:
+        print(f"no state database at {settings.state} yet: nothing has run")
         return EXIT_OK
     counts = summary["articles"]
     print(f"state: {summary['state']}")
@@ -693,6 +741,8 @@ def status(
 @contextmanager
 def _locked_state(path: Path, wait: bool) -> Iterator[State]:
     """The state database, under the run lock (Locked, exit 3, if another run holds it)."""
+    from ._state import RunLock, State
+
     lock = RunLock(path)
     lock.acquire(wait)
     try:
@@ -705,12 +755,6 @@ def _locked_state(path: Path, wait: bool) -> Iterator[State]:
         lock.release()
 
 
-def _existing_state(settings: Settings) -> State:
-    if not settings.state.exists():
-        raise UsageError(f"no state database at {settings.state} yet (nothing has run)")
-    return State(settings.state)
-
-
 def _unknown(url: str) -> None:
     error_line(f"{url}: not in the state database (never fetched)")
 
@@ -719,22 +763,24 @@ def _when(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S") if timestamp else "-"
 
 
-@app.command()
+@app.command(short_help="Re-queue failed articles for the next run.")
+@_with_settings("retry")
 def retry(
-    urls: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="URL", show_default=False, help="Only these (permanent failures too); default: all."
-        ),
-    ] = None,
-    state: StatePath = None,
+    urls: Annotated[list[str] | None, typer.Argument(metavar="URL", show_default=False, hidden=True)] = None,
     config: ConfigFile = None,
     wait: Wait = False,
+    *,
+    flags: dict[str, str],
 ) -> int:
     """Re-queue failed articles with fresh attempts: the next `warnews run` takes them,
     whatever brought them. Without URLs, every failure but the permanent ones (a 404,
-    not a URL, a PDF: name them to try them again)."""
-    path = _state_settings(state, config).state
+    not a URL, a PDF: name them to try them again).
+
+    URL: only these (permanent failures too); default: all.
+    """
+    from ._state import Locked
+
+    path = resolve(flags, config).settings.state
     code = EXIT_OK
     try:
         with _locked_state(path, wait) as database:
@@ -778,7 +824,8 @@ def _what_it_is(row: Row) -> str:
 STATUSES = ("done", "failed", "skipped", "pending")
 
 
-@app.command("list")
+@app.command("list", short_help="List the articles warnews knows, newest first.")
+@_with_settings("list")
 def list_articles(
     status_filter: Annotated[
         str | None,
@@ -796,15 +843,22 @@ def list_articles(
     json_lines: Annotated[
         bool, typer.Option("--json", help="One JSON object per article (JSON Lines).")
     ] = False,
-    state: StatePath = None,
     config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
 ) -> int:
     """List the articles of the state database, the most recently changed first: status,
     date, URL, file (or the error), title, source, tab-separated."""
+    from ._report import safe_json
+    from ._state import State
+
     if status_filter is not None and status_filter not in STATUSES:
         raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {status_filter!r}")
-    settings = _state_settings(state, config)
-    database = _existing_state(settings)
+    settings = resolve(flags, config).settings
+    if not settings.state.exists():
+        print(f"no state database at {settings.state} yet: nothing has run", file=sys.stderr)
+        return EXIT_OK
+    database = State(settings.state)
     try:
         articles = database.articles(status_filter, source, limit)
     finally:
@@ -827,16 +881,21 @@ def list_articles(
     return EXIT_OK
 
 
-@app.command()
+@app.command(short_help="Show what warnews knows about one URL.")
+@_with_settings("show")
 def show(
-    url: Annotated[str, typer.Argument(metavar="URL", show_default=False, help="An article's URL.")],
+    url: Annotated[str, typer.Argument(metavar="URL", show_default=False, hidden=True)],
     json_output: Annotated[bool, typer.Option("--json", help="As one JSON object.")] = False,
-    state: StatePath = None,
     config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
 ) -> int:
     """Everything the state database knows about one URL (matched as warnews matches URLs:
     tracking parameters, www. and the scheme do not count). Exit 1 if it is unknown."""
-    settings = _state_settings(state, config)
+    from ._report import safe_json
+    from ._state import State
+
+    settings = resolve(flags, config).settings
     record = None
     if settings.state.exists():
         database = State(settings.state)
@@ -886,16 +945,20 @@ def show(
     return EXIT_OK
 
 
-@app.command()
+@app.command(short_help="Forget URLs, so that they are fetched again.")
+@_with_settings("forget")
 def forget(
-    urls: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, help="Articles' URLs.")],
-    state: StatePath = None,
+    urls: Annotated[list[str], typer.Argument(metavar="URL", show_default=False, hidden=True)],
     config: ConfigFile = None,
     wait: Wait = False,
+    *,
+    flags: dict[str, str],
 ) -> int:
     """Forget articles, so that they are fetched again like new ones; their files stay on
     disk. Exit 1 if a URL is unknown."""
-    path = _state_settings(state, config).state
+    from ._state import Locked
+
+    path = resolve(flags, config).settings.state
     if not path.exists():
         for url in urls:
             _unknown(url)

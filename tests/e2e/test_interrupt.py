@@ -304,7 +304,7 @@ def test_after_the_stop_nothing_is_recorded_and_what_was_recorded_is_reported():
 def test_a_stop_waits_while_an_outcome_is_reported():
     """A signal in the middle of reporting one outcome (its error line said, its JSON line
     not yet) would leave the counts disagreeing: the stop waits for the end of it."""
-    from warnews._batch import Gate
+    from warnews._gate import Gate
 
     gate, said = Gate(), []
     with pytest.raises(KeyboardInterrupt):
