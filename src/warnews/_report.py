@@ -148,9 +148,11 @@ class Reporter:
         json_lines: bool = False,
         paths: bool = True,
         log_file: Path | None = None,
-        verbose: Sequence[str] | None = None,
+        verbose: bool = False,
+        secrets: Sequence[str] = (),
     ) -> None:
-        """verbose: show the "warnews" logger's lines, these secrets masked (-v)."""
+        """secrets: never said, whole or URL-encoded, in any line (a key inside a URL the
+        user gave, say); verbose: show the "warnews" logger's lines, masked (-v)."""
         self.command = command
         self.json_lines = json_lines
         self.paths = paths
@@ -164,7 +166,8 @@ class Reporter:
         self._stdout_closed = False
         self._documents = 0  # printed on stdout (--stdout)
         self._stderr = threading.Lock()  # -v lines come from every thread
-        self._verbose = Verbose(verbose, self._print_verbose) if verbose is not None else None
+        self._secrets = list(secrets)
+        self._verbose = Verbose(self._secrets, self._print_verbose) if verbose else None
         if self._verbose is not None:
             self._verbose.__enter__()
         self._broken_stdout: IO[str] | None = None
@@ -253,6 +256,7 @@ class Reporter:
         self._line("warning", message)
 
     def _line(self, kind: str, message: str) -> None:
+        message = redact(message, self._secrets, fragments=False)
         self._print(f"warnews: {kind}: {printable(message)}")
         self.log(f"{kind} {message}")
 

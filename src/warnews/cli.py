@@ -216,7 +216,8 @@ def _execute(
         json_lines=json_lines,
         paths=paths,
         log_file=settings.log_file,
-        verbose=secret_values(settings) if verbose else None,
+        verbose=verbose,
+        secrets=secret_values(settings),
     )
     copy_fatal_errors(settings.log_file)
     counts: Counter[str] = Counter()
@@ -856,7 +857,8 @@ def list_articles(
         raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {status_filter!r}")
     settings = resolve(flags, config).settings
     if not settings.state.exists():
-        print(f"no state database at {settings.state} yet: nothing has run", file=sys.stderr)
+        # An empty list (stdout carries data only), and why, as status says it.
+        print(f"warnews: no state database at {settings.state} yet: nothing has run", file=sys.stderr)
         return EXIT_OK
     database = State(settings.state)
     try:

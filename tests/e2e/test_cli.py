@@ -19,20 +19,26 @@ COMMANDS = [
     "engines",
     "status",
     "retry",
+    "list",
+    "show",
+    "forget",
     "cache stats",
     "cache clear",
 ]
 GROUPS = ["", "cache"]  # the app itself and the cache group
 # Each command's options of the invocation (the README's table); the settings' come from SETTINGS.
 OWN = {
-    "fetch": {"-i", "--input", "--stdout", "-q", "--quiet", "--json", "--force", "--wait"},
-    "translate": {"--stdout", "-q", "--quiet", "--json"},
-    "feed": {"-q", "--quiet", "--json", "--force", "--wait"},
-    "run": {"-q", "--quiet", "--json", "--force", "--wait"},
+    "fetch": {"-i", "--input", "--stdout", "-q", "--quiet", "-v", "--verbose", "--json", "--force", "--wait"},
+    "translate": {"--stdout", "-q", "--quiet", "-v", "--verbose", "--json"},
+    "feed": {"-q", "--quiet", "-v", "--verbose", "--json", "--force", "--wait"},
+    "run": {"-q", "--quiet", "-v", "--verbose", "--json", "--force", "--wait"},
     "config": set(),
-    "engines": {"--check", "--json"},
+    "engines": {"--check", "-v", "--verbose", "--json"},
     "status": {"--json", "--failures"},
     "retry": {"--wait"},
+    "list": {"--status", "--source", "--limit", "--json"},
+    "show": {"--json"},
+    "forget": {"--wait"},
     "cache stats": {"--json"},
     "cache clear": {"--engine", "--unused-days"},
 }
