@@ -39,7 +39,9 @@ _log = logging.getLogger("warnews")
 @dataclass(frozen=True)
 class Job:
     name: str  # a URL, or a file path ("-": standard input)
-    kind: str = "url"  # "url", "file", or "copy" (a URL done in another folder: its files are copied)
+    # "url", "file", "done" (a URL done in this folder: only said), or "copy" (a URL done
+    # in another folder: its files are copied)
+    kind: str = "url"
     row: Row | None = None  # its state row, when the run keeps state
 
 
@@ -113,7 +115,8 @@ class Batch:
     # --- what to do ---
 
     def url_jobs(self, urls: Iterable[str], source: str) -> list[Job]:
-        """Jobs for URLs named by the user; those already done are reported as skipped."""
+        """Jobs for URLs named by the user; those already done here are reported as skipped
+        (in their place among the others), those done in another folder are copied here."""
         jobs, seen = [], set()
         for url in urls:
             key = url_key(url)
@@ -125,11 +128,8 @@ class Batch:
                 continue
             row = self.state.find(url)
             if row is not None and not self.force and _finished(row):
-                if self._here(row.path):
-                    _log.info("skipped %s: already done (%s)", url, row.path)
-                    self._report(Outcome(url, "skipped", path=self._shown(row.path), reason="already done"))
-                else:  # asked for in another folder: made there from what is known
-                    jobs.append(Job(url, "copy", row=row))
+                # Already here: nothing to do but say so; in another folder: made here from its files.
+                jobs.append(Job(url, "done" if self._here(row.path) else "copy", row=row))
                 continue
             jobs.append(Job(url, row=row or self.state.add(url, source)))
         return jobs
@@ -311,6 +311,10 @@ class Batch:
         self.on_start(job)
         pipeline, state, row = self.pipeline, self.state, job.row
         try:
+            if job.kind == "done" and row is not None:
+                _log.info("skipped %s: already done (%s)", job.name, row.path)
+                done = Outcome(job.name, "skipped", path=self._shown(row.path), reason="already done")
+                return self._record(index, done) or self._abandon(job)
             if job.kind == "copy" and row is not None:
                 copied = self._copy(index, job, row)
                 if copied is not None:

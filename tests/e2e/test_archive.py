@@ -304,8 +304,22 @@ def test_forget_deletes_rows_so_urls_are_fetched_again(run, site, google, tmp_pa
     assert set(rows(tmp_path)) == {links[1]}
     again = run("fetch", *links, "-o", "news", "--concurrency", "1")
     assert again.returncode == 0 and site.hits["/news/0"] == 2 and site.hits["/news/1"] == 1
-    assert sorted(again.stdout.split()) == sorted(paths), "the same name: the file there is this article's"
+    assert again.stdout.split() == paths, "the same names, in input order: the files there are these"
     assert run("forget", links[1]).returncode == 0
+
+
+def test_done_and_new_urls_are_printed_in_input_order(run, site, tmp_path):
+    links = [article(site, f"/news/{n}", seed=n) for n in range(4)]
+    first = run("fetch", links[1], links[3], "-o", "news")
+    done = first.stdout.split()
+    mixed = run("fetch", *links, "-o", "news", "--json")
+    assert mixed.returncode == 0, mixed.stderr
+    records = json_lines(mixed)
+    assert [record["url"] for record in records] == links
+    assert [record["status"] for record in records] == ["done", "skipped", "done", "skipped"]
+    assert [records[1]["path"], records[3]["path"]] == done
+    plain = run("fetch", *reversed(links), "-o", "news").stdout.split()
+    assert [plain[2], plain[0]] == done and len(plain) == 4
 
 
 def test_forget_of_the_original_of_a_duplicate(run, site, tmp_path):

@@ -3,9 +3,11 @@ read alike from flags, variables and the config file, and read-only commands tha
 
 import json
 import re
+import shlex
+import subprocess
 
 import pytest
-from pages import article_page, body_paragraphs, ukrainian_paragraphs
+from pages import WARNEWS, article_page, body_paragraphs, ukrainian_paragraphs
 from translators import emulate_translation
 
 from warnews._settings import SETTINGS
@@ -132,10 +134,22 @@ def test_an_unknown_command_is_one_line_with_a_suggestion(run):
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_show_completion_prints_a_script(run, shell):
-    result = run("--show-completion", shell)
+def test_each_shell_gets_a_completion_script(run, shell):
+    # What --show-completion prints for the shell it detects (click's protocol, as Typer sets it up).
+    result = run(env={"_WARNEWS_COMPLETE": f"source_{shell}"})
     assert result.returncode == 0, result.stderr
-    assert "_WARNEWS_COMPLETE" in result.stdout
+    assert "_WARNEWS_COMPLETE" in result.stdout and f"complete_{shell}" in result.stdout
+
+
+def test_show_completion_detects_the_shell_it_runs_in(environment, tmp_path):
+    # The shell is found among the process's parents (shellingham): run it from bash, which
+    # does not exec the last command of `-c` when another follows.
+    command = f"{shlex.quote(str(WARNEWS))} --show-completion; exit $?"
+    result = subprocess.run(
+        ["bash", "-c", command], env=environment, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "_WARNEWS_COMPLETE=complete_bash" in result.stdout
 
 
 @pytest.mark.parametrize(
