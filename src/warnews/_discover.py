@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-import lxml.etree
-import lxml.html
-
 from ._errors import FetchError
 from ._feeds import FeedItems, conditional_headers, looks_like_html, parse_feed
 from ._net import Download
@@ -31,6 +28,9 @@ def is_web_page(media_type: str | None, data: bytes) -> bool:
 def feed_links(page: bytes, page_url: str) -> tuple[list[str], list[str]]:
     """The RSS and Atom feeds a page names (rel="alternate"), resolved against its URL,
     each once, in page order: (those on the page's own site, those on other sites)."""
+    import lxml.etree  # here: only pages given as feeds need it
+    import lxml.html
+
     try:
         root = lxml.html.document_fromstring(page)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):  # empty, or not HTML

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import feedparser
 
 from ._dates import written_date
 from ._errors import FetchError
+
+if TYPE_CHECKING:  # imported when a feed is parsed: most runs read none
+    import feedparser
 
 # Entity declarations have no business in a feed, and are how a small document expands
 # to gigabytes ("billion laughs") or reads local files (external entities).
@@ -45,6 +47,8 @@ def parse_feed(data: bytes, base_url: str) -> FeedItems:
     """The article links of a feed document; relative links are resolved against base_url."""
     if _ENTITY_DECLARATION.search(data):
         raise FetchError("it declares XML entities (<!ENTITY>), refused without expanding them")
+    import feedparser
+
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         raise FetchError(_not_a_feed(data, bool(parsed.bozo)))
