@@ -120,7 +120,7 @@ def other_article(site, path, seed):
 def test_redirect_body_is_not_read(environment, site, tmp_path, body):
     other_article(site, "/article", 11)
     moved = site.redirect_with_body("/moved", "/article", body)
-    result = watched(environment, tmp_path, "fetch", moved, "-o", "out", "--timeout", "1", limit=25)
+    result = watched(environment, tmp_path, "fetch", moved, "-o", "out", "--timeout", "2", limit=25)
     finished(result)
     assert result.returncode == 0 and len(texts(tmp_path / "out")) == 1, result.stderr
     assert result.seconds < 20, f"{result.seconds:.1f} s"
