@@ -36,10 +36,10 @@ from httpcore._sync.http11 import HTTP11Connection
 from . import __version__
 from ._errors import FetchError, Stopped, UsageError
 from ._redact import holds, mask_url, printable, proxy_password, redact
+from ._settings import PROXY_SCHEMES
 
 USER_AGENT = f"warnews/{__version__} (news translation tool; +python-httpx)"
 MAX_REDIRECTS = 10
-_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 # Variables naming a CA bundle, in the order curl, requests and httpx users know them.
 _CA_FILE_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -81,7 +81,7 @@ def tls_verification() -> ssl.SSLContext | bool:
 def check_proxy(proxy: str, origin: str = "--proxy") -> str:
     try:
         parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")  # HTTP_PROXY=host:port is allowed
-        valid = parts.scheme in _PROXY_SCHEMES and bool(parts.hostname) and parts.port != 0
+        valid = parts.scheme in PROXY_SCHEMES and bool(parts.hostname) and parts.port != 0
     except ValueError:  # a port that is not a number from 1 to 65535, a broken [IPv6] host
         valid = False
     if not valid:

@@ -526,10 +526,6 @@ class State:
 
     # --- feeds ---
 
-    def feed_validators(self, url: str) -> tuple[str | None, str | None]:
-        records = self._query("SELECT etag, last_modified FROM feeds WHERE url = ?", [url])
-        return (records[0]["etag"], records[0]["last_modified"]) if records else (None, None)
-
     def feed_memory(self, url: str) -> tuple[str | None, str | None, str | None]:
         """(the feed found on a web page named as a feed, or None; the validators of what is
         read for it)."""

@@ -81,7 +81,7 @@ def test_feed_items_are_recorded_once_with_the_validators(tmp_path):
         state.feed_read("https://site.ua/rss", ["https://site.ua/1", "https://site.ua/2"], '"v1"', None) == 2
     )
     assert state.feed_read("https://site.ua/rss", ["https://site.ua/2?utm_medium=rss"], '"v2"', None) == 0
-    assert state.feed_validators("https://site.ua/rss") == ('"v2"', None)
+    assert state.feed_memory("https://site.ua/rss") == (None, '"v2"', None)
     assert state.known(["https://site.ua/1", "https://site.ua/3"]) == {"https://site.ua/1"}
     state.close()
 
