@@ -453,15 +453,15 @@ def run(
         raise UsageError(f"nothing to do: no feeds or urls in the config file {where}")
 
     def jobs(batch: Batch) -> list[Job]:
-        urls = batch.named(resolved.urls)
-        links = batch.read_feeds(batch.named(resolved.feeds))
+        urls, feeds = batch.named(resolved.urls), batch.named(resolved.feeds)
+        links = batch.read_feeds(feeds)
         forced = batch.url_jobs([*urls, *links], "config") if force else []
         assert batch.state is not None
         for url in urls:
             batch.state.add(url, "config")
         # What the config brought, and what `warnews retry` named; never a one-off fetch.
-        sources = ["config", *resolved.feeds]
-        return [*forced, *batch.due_jobs(sources, resolved.urls, queued=True, exclude=forced)]
+        sources = ["config", *feeds]
+        return [*forced, *batch.due_jobs(sources, urls, queued=True, exclude=forced)]
 
     return _execute(
         "run",
