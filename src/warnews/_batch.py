@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from ._discover import read_feed
 from ._errors import FetchError, Stopped, WarnewsError
@@ -123,7 +124,9 @@ class Batch:
             if key in seen:
                 continue
             seen.add(key)
-            if self.state is None:
+            if self.state is None or not is_url(url):
+                # Not a URL (a file, a typo): it fails with a hint and leaves the state alone,
+                # where its key could match a real URL's row (keys ignore the scheme).
                 jobs.append(Job(url))
                 continue
             row = self.state.find(url)
@@ -489,6 +492,15 @@ def _feed_date(row: Row | None) -> date | None:
         return date.fromisoformat(row.published) if row is not None and row.published else None
     except ValueError:
         return None
+
+
+def is_url(name: str) -> bool:
+    """An http:// or https:// URL with a host: what the state keeps rows for."""
+    try:
+        parts = urlsplit(name)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    except ValueError:
+        return False
 
 
 def _finished(row: Row) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
+from xml.sax import SAXException
 
 from ._dates import written_date
 from ._errors import FetchError
@@ -68,6 +69,10 @@ def parse_feed(data: bytes, base_url: str) -> FeedItems:
             day = _entry_date(entry)
             if day is not None:
                 published[absolute] = day
+    if not links and parsed.bozo and isinstance(parsed.get("bozo_exception"), SAXException):
+        # Broken XML that gave items without links (a cut or mangled document): no feed
+        # read, said so, rather than a feed that seems empty.
+        raise FetchError(_not_a_feed(data, True))
     return FeedItems(links, without_link, published)
 
 

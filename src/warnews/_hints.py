@@ -40,8 +40,8 @@ def as_url(name: str) -> tuple[str, str | None]:
     note that says so; anything else (a URL, a file, a typo) as it is, without a note."""
     if "://" in name or name != name.strip() or " " in name or _exists(name):
         return name, None
-    if name.lower().endswith(FILE_SUFFIXES) or name.startswith(("/", ".", "-")):
-        return name, None
+    if name.startswith(("/", ".", "-")) or ("/" not in name and name.lower().endswith(FILE_SUFFIXES)):
+        return name, None  # a path, or a file name alone; www.site.ua/news/1.html is a URL
     url = f"https://{name}"
     try:
         parts = urlsplit(url)

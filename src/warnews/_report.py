@@ -100,6 +100,8 @@ def open_log(path: Path | None) -> IO[str] | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         return open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by Reporter.close
+    except (FileExistsError, NotADirectoryError):  # mkdir's words would be "File exists"
+        raise UsageError(f"cannot open the log file {path}: a part of its path is not a folder") from None
     except OSError as error:
         raise UsageError(f"cannot open the log file {path}: {error.strerror or error}") from None
 

@@ -158,6 +158,12 @@ class Row:
         return Path(self.output_path) if self.output_path else None
 
 
+def one_off(row: Row) -> bool:
+    """Brought by a one-off command (fetch, a list file), not by a feed or the config, and
+    not named to `warnews retry`: no run tries it again by itself."""
+    return not row.queued and row.source != "config" and not row.source.startswith(("http://", "https://"))
+
+
 def next_try(row: Row, first_delay: float, max_attempts: int) -> float | None:
     """When a failed article is tried again: first_delay after its last attempt, doubled
     for each earlier failure; None once it has had max_attempts."""
@@ -517,7 +523,8 @@ class State:
             "last_error": row.last_error,
             "permanent": row.permanent,
             "queued": row.queued,
-            "next_try": next_try(row, first_delay, max_attempts),
+            "next_try": None if one_off(row) else next_try(row, first_delay, max_attempts),
+            "one_off": one_off(row),
             "duplicate_of": original.url if original else None,
             "created_at": record["created_at"],
             "last_attempt_at": row.last_attempt_at,
@@ -658,8 +665,9 @@ class State:
                     "attempts": row.attempts,
                     "error": row.last_error,
                     "last_attempt_at": row.last_attempt_at,
-                    "next_try_at": next_try(row, first_delay, max_attempts),
+                    "next_try_at": None if one_off(row) else next_try(row, first_delay, max_attempts),
                     "permanent": row.permanent,
+                    "one_off": one_off(row),
                 }
                 for row in map(self._row, recent)
             ],

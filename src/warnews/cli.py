@@ -130,8 +130,8 @@ def _version(value: bool) -> None:
 
 @app.callback(
     epilog=(
-        "Shell completion: warnews --install-completion, or warnews --show-completion bash"
-        " (zsh, fish, powershell) to see the script."
+        "Shell completion: warnews --install-completion, or warnews --show-completion"
+        " to see the script for the shell it runs in."
     )
 )
 def _root(
@@ -460,8 +460,8 @@ def run(
         for url in urls:
             batch.state.add(url, "config")
         # What the config brought, and what `warnews retry` named; never a one-off fetch.
-        sources = ["config", *feeds]
-        return [*forced, *batch.due_jobs(sources, urls, queued=True, exclude=forced)]
+        # A URL taken out of the config is no longer retried.
+        return [*forced, *batch.due_jobs(feeds, urls, queued=True, exclude=forced)]
 
     return _execute(
         "run",
@@ -639,8 +639,8 @@ def cache_clear(
         str | None, typer.Option("--engine", metavar="NAME", help="Only this engine's.")
     ] = None,
     unused_days: Annotated[
-        float | None,
-        typer.Option("--unused-days", metavar="DAYS", min=0, help="Only paragraphs not used for DAYS days."),
+        str | None,
+        typer.Option("--unused-days", metavar="DAYS", help="Only paragraphs not used for DAYS days."),
     ] = None,
     config: ConfigFile = None,
     *,
@@ -654,11 +654,12 @@ def cache_clear(
             (engine,) = engines.parse_chain(engine)
         except ValueError as error:
             raise UsageError(str(error)) from None
+    days = _number_option(unused_days, "--unused-days", float, 0)
     count = 0
     _, memory = _memory(flags, config)
     if memory is not None:
         try:
-            count = memory.clear(engine, unused_days)
+            count = memory.clear(engine, days)
         finally:
             memory.close()
     print(f"{count:,} translation{'s' if count != 1 else ''} forgotten")
@@ -671,8 +672,8 @@ def status(
     config: ConfigFile = None,
     json_output: Annotated[bool, typer.Option("--json", help="The summary as one JSON object.")] = False,
     failures: Annotated[
-        int, typer.Option("--failures", min=0, metavar="N", help="Recent failures (and warnings) shown.")
-    ] = 10,
+        str, typer.Option("--failures", metavar="N", help="Recent failures (and warnings) shown (10).")
+    ] = "10",
     *,
     flags: dict[str, str],
 ) -> int:
@@ -686,7 +687,11 @@ def status(
     # Nothing has run yet: the summary of an empty database (in memory; looking creates nothing).
     database = State(Path(":memory:") if fresh else settings.state)
     try:
-        summary = database.summary(settings.retry_delay, settings.max_attempts, failures)
+        summary = database.summary(
+            settings.retry_delay,
+            settings.max_attempts,
+            int(_number_option(failures, "--failures", int, 0) or 0),
+        )
     finally:
         database.close()
     summary["state"] = str(settings.state)
@@ -726,12 +731,15 @@ def status(
             retry = (
                 "permanent: will not be retried; warnews retry URL to try again"
                 if row["permanent"]
+                else ONE_OFF
+                if row["one_off"]
                 else "no more tries (warnews retry re-queues it)"
                 if row["next_try_at"] is None
                 else "next try after " + datetime.fromtimestamp(row["next_try_at"]).strftime("%Y-%m-%d %H:%M")
             )
             error = printable(row["error"] or "")
-            print(f"  {printable(row['url'])}: {error} ({row['attempts']} tries; {retry})")
+            tries = f"{row['attempts']} {'try' if row['attempts'] == 1 else 'tries'}"
+            print(f"  {printable(row['url'])}: {error} ({tries}; {retry})")
     if summary["recent_warnings"]:
         print("recent warnings:")
         for row in summary["recent_warnings"]:
@@ -754,6 +762,22 @@ def _locked_state(path: Path, wait: bool) -> Iterator[State]:
             database.close()
     finally:
         lock.release()
+
+
+def _number_option(
+    value: str | None, option: str, kind: type[int] | type[float], low: float
+) -> int | float | None:
+    """An option's number, refused in warnews's words (Typer's would be pydantic's)."""
+    if value is None:
+        return None
+    try:
+        number = kind(value.strip())
+    except ValueError:
+        whole = "a whole number" if kind is int else "a number"
+        raise UsageError(f"bad value for {option}: expected {whole}, not {printable(value)!r}") from None
+    if not number >= low:  # nan too
+        raise UsageError(f"bad value for {option}: must be at least {low:g}")
+    return number
 
 
 def _unknown(url: str) -> None:
@@ -823,6 +847,7 @@ def _what_it_is(row: Row) -> str:
 
 
 STATUSES = ("done", "failed", "skipped", "pending")
+ONE_OFF = "a one-off: tried again when fetched again, or named to warnews retry"
 
 
 @app.command("list", short_help="List the articles warnews knows, newest first.")
@@ -838,9 +863,7 @@ def list_articles(
             "--source", metavar="SOURCE", help='Only what this brought: a feed URL, "config", "command line".'
         ),
     ] = None,
-    limit: Annotated[
-        int | None, typer.Option("--limit", min=1, metavar="N", help="At most N articles.")
-    ] = None,
+    limit: Annotated[str | None, typer.Option("--limit", metavar="N", help="At most N articles.")] = None,
     json_lines: Annotated[
         bool, typer.Option("--json", help="One JSON object per article (JSON Lines).")
     ] = False,
@@ -855,6 +878,7 @@ def list_articles(
 
     if status_filter is not None and status_filter not in STATUSES:
         raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {status_filter!r}")
+    most = _number_option(limit, "--limit", int, 1)
     settings = resolve(flags, config).settings
     if not settings.state.exists():
         # An empty list (stdout carries data only), and why, as status says it.
@@ -862,7 +886,7 @@ def list_articles(
         return EXIT_OK
     database = State(settings.state)
     try:
-        articles = database.articles(status_filter, source, limit)
+        articles = database.articles(status_filter, source, None if most is None else int(most))
     finally:
         database.close()
     for article in articles:
@@ -914,6 +938,8 @@ def show(
     next_try = record["next_try"]
     if record["permanent"]:
         retry_text = "permanent: will not be retried; warnews retry URL to try again"
+    elif record["one_off"] and record["status"] == "failed":
+        retry_text = ONE_OFF
     elif next_try is not None:
         retry_text = f"after {_when(next_try)}"
     elif record["status"] == "failed":

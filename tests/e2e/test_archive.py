@@ -164,7 +164,7 @@ def test_permanent_failures_are_never_retried_automatically(run, site, tmp_path)
     status = run("status", "--failures", "20", env=NOW)
     assert status.returncode == 0
     assert (
-        f"{permanent['404']}: HTTP 404 Not Found (1 tries; permanent: will not be retried;" in status.stdout
+        f"{permanent['404']}: HTTP 404 Not Found (1 try; permanent: will not be retried;" in status.stdout
     )
     assert "permanent: will not be retried; warnews retry URL to try again" in status.stdout
     assert json.loads(run("status", "--json").stdout)["recent_failures"][0]["permanent"] in (True, False)
@@ -281,7 +281,8 @@ def test_show_says_everything_about_one_url(run, site, tmp_path):
 
 def test_show_a_failure_says_when_it_is_tried_again(run, site, tmp_path):
     busy = site.add("/busy", b"<h1>Busy</h1>", status=503)
-    assert run("fetch", busy, "-o", "news", "--retries", "0").returncode == 1
+    write_config(tmp_path, urls=[busy])  # what the config brought is retried (a one-off is not)
+    assert run("run", "--retries", "0").returncode == 1
     record = json.loads(run("show", busy, "--json").stdout)
     assert record["status"] == "failed" and record["last_error"] == "HTTP 503 Service Unavailable"
     assert record["attempts"] == 1 and record["permanent"] is False and record["next_try"]
@@ -460,3 +461,58 @@ def test_an_interrupted_fetch_is_taken_by_the_next_fetch_of_that_url(run, site, 
     pending = run("retry", url)
     assert pending.stdout == f"{url}: pending, not failed (a one-off: warnews fetch URL takes it)\n"
     assert run("fetch", url, "-o", "news").returncode == 0 and site.hits["/news/0"] == 1
+
+
+# --- found by a second pair of eyes ---
+
+
+def test_a_name_that_is_no_url_leaves_a_real_rows_state_alone(run, site, tmp_path):
+    # State keys ignore the scheme: "localhost:PORT/news/p.html" (no scheme, no dotted host:
+    # taken for a file name) has the key of the config's http://localhost:PORT/news/p.html.
+    site.add("/news/p.html", b"<h1>Busy</h1>", status=503)
+    config_url = site.url("/news/p.html").replace("127.0.0.1", "localhost")
+    write_config(tmp_path, urls=[config_url])
+    assert run("run", env=NOW).returncode == 1
+    typo = config_url.removeprefix("http://")
+    fetched = run("fetch", typo, env=NOW)
+    assert fetched.returncode == 1 and fetched.stderr.startswith(f"warnews: error: {typo}: ")
+    assert list(rows(tmp_path)) == [config_url], "the typo got no row"
+    row = rows(tmp_path)[config_url]
+    assert (row["attempts"], row["permanent"]) == (1, 0), "the config's row is as its run left it"
+    assert run("run", env=NOW).returncode == 1 and site.hits["/news/p.html"] == 2, "still retried"
+
+
+def test_a_url_taken_out_of_the_config_is_no_longer_retried(run, site, tmp_path):
+    broken = site.add("/news/broken", b"<h1>Busy</h1>", status=503)
+    good = article(site, "/news/good")
+    write_config(tmp_path, urls=[broken])
+    assert run("run", env=NOW).returncode == 1 and site.hits["/news/broken"] == 1
+    write_config(tmp_path, urls=[good])
+    cron = run("run", env=NOW)
+    assert (cron.returncode, cron.stderr) == (0, "") and site.hits["/news/broken"] == 1
+
+
+def test_a_one_off_failure_shows_no_next_try(run, site, tmp_path):
+    broken = site.add("/news/broken", b"<h1>Busy</h1>", status=503)
+    assert run("fetch", broken, env=NOW).returncode == 1
+    shown = run("show", broken)
+    assert "next try: a one-off: tried again when fetched again, or named to warnews retry" in shown.stdout
+    assert json.loads(run("show", broken, "--json").stdout)["next_try"] is None
+    status = run("status")
+    assert f"{broken}: HTTP 503 Service Unavailable (1 try; a one-off" in status.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["list", "--limit", "abc"], "bad value for --limit: expected a whole number, not 'abc'"),
+        (["list", "--limit", "0"], "bad value for --limit: must be at least 1"),
+        (["status", "--failures", "-1"], "bad value for --failures: must be at least 0"),
+        (["cache", "clear", "--unused-days", "nan"], "bad value for --unused-days: must be at least 0"),
+    ],
+)
+def test_numbers_of_options_are_refused_in_warnewss_words(run, command, expected):
+    result = run(*command)
+    assert (result.returncode, result.stderr) == (2, f"warnews: error: {expected}\n")
+    for name in ("status", "list"):
+        assert "[x>=" not in run(name, "-h").stdout

@@ -300,3 +300,24 @@ def test_a_url_whose_host_or_port_cannot_be_read(run, site, tmp_path, url):
     assert result.returncode == 1
     assert lines_of(result) == [f"warnews: error: {url}: not a valid URL: its host or port cannot be read"]
     assert len(texts(tmp_path / "out")) == 1
+
+
+def test_a_pasted_url_ending_in_html_is_a_url(run, tmp_path):
+    result = run("fetch", "www.site.invalid/news/1.html")
+    assert lines_of(result) == [
+        "warnews: warning: no scheme in www.site.invalid/news/1.html: fetching https://www.site.invalid/news/1.html",
+        "warnews: error: https://www.site.invalid/news/1.html: cannot resolve host www.site.invalid",
+    ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'<?xml version="1.0"?><rss version="2.0"><channel><item></chan></rss>',
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>cut',
+    ],
+    ids=["mismatched", "cut"],
+)
+def test_a_feed_whose_xml_is_broken_is_an_error_not_an_empty_feed(run, site, document):
+    feed = site.add("/rss.xml", document, "application/rss+xml")
+    one_error(run("feed", feed), f"{feed}: feed: not an RSS or Atom feed (its XML is not well-formed)")
