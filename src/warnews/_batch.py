@@ -315,7 +315,7 @@ class Batch:
         pipeline, state, row = self.pipeline, self.state, job.row
         try:
             if job.kind == "done" and row is not None:
-                _log.info("skipped %s: already done (%s)", job.name, row.path)
+                _log.info("skipped %s: already done (%s)", job.name, self._shown(row.path))
                 done = Outcome(job.name, "skipped", path=self._shown(row.path), reason="already done")
                 return self._record(index, done) or self._abandon(job)
             if job.kind == "copy" and row is not None:
