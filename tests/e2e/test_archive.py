@@ -163,9 +163,7 @@ def test_permanent_failures_are_never_retried_automatically(run, site, tmp_path)
     assert sum(site.hits.values()) == hits + len(transient)
     status = run("status", "--failures", "20", env=NOW)
     assert status.returncode == 0
-    assert (
-        f"{permanent['404']}: HTTP 404 Not Found (1 try; permanent: will not be retried;" in status.stdout
-    )
+    assert f"{permanent['404']}: HTTP 404 Not Found (1 try; permanent: will not be retried;" in status.stdout
     assert "permanent: will not be retried; warnews retry URL to try again" in status.stdout
     assert json.loads(run("status", "--json").stdout)["recent_failures"][0]["permanent"] in (True, False)
 

@@ -152,3 +152,34 @@ def test_copy_saved_refuses_files_it_cannot_trust(tmp_path, damage):
         sidecar.write_text("[1, 2]")
     assert copy_saved(old, tmp_path / "b") is None
     assert list((tmp_path / "b").iterdir()) == []
+
+
+def test_a_schema_1_database_is_upgraded_with_its_rows(tmp_path):
+    import sqlite3
+
+    from warnews._state import MIGRATIONS, State
+
+    path = tmp_path / "state.sqlite3"
+    database = sqlite3.connect(path)
+    database.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    database.execute(
+        "INSERT INTO articles (url, url_key, source, status, attempts, created_at, updated_at)"
+        " VALUES ('https://a.ua/x', 'a.ua/x', 'config', 'failed', 2, 1.0, 1.0)"
+    )
+    database.execute("INSERT INTO feeds (url, etag) VALUES ('https://a.ua/rss', '\"v\"')")
+    database.commit()
+    database.close()
+    state = State(path)
+    try:
+        row = state.find("https://a.ua/x")
+        assert row is not None and (row.status, row.attempts, row.permanent, row.queued) == (
+            "failed",
+            2,
+            False,
+            False,
+        )
+        assert (row.published, row.warning) == (None, None)
+        assert state.feed_memory("https://a.ua/rss") == (None, '"v"', None)
+    finally:
+        state.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
