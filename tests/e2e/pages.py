@@ -1,5 +1,6 @@
 """Test articles and what the tests need to run and read warnews."""
 
+import fcntl
 import os
 import pty
 import socket
@@ -131,3 +132,11 @@ def at_a_terminal(environment, tmp_path, *args, env=None):
 def texts(folder):
     """The saved articles in a folder (temporary and sidecar files excluded)."""
     return sorted(path for path in folder.glob("*.txt") if not path.name.startswith("."))
+
+
+def hold_lock(tmp_path):
+    """Hold the state's run lock as another warnews run would (the handle keeps it)."""
+    (tmp_path / "state").mkdir(exist_ok=True)
+    handle = open(tmp_path / "state" / "state.sqlite3.lock", "a+")  # noqa: SIM115 - the caller closes it
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle

@@ -3,14 +3,13 @@ cron job, permanent failures are not retried, and `list`, `show`, `forget` and `
 what warnews did with a URL. Every count is taken at the local servers.
 """
 
-import fcntl
 import json
 import signal
 import sqlite3
 import time
 
 import pytest
-from pages import article_page, texts, ukrainian_paragraphs
+from pages import article_page, hold_lock, texts, ukrainian_paragraphs
 
 TITLE = "Енергетики відновили світло у Харкові"
 NOW = {"WARNEWS_RETRY_DELAY": "0", "WARNEWS_RETRIES": "0"}  # every failure is due at once
@@ -40,13 +39,6 @@ def rows(tmp_path):
         return {row["url"]: dict(row) for row in database.execute("SELECT * FROM articles ORDER BY id")}
     finally:
         database.close()
-
-
-def hold_lock(tmp_path):
-    (tmp_path / "state").mkdir(exist_ok=True)
-    handle = open(tmp_path / "state" / "state.sqlite3.lock", "a+")
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    return handle
 
 
 # --- 1. one-off fetches do not leak into the cron job ---

@@ -3,7 +3,6 @@
 Every count here (article downloads, translator requests, 304s) is taken at the local servers.
 """
 
-import fcntl
 import json
 import re
 import signal
@@ -12,7 +11,7 @@ import threading
 import time
 
 import pytest
-from pages import article_page, at_a_terminal, atom, rss, texts, ukrainian_paragraphs
+from pages import article_page, at_a_terminal, atom, hold_lock, rss, texts, ukrainian_paragraphs
 
 TITLE = "Енергетики відновили світло у Харкові"
 
@@ -343,13 +342,6 @@ def test_translator_rate_limit_spaces_requests(run, site, google, tmp_path):
 
 
 # --- one run at a time, and stopping ---
-
-
-def hold_lock(tmp_path):
-    (tmp_path / "state").mkdir(exist_ok=True)
-    handle = open(tmp_path / "state" / "state.sqlite3.lock", "a+")
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    return handle
 
 
 def test_second_run_exits_3_or_waits(run, site, tmp_path):
