@@ -341,34 +341,29 @@ class Batch:
                     if copied is not None:
                         return copied
                     # its files are gone: it is made again, as a new article
-            result = pipeline.translate(extracted, _feed_date(row))
-            meta = result.metadata
+            translated = pipeline.translate(extracted, _feed_date(row))
+            meta = translated.metadata
             outcome = Outcome(
                 job.name,
                 "done",
-                title=meta["title"],
-                language=meta["source_language"],
-                engine=meta["engine"],
-                requests=meta["translator_requests"],
-                fallback=meta["fallback"],
-                warning=result.warning,
+                title=meta.title,
+                language=meta.source_language,
+                engine=meta.engine,
+                requests=meta.translator_requests,
+                fallback=[{"engine": item.engine, "error": item.error} for item in meta.fallback],
+                warning=translated.warning,
             )
             if self.settings.to_stdout:
-                outcome.document = result.document
+                outcome.document = translated.text
                 return self._record(index, outcome) or self._abandon(job)
 
             def save() -> None:  # the file, then the row that says done
+                out = self.settings.out
                 if state is not None and row is not None:
-                    path = pipeline.save(result, row.path, lambda path: state.plan(row.id, path))
-                    details = {
-                        "title": outcome.title,
-                        "language": outcome.language,
-                        "engine": outcome.engine,
-                        "warning": result.note,
-                    }
-                    state.done(row.id, path, extracted.origin, extracted.sha256, details)
+                    path = translated.save_in(out, row.path, lambda path: state.plan(row.id, path))
+                    state.done(row.id, path, meta, translated.note)
                 else:
-                    path = pipeline.save(result)
+                    path = translated.save_in(out)
                 outcome.path = self._shown(path)
                 _log.info("wrote %s (%s)", path, job.name)
 

@@ -2,98 +2,37 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+import httpx
+
 from ._cache import Memory
 from ._dates import last_modified, publication
 from ._detect import Detection, detect_language
-from ._errors import FetchError, InputError, Stopped
-from ._extract import Article, extract
+from ._errors import FetchError, InputError, Stopped, UsageError
+from ._extract import extract
 from ._hints import not_a_file, not_a_url
 from ._languages import language_name
+from ._model import Document, Extracted, Metadata, Source
 from ._net import Download, HostLimits, Throttle, download, make_client
+from ._normalize import normalize_paragraph
 from ._redact import redact
-from ._render import document, file_stem, header
+from ._render import document, header
 from ._settings import Settings, secret_values
 from ._state import site
-from ._store import choose_path, copy_saved, folder_lock, save
-from ._translate import Fallback, Translator, fallback_note
+from ._store import copy_saved
+from ._translate import Fallback, Translator
 from .engines import make_engines
 
 _log = logging.getLogger("warnews")  # -v (see _report.Verbose)
-
-FORMAT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Source:
-    """An article's bytes and where they came from."""
-
-    name: str  # as the user gave it: a URL, a path, or "-"
-    data: bytes
-    url: str | None = None  # after redirects, for downloaded pages
-    media_type: str | None = None
-    charset: str | None = None
-    path: Path | None = None
-    modified: date | None = None  # its Last-Modified day, when the server did not make it now
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """An article taken out of its source, before translation."""
-
-    source: Source
-    article: Article
-
-    @property
-    def origin(self) -> str:
-        """Where the article lives: its canonical URL, the final URL, or the file."""
-        if self.source.url:
-            return self.article.canonical_url or self.source.url
-        if self.source.path:
-            return self.source.path.resolve().as_uri()
-        return ""
-
-    @property
-    def sha256(self) -> str:
-        text = "\n".join([self.article.title, *self.article.paragraphs])
-        return hashlib.sha256(text.encode()).hexdigest()
-
-    @property
-    def identity(self) -> dict[str, str]:
-        """What makes two saves the same article: where it came from, or its exact text."""
-        return {"source_id": self.origin, "source_sha256": self.sha256}
-
-
-@dataclass(frozen=True)
-class Result:
-    source: str
-    document: str
-    metadata: dict[str, Any]
-    stem: str
-    identity: dict[str, str]
-    original: tuple[str, str] | None = None  # (language, document) with --keep-original
-    fallback: tuple[Fallback, ...] = ()  # engines of the chain that did not translate it (no secret)
-
-    @property
-    def warning(self) -> str | None:
-        """The warning line of an engine that failed this article, or None."""
-        return fallback_note(self.fallback, self.metadata["engine"], untried=False)
-
-    @property
-    def note(self) -> str | None:
-        """Every engine passed over, for the state and `warnews status`."""
-        return fallback_note(self.fallback, self.metadata["engine"])
 
 
 def read_file(name: str, max_bytes: int) -> Source:
@@ -121,9 +60,11 @@ def read_file(name: str, max_bytes: int) -> Source:
 
 
 class Pipeline:
-    """What articles share in a run: settings, one HTTP client, the limits, one engine.
+    """What articles share: settings, the HTTP clients, the limits, the engines.
 
     Its methods are the stages of one article and may run in several threads at once.
+    It writes nothing: the translation memory is opened only if settings.cache says so,
+    and documents are saved by their own save().
     """
 
     def __init__(
@@ -131,11 +72,17 @@ class Pipeline:
         settings: Settings,
         stop: threading.Event | None = None,
         warn: Callable[[str], None] | None = None,
+        client: httpx.Client | None = None,
     ) -> None:
+        """client: the caller's own httpx client, for pages and the translator alike (its
+        timeouts, proxy and transport then apply; it is not closed here)."""
+        if client is not None and settings.public_only:
+            raise UsageError("public_only needs warnews's own HTTP client: give one or the other")
         self.settings = settings
         self.stop = stop or threading.Event()
         self.warn = warn or (lambda message: None)
-        self._client = make_client(settings.timeout, settings.proxy)
+        self._owned = client is None
+        self._client = client or make_client(settings.timeout, settings.proxy)
         # --public-only guards the pages and feeds that users name, not the translator,
         # which the operator configured (a LibreTranslate server on localhost is normal).
         self._pages = (
@@ -154,8 +101,10 @@ class Pipeline:
         self.translator = Translator(engines, memory)
 
     def _close_clients(self) -> None:
-        self._client.close()
-        self._pages.close()
+        if self._owned:
+            self._client.close()
+        if self._pages is not self._client:
+            self._pages.close()
 
     def close(self) -> None:
         self._close_clients()
@@ -206,8 +155,9 @@ class Pipeline:
             article = replace(article, canonical_url=None)
         return Extracted(source, article)
 
-    def translate(self, extracted: Extracted, feed_date: date | None = None) -> Result:
-        """feed_date: the date of the feed item that brought the article, if any."""
+    def translate(self, extracted: Extracted, feed_date: date | None = None) -> Document:
+        """detect -> translate -> render. feed_date: the date of the feed item that
+        brought the article, if any."""
         self._check()
         settings, source, article = self.settings, extracted.source, extracted.article
         published, published_from = publication(
@@ -220,112 +170,72 @@ class Pipeline:
         else:
             detection = detect_language(units)
         source_name = language_name(detection.language)
+        original = None
         fallback: tuple[Fallback, ...] = ()
         if detection.language == settings.target_language:
-            translated, engine_name, original = units, None, None
-            counts = {
-                "translator_requests": 0,
-                "paragraphs_sent": 0,
-                "paragraphs_cached": 0,
-                "paragraphs_kept": len(units),
-            }
+            translated, engine_name = units, None
+            requests, sent, cached, kept = 0, 0, 0, len(units)
         else:
             translation = self.translator.translate(
                 units, detection.language, settings.target_language, given=detection.method == "given"
             )
             translated, engine_name = translation.paragraphs, translation.engine
+            requests, sent, cached, kept = (
+                translation.requests,
+                translation.sent,
+                translation.cached,
+                translation.kept,
+            )
             _log.info(
                 "%s: %d paragraphs sent to %s, %d taken from the translation memory, %d kept as they were",
                 source.name,
-                translation.sent,
+                sent,
                 engine_name,
-                translation.cached,
-                translation.kept,
+                cached,
+                kept,
             )
             secrets = secret_values(settings)
             fallback = tuple(
                 replace(item, error=redact(item.error, secrets, fragments=False))
                 for item in translation.fallback
             )
-            counts = {
-                "translator_requests": translation.requests,
-                "paragraphs_sent": translation.sent,
-                "paragraphs_cached": translation.cached,
-                "paragraphs_kept": translation.kept,
-            }
-            original = None
             if settings.keep_original:
                 first = header(settings.made, published, source_name, None, settings.credit)
-                original = (detection.language, document(first, units[1:] if article.title else units))
+                original = document(first, units[1:] if article.title else units)
         title = translated[0] if article.title else ""
         body = translated[1:] if article.title else translated
+        metadata = Metadata(
+            title=title or None,
+            original_title=article.title or None,
+            source=source.name,
+            url=source.url,
+            canonical_url=article.canonical_url,
+            published=published,
+            published_from=published_from,
+            made=settings.made,
+            author=article.author,
+            sitename=article.sitename,
+            source_language=detection.language,
+            source_language_name=source_name,
+            detection=detection,
+            source_encoding=article.encoding,
+            target_language=settings.target_language,
+            engine=engine_name,
+            credit=settings.credit,
+            paragraphs=len(body),
+            translator_requests=requests,
+            paragraphs_sent=sent,
+            paragraphs_cached=cached,
+            paragraphs_kept=kept,
+            fallback=fallback,
+            source_id=extracted.origin,
+            source_sha256=extracted.sha256,
+        )
         first_line = header(settings.made, published, source_name, engine_name, settings.credit)
-        metadata = self._metadata(source, article, detection, title, engine_name, len(body))
-        metadata.update(
-            published=published.isoformat() if published else None,
-            published_from=published_from,  # page, feed, last-modified, or None: unknown
-            fallback=[{"engine": item.engine, "error": item.error} for item in fallback],
-            **counts,
-        )
-        stem = file_stem(published or settings.made, title or " ".join(body[0].split()[:8]))
-        return Result(
-            source.name, document(first_line, body), metadata, stem, extracted.identity, original, fallback
-        )
-
-    def save(
-        self, result: Result, preferred: Path | None = None, before: Callable[[Path], None] | None = None
-    ) -> Path:
-        """Save a result; `before` learns the path first (the state records it there).
-
-        Other processes saving into the same folder wait their turn (folder_lock); threads
-        of one process must take turns too, or two articles could choose one name.
-        """
-        self._check()
-        with folder_lock(self.settings.out):
-            path = choose_path(self.settings.out, result.stem, result.identity, preferred)
-            if before is not None:
-                before(path)
-            return save(path, result.identity, result.document, result.metadata, result.original)
+        paragraphs = tuple(normalize_paragraph(paragraph) for paragraph in body)
+        return Document(document(first_line, body), paragraphs, metadata, original)
 
     def copy(self, saved: Path) -> tuple[Path, bool, dict[str, Any]] | None:
         """An article saved elsewhere, made in the output folder from its files (see copy_saved)."""
         self._check()
         return copy_saved(saved, self.settings.out)
-
-    def _metadata(
-        self,
-        source: Source,
-        article: Article,
-        detection: Detection,
-        title: str,
-        engine_name: str | None,
-        paragraphs: int,
-    ) -> dict[str, Any]:
-        settings = self.settings
-        return {
-            "format": FORMAT_VERSION,
-            "warnews_version": __version__,
-            "title": title or None,
-            "original_title": article.title or None,
-            "source": source.name,
-            "url": source.url,
-            "canonical_url": article.canonical_url,
-            "published": None,  # set by translate: the date the provenance line states
-            "published_from": None,
-            "made": settings.made.isoformat(),
-            "author": article.author,
-            "sitename": article.sitename,
-            "source_language": detection.language,
-            "source_language_name": language_name(detection.language),
-            "detection": {
-                "method": detection.method,
-                "confidence": detection.confidence,
-                "candidates": detection.candidates,
-            },
-            "source_encoding": article.encoding,
-            "target_language": settings.target_language,
-            "engine": engine_name,
-            "fallback": [],
-            "credit": settings.credit,
-            "paragraphs": paragraphs,
-        }

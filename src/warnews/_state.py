@@ -20,13 +20,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
 
 from ._errors import StoreError, database_problem
 from ._store import META_SUFFIX
+
+if TYPE_CHECKING:
+    from ._model import Metadata
 
 # Each migration runs once, in order; PRAGMA user_version counts those applied.
 MIGRATIONS = (
@@ -368,10 +371,11 @@ class State:
                 (str(path.resolve()), time.time(), article_id),
             )
 
-    def done(
-        self, article_id: int, path: Path, canonical_url: str, sha256: str, details: dict[str, Any]
-    ) -> None:
-        """The article's file is on disk: say so, with what identifies the article."""
+    def done(self, article_id: int, path: Path, metadata: Metadata, warning: str | None = None) -> None:
+        """The article's file is on disk: say so, with what identifies the article
+        (its canonical URL: where it lives, see Metadata.source_id) and what an engine's
+        failure on it said (warning)."""
+        canonical_url = metadata.source_id
         now = time.time()
         with self._write() as db:
             db.execute(
@@ -383,11 +387,11 @@ class State:
                     str(path.resolve()),
                     canonical_url or None,
                     url_key(canonical_url) if canonical_url else None,
-                    sha256,
-                    details.get("title"),
-                    details.get("language"),
-                    details.get("engine"),
-                    details.get("warning"),
+                    metadata.source_sha256,
+                    metadata.title,
+                    metadata.source_language,
+                    metadata.engine,
+                    warning,
                     now,
                     now,
                     article_id,

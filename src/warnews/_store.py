@@ -20,10 +20,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import StoreError
 from ._render import document_problem
+
+if TYPE_CHECKING:
+    from ._model import Document
 
 TEXT_SUFFIX = ".txt"
 META_SUFFIX = ".json"
@@ -178,31 +181,29 @@ def original_path(path: Path, language: str) -> Path:
     return path.with_name(f"{path.stem}.{language}{TEXT_SUFFIX}")
 
 
-def save(
-    path: Path,
-    identity: dict[str, str],
-    text: str,
-    metadata: dict[str, Any],
-    original: tuple[str, str] | None = None,
-) -> Path:
-    """Save the text and its metadata sidecar at path (from choose_path); return path.
-    original: (language, text) of the source, saved beside it.
+def save(path: Path, document: Document) -> Path:
+    """Save a document and its metadata sidecar at path (from choose_path); return path.
+    Its source text, if kept, is saved beside it."""
+    metadata = document.saved_as(path)
+    original = None
+    if document.original is not None:
+        original = (original_path(path, metadata.source_language), document.original)
+    return _write(path, document.text, metadata.to_dict(), original)
+
+
+def _write(path: Path, text: str, sidecar: dict[str, Any], original: tuple[Path, str] | None = None) -> Path:
+    """The sidecar, the original (if any), then the text, each checked first.
 
     The sidecar is written first, so that a text file on disk always has its sidecar,
     and a re-run after a crash between the two recognises the name as its own; the
     translation last, so that its presence means the article is complete.
     """
     for content in (text, original[1] if original else None):
-        problem = content is not None and document_problem(content, int(metadata["paragraphs"]))
+        problem = content is not None and document_problem(content, int(sidecar["paragraphs"]))
         if problem:
             raise StoreError(f"refusing to write a wrong file: {problem}")
-    metadata = {**metadata, **identity, "file": path.name}
-    companions = []
-    if original is not None:
-        metadata["original_file"] = original_path(path, original[0]).name
-        companions.append((original_path(path, original[0]), original[1]))
-    files = [(path.with_suffix(META_SUFFIX), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")]
-    files += [*companions, (path, text)]
+    files = [(path.with_suffix(META_SUFFIX), json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n")]
+    files += [*([original] if original else []), (path, text)]
     created: list[Path] = []  # a new article's files, removed if it cannot be saved whole
     try:
         for file, content in files:
@@ -246,7 +247,11 @@ def copy_saved(text_path: Path, folder: Path) -> tuple[Path, bool, dict[str, Any
         path = choose_path(folder, text_path.stem, identity)
         if os.path.lexists(path):  # choose_path gives a taken name only to this article's files
             return path, False, metadata
-        return save(path, identity, text, metadata, original), True, metadata
+        metadata = {**metadata, "file": path.name}
+        if original is not None:
+            metadata["original_file"] = original_path(path, original[0]).name
+        kept = (original_path(path, original[0]), original[1]) if original else None
+        return _write(path, text, metadata, kept), True, metadata
 
 
 def _read_own(path: Path, limit: int = 1 << 26) -> str:

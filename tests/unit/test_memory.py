@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from factories import metadata
 
 from warnews._errors import FetchError, StoreError, UsageError
 from warnews._feeds import parse_feed
@@ -69,7 +70,7 @@ def test_claim_finds_the_same_article_done_or_in_flight(tmp_path):
     first, second, third = (state.add(f"https://site.ua/{n}", "cli") for n in range(3))
     assert state.claim(first.id, ["site.ua/canonical", "sha-1"]) is None
     assert state.claim(second.id, ["sha-1"]).id == first.id, "in flight in this run"
-    state.done(first.id, tmp_path / "a.txt", "https://site.ua/canonical", "sha-1", {})
+    state.done(first.id, tmp_path / "a.txt", metadata("https://site.ua/canonical", "sha-1"))
     assert state.claim(third.id, ["site.ua/canonical"]).id == first.id, "done"
     assert state.claim(third.id, ["sha-other"]) is None
     state.close()

@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from factories import sample_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,7 +93,7 @@ def test_file_names_are_inside_the_folder_valid_and_bounded(day, title, others):
         for number, text in enumerate([title, *others]):
             path = choose_path(folder, file_stem(day, text), {"source_id": f"id-{number}"})
             first = header(day, None, "Ukrainian", "Google")
-            save(path, {"source_id": f"id-{number}"}, document(first, ["Text."]), {"paragraphs": 1})
+            save(path, sample_document(document(first, ["Text."]), source_id=f"id-{number}"))
             paths.append(path)
         for path in paths:
             assert path.parent == folder and path.resolve().parent == folder.resolve()

@@ -2,6 +2,7 @@
 
 import httpx
 import pytest
+from factories import metadata, sample_document
 
 from warnews import _net
 from warnews._errors import ExtractError, FetchError, WarnewsError
@@ -33,7 +34,7 @@ def test_requeue_without_urls_leaves_permanent_failures_named_ones_are_queued(st
     assert state.requeue(["https://www.site.ua/gone?utm_source=x"]) == 1
     row = state.find("https://site.ua/gone")
     assert (row.status, row.permanent, row.queued, row.attempts) == ("pending", False, True, 0)
-    state.done(row.id, state.path.parent / "a.txt", "", "sha", {})
+    state.done(row.id, state.path.parent / "a.txt", metadata())
     assert not state.find("https://site.ua/gone").queued, "taken: no longer queued"
 
 
@@ -55,7 +56,7 @@ def test_articles_newest_first_with_filters(state):
 def test_describe_and_forget_match_by_url_key(state, tmp_path):
     original = state.add("https://site.ua/a", "config")
     copy = state.add("https://site.ua/b", "config")
-    state.done(original.id, tmp_path / "a.txt", "https://site.ua/canonical", "sha", {"title": "A"})
+    state.done(original.id, tmp_path / "a.txt", metadata("https://site.ua/canonical", title="A"))
     state.skipped(copy.id, state.find("https://site.ua/a"))
     described = state.describe("https://www.site.ua/a?fbclid=1#top", 1.0, 3)
     assert described["status"] == "done" and described["canonical_url"] == "https://site.ua/canonical"
@@ -69,7 +70,7 @@ def test_describe_and_forget_match_by_url_key(state, tmp_path):
 
 def test_relocated_records_the_newest_path(state, tmp_path):
     row = state.add("https://site.ua/a", "config")
-    state.done(row.id, tmp_path / "a" / "x.txt", "", "sha", {})
+    state.done(row.id, tmp_path / "a" / "x.txt", metadata())
     state.relocated(row.id, tmp_path / "b" / "x.txt")
     assert state.find("https://site.ua/a").path == tmp_path / "b" / "x.txt"
 
@@ -118,12 +119,14 @@ def test_no_article_text_is_not_permanent():
 # --- an article made in another folder from its files ---
 
 DOCUMENT = "date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google\n\nFirst.\n\nSecond.\n"
-IDENTITY = {"source_id": "https://site.ua/a", "source_sha256": "0" * 64}
+IDENTITY_ID = {"source_id": "https://site.ua/a"}
 
 
 def saved(folder):
     folder.mkdir()
-    return save(folder / "2024-01-11-a.txt", IDENTITY, DOCUMENT, {"paragraphs": 2, "title": "A"})
+    return save(
+        folder / "2024-01-11-a.txt", sample_document(DOCUMENT, title="A", sha256="0" * 64, **IDENTITY_ID)
+    )
 
 
 def test_copy_saved_makes_the_same_files_once(tmp_path):

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from factories import sample_document
 
 from warnews._errors import StoreError
 from warnews._render import document, header
@@ -19,11 +20,11 @@ FIRST = header(date(2024, 1, 11), None, "Ukrainian", "Google")
 def test_a_wrong_file_is_refused_and_nothing_is_written(tmp_path):
     path = tmp_path / "a.txt"
     with pytest.raises(StoreError, match="refusing to write a wrong file: it has 1 paragraphs for 2"):
-        save(path, {"source_id": "x"}, document(FIRST, ["One."]), {"paragraphs": 2})
+        save(path, sample_document(document(FIRST, ["One."]), 2, source_id="x"))
     with pytest.raises(StoreError, match="paragraph 1 is empty"):
-        save(path, {"source_id": "x"}, document(FIRST, ["\u200b", "One."]), {"paragraphs": 2})
+        save(path, sample_document(document(FIRST, ["\u200b", "One."]), 2, source_id="x"))
     with pytest.raises(StoreError, match="exactly one newline"):
-        save(path, {"source_id": "x"}, document(FIRST, ["One.", "\u200b"]), {"paragraphs": 2})
+        save(path, sample_document(document(FIRST, ["One.", "\u200b"]), 2, source_id="x"))
     assert list(tmp_path.iterdir()) == []
 
 
