@@ -556,7 +556,12 @@ def exchange(client: httpx.Client, request: httpx.Request, secrets: Sequence[str
     """
     for _ in range(MAX_REDIRECTS + 1):
         try:
-            return client.send(request, stream=True)
+            # Never httpx's own redirects, whatever a caller's client says: each hop is judged here.
+            response = client.send(request, stream=True, follow_redirects=False)
+            if response.status_code in _REDIRECTS and "location" in response.headers:
+                response.close()  # a caller's own client has no _stop_at_redirects hook
+                raise _Redirect(response.status_code, response.headers["location"])
+            return response
         except _Redirect as redirect:  # its body unread: httpcore drops the connection instead
             before = request
             request = _redirected(request, redirect.status, redirect.location, secrets)
@@ -630,6 +635,11 @@ def read_body(response: httpx.Response, max_bytes: int, what: str = "page") -> b
     declared = response.headers.get("Content-Length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{what} is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
+    if response.is_stream_consumed:  # read whole already, in memory (an httpx.MockTransport answer)
+        content = response.content
+        if len(content) > max_bytes:
+            raise FetchError(f"{what} is {len(content):,} bytes, over the {max_bytes:,}-byte limit")
+        return content
     inflater = _Inflater(response.headers.get("Content-Encoding", ""), max_bytes, what)
     chunks: list[bytes] = []
     for raw in response.iter_raw():

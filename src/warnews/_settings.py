@@ -9,7 +9,7 @@ import os
 import re
 import tomllib
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -522,3 +522,57 @@ def shown(settings: Settings, name: str) -> str:
     if setting.secret:
         return MASK
     return mask_url(str(value)) if setting.password else str(value)
+
+
+def from_keywords(values: Mapping[str, object], allowed: Collection[str], **invocation: Any) -> Settings:
+    """The settings of a library call: the defaults, then these keyword arguments, read and
+    checked as the config file's values are; no config file, no environment (a library
+    call does what its arguments say). Only the settings in `allowed` may be given."""
+    chosen: dict[str, Any] = {}
+    for name, value in values.items():
+        setting = _BY_NAME.get(name)
+        if setting is None or name not in allowed:
+            raise UsageError(_not_a_keyword(name, allowed))
+        if value is None:  # as if not given: the default
+            continue
+        try:
+            chosen[name] = setting.read(_python_value(name, value))
+        except (ValueError, UsageError) as error:
+            raise UsageError(f"bad value for {name}: {error}") from None
+    return Settings(**chosen, **invocation)
+
+
+_RUN_ONLY = {
+    "out": "save a document with Document.save(folder)",
+    "log_file": "the library logs through the logging module's 'warnews' logger",
+}
+
+
+def _not_a_keyword(name: str, allowed: Collection[str]) -> str:
+    if name in _RUN_ONLY:
+        return f"{name} is not a setting of a library call: {_RUN_ONLY[name]}"
+    if name in _BY_NAME:
+        return f"{name} is a setting of the command line's runs, not of this call"
+    return f"unknown setting {name!r} (known: {', '.join(sorted(allowed))})"
+
+
+def _python_value(name: str, value: object) -> object:
+    """A keyword argument's value of its setting's own kind: True for a switch, 8 for a
+    whole number, 0.5 or 8 for a number, text (or a path) for the rest; a list of
+    engines is a chain."""
+    kind = _TYPES[name]
+    if kind is bool:
+        wanted, ok = "True or False", isinstance(value, bool)
+    elif kind is int:
+        wanted, ok = "an int", isinstance(value, int) and not isinstance(value, bool)
+    elif kind is float:
+        wanted, ok = "a number", isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif name == "engine" and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return ",".join(value)
+    elif isinstance(value, os.PathLike) and Path in (kind, *typing.get_args(kind)):
+        return os.fspath(value)
+    else:
+        wanted, ok = "a str", isinstance(value, str)
+    if not ok:
+        raise ValueError(f"expected {wanted}, not {type(value).__name__}")
+    return value
