@@ -8,13 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import NETWORK_VARIABLES
 from pages import MADE_EPOCH, article_page, ukrainian_paragraphs
 from translators import emulate_translation
 
 import warnews
 from warnews import Document, Metadata
-
-from conftest import NETWORK_VARIABLES
 
 TITLE = "Енергетики відновили світло у Харкові"
 README = Path(__file__).parents[2] / "README.md"
