@@ -244,6 +244,8 @@ class State:
         self._in_flight: dict[str, int] = {}  # canonical key or content hash -> article id
 
     def close(self) -> None:
+        """Close the connection; any later call raises StoreError, which a worker a stop
+        left reading meets and handles as any failure of the state."""
         with self._lock:  # not in the middle of another thread's transaction
             self._db.close()
 
