@@ -60,7 +60,7 @@ class StoreError(WarnewsError):
     """The output could not be written."""
 
 
-class Stopped(Exception):  # noqa: N818 - not an error: the run was asked to stop
+class Stopped(Exception):  # not an error: the run was asked to stop
     """SIGINT or SIGTERM: work in hand is abandoned before it writes anything."""
 
 

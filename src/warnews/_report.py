@@ -90,7 +90,7 @@ class Verbose(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self._write(verbose_line(record.getMessage(), self._secrets))
-        except Exception:  # noqa: S110 - a line that cannot be shown fails nothing (no traceback either)
+        except Exception:  # a line that cannot be shown fails nothing (no traceback either)
             pass
 
 
@@ -99,7 +99,7 @@ def open_log(path: Path | None) -> IO[str] | None:
         return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by Reporter.close
+        return open(path, "a", encoding="utf-8")  # closed by Reporter.close
     except (FileExistsError, NotADirectoryError):  # mkdir's words would be "File exists"
         raise UsageError(f"cannot open the log file {path}: a part of its path is not a folder") from None
     except OSError as error:
@@ -247,7 +247,7 @@ class Reporter:
         except BrokenPipeError:  # `warnews … | head`: the run goes on, its files are still saved
             self._stdout_closed = True
             self._broken_stdout = sys.stdout  # kept: collected, it would try its flush again
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is written to the pipe
+            sys.stdout = open(os.devnull, "w")  # nothing more is written to the pipe
             self.warning("standard output was closed: nothing more is printed there; the run goes on")
 
     def error(self, message: str) -> None:

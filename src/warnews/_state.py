@@ -189,7 +189,7 @@ class RunLock:
     def acquire(self, wait: bool) -> None:
         _make_folder(self.path.parent)
         try:
-            handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
+            handle = open(self.path, "a+")  # held until release()
         except OSError as error:  # a read-only mount, a folder without rights
             raise StoreError(f"cannot lock {self.path}: {error.strerror or error}") from None
         try:
@@ -549,7 +549,6 @@ class State:
         items: list[str],
         etag: str | None,
         last_modified: str | None,
-        error: str | None = None,
         published: dict[str, str] | None = None,
         found: str | None = None,
     ) -> int:
@@ -576,12 +575,13 @@ class State:
                         (published[item], url_key(item)),
                     )
             db.execute(
+                # A feed read is a feed that answers: its last error is cleared.
                 "INSERT INTO feeds (url, etag, last_modified, checked_at, last_error, items, found_feed)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
                 " last_modified = excluded.last_modified,"
                 " checked_at = excluded.checked_at, last_error = excluded.last_error,"
                 " items = feeds.items + excluded.items, found_feed = excluded.found_feed",
-                (url, etag, last_modified, now, error, new, found),
+                (url, etag, last_modified, now, new, found),
             )
         return new
 
