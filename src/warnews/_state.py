@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
 
-from ._errors import StoreError, database_problem
+from ._errors import Locked, StoreError, database_problem
 from ._store import META_SUFFIX
 
 # Each migration runs once, in order; PRAGMA user_version counts those applied.
@@ -170,10 +170,6 @@ def next_try(row: Row, first_delay: float, max_attempts: int) -> float | None:
     if row.status != "failed" or row.permanent or row.attempts >= max_attempts:
         return None
     return float(row.last_attempt_at or 0.0) + first_delay * 2.0 ** min(row.attempts - 1, 20)
-
-
-class Locked(StoreError):
-    """Another run holds the state database."""
 
 
 class RunLock:
