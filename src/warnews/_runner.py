@@ -18,7 +18,7 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,6 +102,7 @@ class RunOptions:
     record), whether it keeps state (no --stdout, not translate), and how it reports."""
 
     command: str
+    _: KW_ONLY
     keeps_state: bool
     quiet: bool = False
     json_lines: bool = False

@@ -233,7 +233,14 @@ def fetch(
         raise UsageError("no URL given (name some, or use -i FILE)")
     source = f"list {input_file}" if input_file and not urls else "command line"
     options = RunOptions(
-        "fetch", not to_stdout, quiet, json_lines, paths=not quiet, force=force, wait=wait, verbose=verbose
+        "fetch",
+        keeps_state=not to_stdout,
+        quiet=quiet,
+        json_lines=json_lines,
+        paths=not quiet,
+        force=force,
+        wait=wait,
+        verbose=verbose,
     )
     return _run(options, settings, lambda batch: batch.url_jobs(batch.named(targets), source))
 
@@ -263,7 +270,9 @@ def translate(
     from ._runner import RunOptions
 
     settings = resolve(flags, config, to_stdout=to_stdout).settings
-    options = RunOptions("translate", False, quiet, json_lines, paths=not quiet, verbose=verbose)
+    options = RunOptions(
+        "translate", keeps_state=False, quiet=quiet, json_lines=json_lines, paths=not quiet, verbose=verbose
+    )
     return _run(options, settings, lambda batch: batch.file_jobs(files))
 
 
@@ -289,7 +298,9 @@ def feed(
     from ._runner import RunOptions
 
     settings = resolve(flags, config).settings
-    options = RunOptions("feed", True, quiet, json_lines, force=force, wait=wait, verbose=verbose)
+    options = RunOptions(
+        "feed", keeps_state=True, quiet=quiet, json_lines=json_lines, force=force, wait=wait, verbose=verbose
+    )
     return _run(options, settings, lambda batch: batch.feed_jobs(feeds))
 
 
@@ -323,7 +334,9 @@ def run(
     if not resolved.feeds and not resolved.urls:
         where = resolved.config_path if resolved.config_found else f"{resolved.config_path} (not found)"
         raise UsageError(f"nothing to do: no feeds or urls in the config file {where}")
-    options = RunOptions("run", True, quiet, json_lines, force=force, wait=wait, verbose=verbose)
+    options = RunOptions(
+        "run", keeps_state=True, quiet=quiet, json_lines=json_lines, force=force, wait=wait, verbose=verbose
+    )
     return _run(options, resolved.settings, lambda batch: batch.config_jobs(resolved.urls, resolved.feeds))
 
 
