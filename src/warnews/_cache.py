@@ -222,7 +222,7 @@ class Memory:
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
         def work(database: sqlite3.Connection) -> int:
-            count = database.execute(f"DELETE FROM translations{where}", values).rowcount  # noqa: S608
+            count = database.execute(f"DELETE FROM translations{where}", values).rowcount
             if not conditions:
                 database.execute("VACUUM")
             return int(count)

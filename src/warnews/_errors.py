@@ -1,6 +1,17 @@
-"""One exception family: every failure a user can cause or meet carries a message fit to print."""
+"""One exception family: every failure a user can cause or meet carries a message fit to
+print; how the command line says it (one line) and which exit code it ends with."""
 
 from __future__ import annotations
+
+import signal
+import sys
+from typing import Literal
+
+from ._gate import GATE
+from ._redact import printable
+
+# The exit codes the README documents (Errors and exit codes); a signal's is 128 + its number.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
 class WarnewsError(Exception):
@@ -60,8 +71,41 @@ class StoreError(WarnewsError):
     """The output could not be written."""
 
 
-class Stopped(Exception):  # noqa: N818 - not an error: the run was asked to stop
+class Locked(StoreError):
+    """Another run holds the state database (exit 3)."""
+
+
+class Stopped(Exception):  # not an error: the run was asked to stop
     """SIGINT or SIGTERM: work in hand is abandoned before it writes anything."""
+
+
+def exit_code(error: WarnewsError | KeyboardInterrupt) -> int:
+    """The exit code of a command that `error` ended, for every path that ends one (a run,
+    a command without a run, the command line itself): the README's table in code."""
+    if isinstance(error, KeyboardInterrupt):
+        return 128 + GATE.stopped_by()
+    if isinstance(error, Locked):
+        return EXIT_LOCKED
+    if isinstance(error, UsageError):
+        return EXIT_USAGE
+    return EXIT_FAILED
+
+
+def why_stopped() -> str:
+    """The last line's word for a run a signal stopped."""
+    return "terminated" if GATE.stopped_by() == signal.SIGTERM else "interrupted"
+
+
+def user_line(kind: Literal["error", "warning"], message: str) -> str:
+    """The one line a user reads for a failure or a warning: `warnews: error: …`, with
+    nothing in it that could drive a terminal. Every such line is made here."""
+    return f"warnews: {kind}: {printable(message)}"
+
+
+def say(kind: Literal["error", "warning"], message: str) -> None:
+    """user_line on stderr, at once: for what is said outside a run (a run's Reporter says
+    its lines above the progress bars, and in the log)."""
+    print(user_line(kind, message), file=sys.stderr, flush=True)
 
 
 # SQLite's primary result codes, in a user's words (its own messages name its internals).

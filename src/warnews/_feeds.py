@@ -27,14 +27,6 @@ class FeedItems:
     published: dict[str, date] = field(default_factory=dict)  # link -> its item's date, when it has one
 
 
-@dataclass(frozen=True)
-class FeedAnswer:
-    changed: bool  # False: 304 Not Modified, nothing to read
-    items: FeedItems
-    etag: str | None
-    last_modified: str | None
-
-
 def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
     if etag:

@@ -3,6 +3,7 @@ dependency, kept apart so that the command line imports it without the pipeline.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,6 +16,12 @@ class Gate:
     def __init__(self) -> None:
         self._held = 0
         self._waiting = False
+        self.signals: list[int] = []  # those received, in order (the handler records them)
+
+    def stopped_by(self) -> signal.Signals:
+        """What stops the run: SIGTERM if one came (a service manager's stop), else SIGINT
+        (Ctrl-C: a KeyboardInterrupt without a signal counts as one)."""
+        return signal.SIGTERM if signal.SIGTERM in self.signals else signal.SIGINT
 
     def stop(self) -> None:
         if self._held:

@@ -571,7 +571,7 @@ def exchange(client: httpx.Client, request: httpx.Request, secrets: Sequence[str
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
-class _Redirect(Exception):  # noqa: N818 - not an error: a redirect for exchange to follow
+class _Redirect(Exception):  # not an error: a redirect for exchange to follow
     def __init__(self, status: int, location: str) -> None:
         self.status, self.location = status, location
 
@@ -655,7 +655,7 @@ def deadline_seconds(client: httpx.Client) -> float:
     return PAGE_DEADLINE_TIMEOUTS * float(client.timeout.read or 0.0)
 
 
-class _Retry(Exception):  # noqa: N818 - not an error yet: a status worth another try
+class _Retry(Exception):  # not an error yet: a status worth another try
     def __init__(self, message: str, response: httpx.Response) -> None:
         self.message = message
         self.response = response

@@ -1,5 +1,7 @@
-"""What a run shows: progress and a summary at a terminal, only errors in cron, JSON Lines
-on request, and a log file. stdout carries data only (paths, documents or JSON)."""
+"""What warnews shows: for a run, progress and a summary at a terminal, only errors in
+cron, JSON Lines on request, and a log file; for the other commands, the text of `status`,
+`show`, `list`, `engines` and `cache stats`. stdout carries data only (paths, documents,
+JSON, the text asked for)."""
 
 from __future__ import annotations
 
@@ -16,16 +18,18 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ._batch import Job, Outcome, current_host
-from ._errors import UsageError
+from ._errors import UsageError, user_line
 from ._redact import MASK, printable, redact
+
+if TYPE_CHECKING:
+    from ._runner import Job, Outcome
 
 _QUERY = 48  # characters of a query string a -v line shows
 _URL = re.compile(r"\b(https?|socks5h?)://(\S+)")
@@ -90,7 +94,7 @@ class Verbose(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self._write(verbose_line(record.getMessage(), self._secrets))
-        except Exception:  # noqa: S110 - a line that cannot be shown fails nothing (no traceback either)
+        except Exception:  # a line that cannot be shown fails nothing (no traceback either)
             pass
 
 
@@ -99,7 +103,7 @@ def open_log(path: Path | None) -> IO[str] | None:
         return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by Reporter.close
+        return open(path, "a", encoding="utf-8")  # closed by Reporter.close
     except (FileExistsError, NotADirectoryError):  # mkdir's words would be "File exists"
         raise UsageError(f"cannot open the log file {path}: a part of its path is not a folder") from None
     except OSError as error:
@@ -199,7 +203,7 @@ class Reporter:
 
     def started(self, job: Job) -> None:
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, description=escape(printable(current_host(job))))
+            self._progress.update(self._task, description=escape(printable(_host(job))))
 
     def finished(self, outcome: Outcome) -> None:
         self._counts[outcome.status] += 1
@@ -247,7 +251,7 @@ class Reporter:
         except BrokenPipeError:  # `warnews … | head`: the run goes on, its files are still saved
             self._stdout_closed = True
             self._broken_stdout = sys.stdout  # kept: collected, it would try its flush again
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is written to the pipe
+            sys.stdout = open(os.devnull, "w")  # nothing more is written to the pipe
             self.warning("standard output was closed: nothing more is printed there; the run goes on")
 
     def error(self, message: str) -> None:
@@ -257,9 +261,9 @@ class Reporter:
         """Something the operator should know that failed nothing (the exit code stays)."""
         self._line("warning", message)
 
-    def _line(self, kind: str, message: str) -> None:
+    def _line(self, kind: Literal["error", "warning"], message: str) -> None:
         message = redact(message, self._secrets, fragments=False)
-        self._print(f"warnews: {kind}: {printable(message)}")
+        self._print(user_line(kind, message))
         self.log(f"{kind} {message}")
 
     def _print(self, line: str) -> None:
@@ -308,7 +312,7 @@ class Reporter:
         if self.interactive and (sum(counts.values()) or self.command in ("run", "feed")):
             self.console.print(summary_table(counts, requests, elapsed))
         if last_error:
-            self._print(f"warnews: error: {printable(last_error)}")
+            self._print(user_line("error", last_error))
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -325,3 +329,156 @@ def summary_table(counts: Counter[str], requests: int, elapsed: float) -> Table:
     table.add_row("translator requests", str(requests))
     table.add_row("time", f"{elapsed:.1f} s")
     return table
+
+
+def _host(job: Job) -> str:
+    """What the progress bar says is being worked on: a URL's host, or a file's name."""
+    return job.name.split("/")[2] if job.kind != "file" and job.name.count("/") >= 2 else job.name
+
+
+# --- the other commands' text ---
+
+ONE_OFF = "a one-off: tried again when fetched again, or named to warnews retry"
+
+
+def when(timestamp: float | None) -> str:
+    """A time as `list` and `show` print it; "-" for none."""
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S") if timestamp else "-"
+
+
+def status_lines(summary: dict[str, Any]) -> list[str]:
+    """`warnews status`: the state database's summary (State.summary, with "state" its path)."""
+    counts = summary["articles"]
+    lines = [f"state: {summary['state']}", "articles: " + ", ".join(f"{counts[key]} {key}" for key in counts)]
+    for source in summary["sources"]:
+        lines.append(
+            f"  {printable(source['source'])}: {source['done']} done, {source['failed']} failed,"
+            f" {source['skipped']} skipped, {source['pending']} pending"
+        )
+    last = summary["last_run"]
+    if last:
+        at = datetime.fromtimestamp(last["started_at"]).strftime("%Y-%m-%d %H:%M:%S")
+        ended = "still running or killed" if last["finished_at"] is None else f"exit {last['exit_code']}"
+        lines.append(
+            f"last run: {last['command']} at {at}: {last['done'] or 0} done, {last['failed'] or 0} failed,"
+            f" {last['skipped'] or 0} skipped ({ended})"
+        )
+    for feed_row in summary["feeds"]:
+        checked = (
+            datetime.fromtimestamp(feed_row["checked_at"]).strftime("%Y-%m-%d %H:%M")
+            if feed_row["checked_at"]
+            else "never"
+        )
+        error = f", last error: {printable(feed_row['last_error'])}" if feed_row["last_error"] else ""
+        lines.append(
+            f"feed {printable(feed_row['url'])}: {feed_row['items']} items, checked {checked}{error}"
+        )
+    if summary["recent_failures"]:
+        lines.append("recent failures:")
+        for row in summary["recent_failures"]:
+            retry = (
+                "permanent: will not be retried; warnews retry URL to try again"
+                if row["permanent"]
+                else ONE_OFF
+                if row["one_off"]
+                else "no more tries (warnews retry re-queues it)"
+                if row["next_try_at"] is None
+                else "next try after " + datetime.fromtimestamp(row["next_try_at"]).strftime("%Y-%m-%d %H:%M")
+            )
+            error = printable(row["error"] or "")
+            tries = f"{row['attempts']} {'try' if row['attempts'] == 1 else 'tries'}"
+            lines.append(f"  {printable(row['url'])}: {error} ({tries}; {retry})")
+    if summary["recent_warnings"]:
+        lines.append("recent warnings:")
+        for row in summary["recent_warnings"]:
+            lines.append(f"  {printable(row['url'])}: {printable(row['warning'])}")
+    return lines
+
+
+def article_line(article: dict[str, Any]) -> str:
+    """`warnews list`: one article (State.articles), its fields tab-separated."""
+    status_word = "failed (permanent)" if article["permanent"] else article["status"]
+    what = article["error"] if article["status"] == "failed" else article["file"]
+    fields = [
+        status_word,
+        when(article["updated_at"]),
+        article["url"],
+        what,
+        article["title"],
+        article["source"],
+    ]
+    return "\t".join(printable(str(field or "-")).replace("\t", " ") for field in fields)
+
+
+def show_lines(record: dict[str, Any]) -> list[str]:
+    """`warnews show`: what the state database knows about one URL (State.describe)."""
+    next_try = record["next_try"]
+    if record["permanent"]:
+        retry_text = "permanent: will not be retried; warnews retry URL to try again"
+    elif record["one_off"] and record["status"] == "failed":
+        retry_text = ONE_OFF
+    elif next_try is not None:
+        retry_text = f"after {when(next_try)}"
+    elif record["status"] == "failed":
+        retry_text = "no more tries (warnews retry re-queues it)"
+    else:
+        retry_text = None
+    fields = {
+        "url": record["url"],
+        "status": record["status"] + (" (queued by warnews retry)" if record["queued"] else ""),
+        "source": record["source"],
+        "file": (record["file"] + ("" if record["file_exists"] else " (not on disk)"))
+        if record["file"]
+        else None,
+        "sidecar": record["sidecar"],
+        "title": record["title"],
+        "canonical URL": record["canonical_url"],
+        "duplicate of": record["duplicate_of"],
+        "language": record["language"],
+        "engine": record["engine"],
+        "published": record["published"],
+        "warning": record["warning"],
+        "attempts": str(record["attempts"]),
+        "last error": record["last_error"],
+        "next try": retry_text,
+        "first seen": when(record["created_at"]),
+        "last attempt": when(record["last_attempt_at"]) if record["last_attempt_at"] else None,
+    }
+    return [f"{key}: {printable(value)}" for key, value in fields.items() if value is not None]
+
+
+def engine_lines(row: dict[str, Any]) -> list[str]:
+    """`warnews engines`: one engine (engines.describe's row, with "check" after --check)."""
+    use = f"in use (#{row['position']})" if row["in_use"] else "not in use"
+    needs = [
+        f"{need['setting']} ({need['variable']}) {'is set' if need['set'] else 'is not set'}"
+        + ("" if need["required"] else ", optional")
+        for need in row["settings"]
+    ]
+    lines = [
+        f"{row['engine']}: {row['name']}, {use}",
+        f"  needs: {'; '.join(needs) if needs else 'no key'}",
+        f"  limits: {row['limits']}",
+    ]
+    if "check" in row:
+        result = row["check"]
+        verdict = f"answers ({result['seconds']:g} s)" if result["ok"] else printable(result["problem"])
+        lines.append(f"  check: {verdict}")
+    return lines
+
+
+def memory_lines(stats: dict[str, Any], created: bool) -> list[str]:
+    """`warnews cache stats`: what the translation memory holds (Memory.stats); `created`:
+    whether its file exists yet."""
+    size = f"{stats['bytes']:,} bytes" if created else "not created yet: nothing translated"
+    lines = [
+        f"translation memory: {stats['path']} ({size})",
+        f"paragraphs: {stats['paragraphs']:,} ({stats['characters']:,} characters),"
+        f" reused {stats['hits']:,} times",
+    ]
+    for pair in stats["pairs"]:
+        lines.append(
+            f"  {pair['engine']} {pair['source']}->{pair['target']}: {pair['paragraphs']:,} paragraphs,"
+            f" reused {pair['hits']:,} times"
+        )
+    return lines

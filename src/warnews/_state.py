@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
 
-from ._errors import StoreError, database_problem
+from ._errors import Locked, StoreError, database_problem
 from ._store import META_SUFFIX
 
 if TYPE_CHECKING:
@@ -175,10 +175,6 @@ def next_try(row: Row, first_delay: float, max_attempts: int) -> float | None:
     return float(row.last_attempt_at or 0.0) + first_delay * 2.0 ** min(row.attempts - 1, 20)
 
 
-class Locked(StoreError):
-    """Another run holds the state database."""
-
-
 class RunLock:
     """One run at a time per state database: an exclusive flock on STATE.lock.
 
@@ -192,7 +188,7 @@ class RunLock:
     def acquire(self, wait: bool) -> None:
         _make_folder(self.path.parent)
         try:
-            handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
+            handle = open(self.path, "a+")  # held until release()
         except OSError as error:  # a read-only mount, a folder without rights
             raise StoreError(f"cannot lock {self.path}: {error.strerror or error}") from None
         try:
@@ -247,6 +243,8 @@ class State:
         self._in_flight: dict[str, int] = {}  # canonical key or content hash -> article id
 
     def close(self) -> None:
+        """Close the connection; any later call raises StoreError, which a worker a stop
+        left reading meets and handles as any failure of the state."""
         with self._lock:  # not in the middle of another thread's transaction
             self._db.close()
 
@@ -551,7 +549,6 @@ class State:
         items: list[str],
         etag: str | None,
         last_modified: str | None,
-        error: str | None = None,
         published: dict[str, str] | None = None,
         found: str | None = None,
     ) -> int:
@@ -578,12 +575,13 @@ class State:
                         (published[item], url_key(item)),
                     )
             db.execute(
+                # A feed read is a feed that answers: its last error is cleared.
                 "INSERT INTO feeds (url, etag, last_modified, checked_at, last_error, items, found_feed)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
                 " last_modified = excluded.last_modified,"
                 " checked_at = excluded.checked_at, last_error = excluded.last_error,"
                 " items = feeds.items + excluded.items, found_feed = excluded.found_feed",
-                (url, etag, last_modified, now, error, new, found),
+                (url, etag, last_modified, now, new, found),
             )
         return new
 

@@ -1,4 +1,5 @@
-"""The command line: parse, resolve settings, run a batch, report. Nothing else.
+"""The command line: parse, resolve settings, run (_runner) or ask the state, report
+(_report), exit. Nothing else.
 
 What runs a command (httpx, trafilatura, feedparser, rich, deep-translator, SQLite) is
 imported when a command runs, not for `warnews --help` or shell completion: see
@@ -16,28 +17,24 @@ import os
 import signal
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import __version__
-from ._errors import UsageError, WarnewsError
+from ._errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, WarnewsError, exit_code, say, why_stopped
 from ._gate import GATE
-from ._redact import printable, redact
-from ._settings import SETTINGS, Resolved, resolve, secret_values, shown
+from ._redact import printable
+from ._settings import SETTINGS, resolve, secret_values, shown
 
 if TYPE_CHECKING:
-    from ._batch import Batch, Job
     from ._cache import Memory
+    from ._runner import Batch, Job, RunOptions
+    from ._settings import Settings
     from ._state import Row, State
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 app = typer.Typer(
     name="warnews",
@@ -151,124 +148,27 @@ def _root(
     """
 
 
-def error_line(message: str) -> None:
-    print(f"warnews: error: {printable(message)}", file=sys.stderr, flush=True)
-
-
 def _stderr_line(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-def warning_line(message: str) -> None:
-    print(f"warnews: warning: {printable(message)}", file=sys.stderr, flush=True)
-
-
-_signals: list[int] = []
 
 
 def _on_signal(signum: int, frame: object) -> None:
     # The first signal stops the way Ctrl-C does: no new work, work in flight finishes
     # its current stage or is left for the next run. A second one ends the process at
     # once, which is safe too: files are renamed into place whole and SQLite is atomic.
-    _signals.append(signum)
-    if len(_signals) > 1:
-        os._exit(EXIT_TERMINATED if signal.SIGTERM in _signals else EXIT_INTERRUPTED)
+    GATE.signals.append(signum)
+    if len(GATE.signals) > 1:
+        os._exit(exit_code(KeyboardInterrupt()))
     GATE.stop()  # KeyboardInterrupt, once an outcome being reported is reported whole
 
 
-def _stopped() -> tuple[int, str]:
-    """The exit code and the word for the signal that stopped the run."""
-    if signal.SIGTERM in _signals:
-        return EXIT_TERMINATED, "terminated"
-    return EXIT_INTERRUPTED, "interrupted"
+def _run(options: RunOptions, settings: Settings, jobs: Callable[[Batch], list[Job]]) -> int:
+    """A command's batch, run by the runner, once its options agree."""
+    from ._runner import run_jobs
 
-
-def _interrupted() -> int:
-    code, word = _stopped()
-    error_line(word)
-    return code
-
-
-def _execute(
-    command: str,
-    resolved: Resolved,
-    jobs: Callable[[Batch], list[Job]],
-    *,
-    keeps_state: bool,
-    quiet: bool,
-    json_lines: bool,
-    paths: bool,
-    force: bool = False,
-    wait: bool = False,
-    verbose: bool = False,
-) -> int:
-    """Run a batch: take the lock and the state if the command keeps state, report, exit code."""
-    from ._batch import Batch
-    from ._pipeline import Pipeline
-    from ._report import Reporter, copy_fatal_errors
-    from ._state import Locked, RunLock, State
-
-    settings = resolved.settings
-    _one_voice(quiet, verbose)
-    reporter = Reporter(
-        command,
-        quiet=quiet,
-        json_lines=json_lines,
-        paths=paths,
-        log_file=settings.log_file,
-        verbose=verbose,
-        secrets=secret_values(settings),
-    )
-    copy_fatal_errors(settings.log_file)
-    counts: Counter[str] = Counter()
-    requests, code, lock, state, run_id = 0, EXIT_FAILED, None, None, 0
-    batch: Batch | None = None
-    last_words = ""  # why the run stopped: the last line, after the summary
-    try:
-        if keeps_state:
-            lock = RunLock(settings.state)
-            lock.acquire(wait)
-            state = State(settings.state)
-            run_id = state.run_started(command)
-        with Pipeline(settings, warn=reporter.warning) as pipeline:
-            batch = Batch(pipeline, state, reporter.outcome, force)
-            batch.on_start, batch.on_finish = reporter.started, reporter.finished
-            work = jobs(batch)
-            reporter.start(len(work))
-            try:
-                counts = batch.run(work)
-            finally:
-                requests = pipeline.translator.requests
-        code = EXIT_FAILED if counts["failed"] or counts["feed_failed"] else EXIT_OK
-    except KeyboardInterrupt:  # handled here: Typer would turn it into a silent exit
-        code, last_words = _stopped()
-    except Locked as error:
-        reporter.error(str(error))
-        code = EXIT_LOCKED
-    except UsageError as error:
-        reporter.error(redact(str(error), secret_values(settings), fragments=False))
-        code = EXIT_USAGE
-    except WarnewsError as error:
-        reporter.error(redact(str(error), secret_values(settings), fragments=False))
-        code = EXIT_FAILED
-    finally:
-        if batch is not None:  # a stopped run counts what it reported, as a finished one
-            counts = batch.counts
-        if state is not None:
-            try:
-                state.run_finished(run_id, counts, code)
-            except WarnewsError:
-                pass
-            state.close()
-        if lock is not None:
-            lock.release()
-        reporter.close(counts, requests, code, last_words)
-    return code
-
-
-def _one_voice(quiet: bool, verbose: bool) -> None:
-    if quiet and verbose:
+    if options.quiet and options.verbose:
         raise UsageError("--verbose and --quiet ask for opposite things: give one of them")
+    return run_jobs(options, settings, jobs)
 
 
 def _read_list(name: str) -> list[str]:
@@ -325,16 +225,15 @@ def fetch(
     Articles already done (in the state database) are not downloaded again; their path
     is printed. --stdout keeps no state.
     """
-    resolved = resolve(flags, config, to_stdout=to_stdout)
+    from ._runner import RunOptions
+
+    settings = resolve(flags, config, to_stdout=to_stdout).settings
     targets = [*(urls or []), *(_read_list(input_file) if input_file else [])]
     if not targets:
         raise UsageError("no URL given (name some, or use -i FILE)")
-    return _execute(
+    source = f"list {input_file}" if input_file and not urls else "command line"
+    options = RunOptions(
         "fetch",
-        resolved,
-        lambda batch: batch.url_jobs(
-            batch.named(targets), f"list {input_file}" if input_file and not urls else "command line"
-        ),
         keeps_state=not to_stdout,
         quiet=quiet,
         json_lines=json_lines,
@@ -343,6 +242,7 @@ def fetch(
         wait=wait,
         verbose=verbose,
     )
+    return _run(options, settings, lambda batch: batch.url_jobs(batch.named(targets), source))
 
 
 @app.command(
@@ -367,19 +267,13 @@ def translate(
 ) -> int:
     """Translate local text or HTML files (UTF-8, windows-1251, KOI8-U; - reads standard
     input) and save one text file each."""
-    from ._batch import Job
+    from ._runner import RunOptions
 
-    resolved = resolve(flags, config, to_stdout=to_stdout)
-    return _execute(
-        "translate",
-        resolved,
-        lambda batch: [Job(name, "file") for name in files],
-        keeps_state=False,
-        quiet=quiet,
-        json_lines=json_lines,
-        paths=not quiet,
-        verbose=verbose,
+    settings = resolve(flags, config, to_stdout=to_stdout).settings
+    options = RunOptions(
+        "translate", keeps_state=False, quiet=quiet, json_lines=json_lines, paths=not quiet, verbose=verbose
     )
+    return _run(options, settings, lambda batch: batch.file_jobs(files))
 
 
 @app.command(
@@ -401,26 +295,13 @@ def feed(
     flags: dict[str, str],
 ) -> int:
     """Read RSS or Atom feeds (URL) and process their new items (and earlier failures due a retry)."""
-    resolved = resolve(flags, config)
+    from ._runner import RunOptions
 
-    def jobs(batch: Batch) -> list[Job]:
-        named = batch.named(feeds)
-        links = batch.read_feeds(named)
-        forced = batch.url_jobs(links, "feed") if force else []
-        return [*forced, *batch.due_jobs(sources=named, exclude=forced)]
-
-    return _execute(
-        "feed",
-        resolved,
-        jobs,
-        keeps_state=True,
-        quiet=quiet,
-        json_lines=json_lines,
-        paths=False,
-        force=force,
-        wait=wait,
-        verbose=verbose,
+    settings = resolve(flags, config).settings
+    options = RunOptions(
+        "feed", keeps_state=True, quiet=quiet, json_lines=json_lines, force=force, wait=wait, verbose=verbose
     )
+    return _run(options, settings, lambda batch: batch.feed_jobs(feeds))
 
 
 @app.command(
@@ -447,34 +328,16 @@ def run(
 ) -> int:
     """The cron entry point: read the config file's feeds and URLs, process what is new or
     due a retry. Quiet unless something fails (a terminal gets progress and a summary)."""
+    from ._runner import RunOptions
+
     resolved = resolve(flags, config)
     if not resolved.feeds and not resolved.urls:
         where = resolved.config_path if resolved.config_found else f"{resolved.config_path} (not found)"
         raise UsageError(f"nothing to do: no feeds or urls in the config file {where}")
-
-    def jobs(batch: Batch) -> list[Job]:
-        urls, feeds = batch.named(resolved.urls), batch.named(resolved.feeds)
-        links = batch.read_feeds(feeds)
-        forced = batch.url_jobs([*urls, *links], "config") if force else []
-        assert batch.state is not None
-        for url in urls:
-            batch.state.add(url, "config")
-        # What the config brought, and what `warnews retry` named; never a one-off fetch.
-        # A URL taken out of the config is no longer retried.
-        return [*forced, *batch.due_jobs(feeds, urls, queued=True, exclude=forced)]
-
-    return _execute(
-        "run",
-        resolved,
-        jobs,
-        keeps_state=True,
-        quiet=quiet,
-        json_lines=json_lines,
-        paths=False,
-        force=force,
-        wait=wait,
-        verbose=verbose,
+    options = RunOptions(
+        "run", keeps_state=True, quiet=quiet, json_lines=json_lines, force=force, wait=wait, verbose=verbose
     )
+    return _run(options, resolved.settings, lambda batch: batch.config_jobs(resolved.urls, resolved.feeds))
 
 
 def _toml_value(value: object) -> str:
@@ -531,7 +394,7 @@ def show_engines(
     """
     from . import engines
     from ._net import make_client
-    from ._report import safe_json
+    from ._report import engine_lines, safe_json
 
     settings = dataclasses.replace(resolve(flags, config).settings, retries=0)
     rows = engines.describe(settings)
@@ -554,25 +417,9 @@ def show_engines(
         print(safe_json(rows, indent=2))
     else:
         for row in rows:
-            _print_engine(row)
+            print(*engine_lines(row), sep="\n")
     failing = [row for row in rows if row["in_use"] and check and not row["check"]["ok"]]
     return EXIT_FAILED if failing else EXIT_OK
-
-
-def _print_engine(row: dict[str, Any]) -> None:
-    use = f"in use (#{row['position']})" if row["in_use"] else "not in use"
-    print(f"{row['engine']}: {row['name']}, {use}")
-    needs = [
-        f"{need['setting']} ({need['variable']}) {'is set' if need['set'] else 'is not set'}"
-        + ("" if need["required"] else ", optional")
-        for need in row["settings"]
-    ]
-    print(f"  needs: {'; '.join(needs) if needs else 'no key'}")
-    print(f"  limits: {row['limits']}")
-    if "check" in row:
-        result = row["check"]
-        verdict = f"answers ({result['seconds']:g} s)" if result["ok"] else printable(result["problem"])
-        print(f"  check: {verdict}")
 
 
 cache_app = typer.Typer(
@@ -587,7 +434,7 @@ def _memory(flags: dict[str, str], config: Path | None) -> tuple[Path, Memory | 
     from ._cache import Memory
 
     path = resolve(flags, config).settings.cache_file
-    return path, Memory(path, warn=warning_line) if path.exists() else None
+    return path, Memory(path, warn=functools.partial(say, "warning")) if path.exists() else None
 
 
 @cache_app.command("stats", short_help="What the memory holds.")
@@ -599,7 +446,7 @@ def cache_stats(
     flags: dict[str, str],
 ) -> int:
     """How many paragraphs the memory holds, by engine and language pair, and how often they were reused."""
-    from ._report import safe_json
+    from ._report import memory_lines, safe_json
 
     path, memory = _memory(flags, config)
     stats: dict[str, Any] = {
@@ -618,17 +465,7 @@ def cache_stats(
     if json_output:
         print(safe_json(stats, indent=2))
         return EXIT_OK
-    size = f"{stats['bytes']:,} bytes" if memory is not None else "not created yet: nothing translated"
-    print(f"translation memory: {stats['path']} ({size})")
-    print(
-        f"paragraphs: {stats['paragraphs']:,} ({stats['characters']:,} characters),"
-        f" reused {stats['hits']:,} times"
-    )
-    for pair in stats["pairs"]:
-        print(
-            f"  {pair['engine']} {pair['source']}->{pair['target']}: {pair['paragraphs']:,} paragraphs,"
-            f" reused {pair['hits']:,} times"
-        )
+    print(*memory_lines(stats, created=memory is not None), sep="\n")
     return EXIT_OK
 
 
@@ -679,7 +516,7 @@ def status(
 ) -> int:
     """Summarise the state database: articles by status and source, the last run, recent
     failures and warnings."""
-    from ._report import safe_json
+    from ._report import safe_json, status_lines
     from ._state import State
 
     settings = resolve(flags, config).settings
@@ -701,49 +538,7 @@ def status(
     if fresh:
         print(f"no state database at {settings.state} yet: nothing has run")
         return EXIT_OK
-    counts = summary["articles"]
-    print(f"state: {summary['state']}")
-    print("articles: " + ", ".join(f"{counts[key]} {key}" for key in counts))
-    for source in summary["sources"]:
-        print(
-            f"  {printable(source['source'])}: {source['done']} done, {source['failed']} failed,"
-            f" {source['skipped']} skipped, {source['pending']} pending"
-        )
-    last = summary["last_run"]
-    if last:
-        when = datetime.fromtimestamp(last["started_at"]).strftime("%Y-%m-%d %H:%M:%S")
-        ended = "still running or killed" if last["finished_at"] is None else f"exit {last['exit_code']}"
-        print(
-            f"last run: {last['command']} at {when}: {last['done'] or 0} done, {last['failed'] or 0} failed,"
-            f" {last['skipped'] or 0} skipped ({ended})"
-        )
-    for feed_row in summary["feeds"]:
-        checked = (
-            datetime.fromtimestamp(feed_row["checked_at"]).strftime("%Y-%m-%d %H:%M")
-            if feed_row["checked_at"]
-            else "never"
-        )
-        error = f", last error: {printable(feed_row['last_error'])}" if feed_row["last_error"] else ""
-        print(f"feed {printable(feed_row['url'])}: {feed_row['items']} items, checked {checked}{error}")
-    if summary["recent_failures"]:
-        print("recent failures:")
-        for row in summary["recent_failures"]:
-            retry = (
-                "permanent: will not be retried; warnews retry URL to try again"
-                if row["permanent"]
-                else ONE_OFF
-                if row["one_off"]
-                else "no more tries (warnews retry re-queues it)"
-                if row["next_try_at"] is None
-                else "next try after " + datetime.fromtimestamp(row["next_try_at"]).strftime("%Y-%m-%d %H:%M")
-            )
-            error = printable(row["error"] or "")
-            tries = f"{row['attempts']} {'try' if row['attempts'] == 1 else 'tries'}"
-            print(f"  {printable(row['url'])}: {error} ({tries}; {retry})")
-    if summary["recent_warnings"]:
-        print("recent warnings:")
-        for row in summary["recent_warnings"]:
-            print(f"  {printable(row['url'])}: {printable(row['warning'])}")
+    print(*status_lines(summary), sep="\n")
     return EXIT_OK
 
 
@@ -781,11 +576,7 @@ def _number_option(
 
 
 def _unknown(url: str) -> None:
-    error_line(f"{url}: not in the state database (never fetched)")
-
-
-def _when(timestamp: float | None) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S") if timestamp else "-"
+    say("error", f"{url}: not in the state database (never fetched)")
 
 
 @app.command(short_help="Re-queue failed articles for the next run.")
@@ -803,27 +594,21 @@ def retry(
 
     URL: only these (permanent failures too); default: all.
     """
-    from ._state import Locked
-
     path = resolve(flags, config).settings.state
     code = EXIT_OK
-    try:
-        with _locked_state(path, wait) as database:
-            wanted = []
-            for url in urls or []:
-                row = database.find(url)
-                if row is None:
-                    _unknown(url)
-                    code = EXIT_FAILED
-                elif row.status == "failed":
-                    wanted.append(url)
-                else:
-                    print(f"{printable(url)}: {row.status}, not failed ({_what_it_is(row)})")
-            count = database.requeue(wanted) if wanted or not urls else 0
-            left = 0 if urls else database.permanent_failures()
-    except Locked as error:
-        error_line(str(error))
-        return EXIT_LOCKED
+    with _locked_state(path, wait) as database:
+        wanted = []
+        for url in urls or []:
+            row = database.find(url)
+            if row is None:
+                _unknown(url)
+                code = EXIT_FAILED
+            elif row.status == "failed":
+                wanted.append(url)
+            else:
+                print(f"{printable(url)}: {row.status}, not failed ({_what_it_is(row)})")
+        count = database.requeue(wanted) if wanted or not urls else 0
+        left = 0 if urls else database.permanent_failures()
     if wanted or not urls:
         print(f"{count} failed article{'s' if count != 1 else ''} queued for the next run")
     if left:
@@ -847,7 +632,6 @@ def _what_it_is(row: Row) -> str:
 
 
 STATUSES = ("done", "failed", "skipped", "pending")
-ONE_OFF = "a one-off: tried again when fetched again, or named to warnews retry"
 
 
 @app.command("list", short_help="List the articles warnews knows, newest first.")
@@ -873,7 +657,7 @@ def list_articles(
 ) -> int:
     """List the articles of the state database, the most recently changed first: status,
     date, URL, file (or the error), title, source, tab-separated."""
-    from ._report import safe_json
+    from ._report import article_line, safe_json
     from ._state import State
 
     if status_filter is not None and status_filter not in STATUSES:
@@ -890,20 +674,7 @@ def list_articles(
     finally:
         database.close()
     for article in articles:
-        if json_lines:
-            print(safe_json(article))
-            continue
-        status_word = "failed (permanent)" if article["permanent"] else article["status"]
-        what = article["error"] if article["status"] == "failed" else article["file"]
-        fields = [
-            status_word,
-            _when(article["updated_at"]),
-            article["url"],
-            what,
-            article["title"],
-            article["source"],
-        ]
-        print("\t".join(printable(str(field or "-")).replace("\t", " ") for field in fields))
+        print(safe_json(article) if json_lines else article_line(article))
     return EXIT_OK
 
 
@@ -918,7 +689,7 @@ def show(
 ) -> int:
     """Everything the state database knows about one URL (matched as warnews matches URLs:
     tracking parameters, www. and the scheme do not count). Exit 1 if it is unknown."""
-    from ._report import safe_json
+    from ._report import safe_json, show_lines
     from ._state import State
 
     settings = resolve(flags, config).settings
@@ -935,41 +706,7 @@ def show(
     if json_output:
         print(safe_json(record, indent=2))
         return EXIT_OK
-    next_try = record["next_try"]
-    if record["permanent"]:
-        retry_text = "permanent: will not be retried; warnews retry URL to try again"
-    elif record["one_off"] and record["status"] == "failed":
-        retry_text = ONE_OFF
-    elif next_try is not None:
-        retry_text = f"after {_when(next_try)}"
-    elif record["status"] == "failed":
-        retry_text = "no more tries (warnews retry re-queues it)"
-    else:
-        retry_text = None
-    lines = {
-        "url": record["url"],
-        "status": record["status"] + (" (queued by warnews retry)" if record["queued"] else ""),
-        "source": record["source"],
-        "file": (record["file"] + ("" if record["file_exists"] else " (not on disk)"))
-        if record["file"]
-        else None,
-        "sidecar": record["sidecar"],
-        "title": record["title"],
-        "canonical URL": record["canonical_url"],
-        "duplicate of": record["duplicate_of"],
-        "language": record["language"],
-        "engine": record["engine"],
-        "published": record["published"],
-        "warning": record["warning"],
-        "attempts": str(record["attempts"]),
-        "last error": record["last_error"],
-        "next try": retry_text,
-        "first seen": _when(record["created_at"]),
-        "last attempt": _when(record["last_attempt_at"]) if record["last_attempt_at"] else None,
-    }
-    for key, value in lines.items():
-        if value is not None:
-            print(f"{key}: {printable(value)}")
+    print(*show_lines(record), sep="\n")
     return EXIT_OK
 
 
@@ -984,19 +721,13 @@ def forget(
 ) -> int:
     """Forget articles, so that they are fetched again like new ones; their files stay on
     disk. Exit 1 if a URL is unknown."""
-    from ._state import Locked
-
     path = resolve(flags, config).settings.state
     if not path.exists():
         for url in urls:
             _unknown(url)
         return EXIT_FAILED
-    try:
-        with _locked_state(path, wait) as database:
-            forgotten, unknown = database.forget(urls)
-    except Locked as error:
-        error_line(str(error))
-        return EXIT_LOCKED
+    with _locked_state(path, wait) as database:
+        forgotten, unknown = database.forget(urls)
     for row in forgotten:
         kept = f"its file stays: {row.output_path}" if row.output_path else "it had no file"
         print(f"forgotten: {printable(row.url)} ({printable(kept)})")
@@ -1020,16 +751,14 @@ def main() -> None:
         else:
             context = getattr(error, "ctx", None)
             hint = f" (see: {context.command_path} --help)" if context is not None else ""
-            error_line(f"{error.format_message()}{hint}")
-        code = EXIT_USAGE
-    except UsageError as error:
-        error_line(str(error))
+            say("error", f"{error.format_message()}{hint}")
         code = EXIT_USAGE
     except WarnewsError as error:
-        error_line(str(error))
-        code = EXIT_FAILED
-    except (KeyboardInterrupt, typer.Abort):
-        code = _interrupted()
+        say("error", str(error))
+        code = exit_code(error)
+    except (KeyboardInterrupt, typer.Abort):  # typer's Abort: Ctrl-C at a prompt
+        say("error", why_stopped())
+        code = exit_code(KeyboardInterrupt())
     _exit(code if isinstance(code, int) else EXIT_OK)
 
 

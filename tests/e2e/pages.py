@@ -55,7 +55,7 @@ def ukrainian_paragraphs(count, sentences=3, seed=0):
 
 def body_paragraphs(text):
     """The paragraphs after the header of a saved document."""
-    head, _, body = text.partition("\n\n")
+    _, _, body = text.partition("\n\n")
     return body.rstrip("\n").split("\n\n")
 
 
@@ -137,6 +137,6 @@ def texts(folder):
 def hold_lock(tmp_path):
     """Hold the state's run lock as another warnews run would (the handle keeps it)."""
     (tmp_path / "state").mkdir(exist_ok=True)
-    handle = open(tmp_path / "state" / "state.sqlite3.lock", "a+")  # noqa: SIM115 - the caller closes it
+    handle = open(tmp_path / "state" / "state.sqlite3.lock", "a+")  # the caller closes it
     fcntl.flock(handle, fcntl.LOCK_EX)
     return handle

@@ -71,7 +71,7 @@ class _Local:
         self.stopping = threading.Event()
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
-    def __enter__(self):  # noqa: ANN204 - returns the subclass
+    def __enter__(self):  # returns the subclass
         self._thread.start()
         return self
 

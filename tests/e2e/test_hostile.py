@@ -140,7 +140,7 @@ def test_public_only_checks_every_redirect(site, monkeypatch):
     monkeypatch.setattr(_net, "not_public", lambda address: "private" if address == "127.0.0.2" else None)
     site.redirect("/start", f"http://127.0.0.2:{site.port}/internal")
     with _net.make_client(5.0, public_only=True) as client:
-        with pytest.raises(_net.FetchError, match="127.0.0.2 is at 127.0.0.2, a private address"):
+        with pytest.raises(_net.FetchError, match=r"127\.0\.0\.2 is at 127\.0\.0\.2, a private address"):
             _net.download(client, site.url("/start"), 1 << 20)
     assert site.hits["/start"] == 1 and site.hits["/internal"] == 0
 

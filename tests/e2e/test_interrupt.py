@@ -282,7 +282,7 @@ def test_after_the_stop_nothing_is_recorded_and_what_was_recorded_is_reported():
     import threading
     from types import SimpleNamespace
 
-    from warnews._batch import Batch, Outcome
+    from warnews._runner import Batch, Outcome
     from warnews._settings import Settings
 
     emitted = []

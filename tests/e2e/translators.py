@@ -26,6 +26,7 @@ import json
 import re
 import threading
 import time
+from typing import ClassVar
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 from servers import _Concurrency, _Handler, _Local
@@ -405,7 +406,13 @@ class MyMemoryEmulator(_Translator):
 class MicrosoftEmulator(_Translator):
     """Microsoft's Translator v3: GET /languages, POST /translate?from&to with a JSON body."""
 
-    LANGUAGES = {"uk": "Ukrainian", "en": "English", "ru": "Russian", "pl": "Polish", "de": "German"}
+    LANGUAGES: ClassVar[dict[str, str]] = {
+        "uk": "Ukrainian",
+        "en": "English",
+        "ru": "Russian",
+        "pl": "Polish",
+        "de": "German",
+    }
 
     def __init__(self, key: str = "microsoft-test-key", **kwargs: object) -> None:
         super().__init__(key=key, **kwargs)  # type: ignore[arg-type]

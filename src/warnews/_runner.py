@@ -1,5 +1,7 @@
-"""Many articles at once: feeds read, work queued from the state, articles processed in
-threads (the stages are synchronous libraries), each outcome recorded as it comes.
+"""Many articles at once: a run's lifecycle (run_jobs: the lock, the state, its run
+record, the pipeline, the report, the exit code) around its batch (Batch: feeds read, work
+queued from the state, articles processed in threads, since the stages are synchronous
+libraries, each outcome recorded as it comes).
 
 An article's file is written completely before its row says done. A stop (SIGINT,
 SIGTERM) starts no new work and lets a file being written finish; articles still on the
@@ -16,22 +18,23 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from ._discover import read_feed
-from ._errors import FetchError, Stopped, WarnewsError
+from ._errors import EXIT_FAILED, EXIT_OK, FetchError, Stopped, WarnewsError, exit_code, why_stopped
 from ._feeds import FeedItems, conditional_headers, parse_feed
 from ._gate import GATE
 from ._hints import as_url
 from ._net import Download
 from ._pipeline import Pipeline
 from ._redact import redact
-from ._settings import secret_values
-from ._state import Row, State, url_key
+from ._report import Reporter, copy_fatal_errors
+from ._settings import Settings, secret_values
+from ._state import Row, RunLock, State, url_key
 from ._store import prepare_folder
 
 _log = logging.getLogger("warnews")
@@ -93,6 +96,81 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What a command asks of its run beyond the settings: its name (the log, the run
+    record), whether it keeps state (no --stdout, not translate), and how it reports."""
+
+    command: str
+    _: KW_ONLY
+    keeps_state: bool
+    quiet: bool = False
+    json_lines: bool = False
+    paths: bool = False  # print each saved file's path (fetch, translate)
+    force: bool = False
+    wait: bool = False  # for the lock, instead of exit 3
+    verbose: bool = False
+
+
+def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], list[Job]]) -> int:
+    """Run one command's batch, whole: the lock and the state if it keeps state, the run
+    record, the pipeline, the report of every outcome and the summary; the exit code.
+
+    `jobs` makes the work from the batch (Batch.url_jobs, file_jobs, feed_jobs,
+    config_jobs) once the state is open: reading feeds is part of the run. A failure of the
+    run itself (the lock held, the state unusable, a usage error found late) is reported
+    as one line; a stop (KeyboardInterrupt) ends it with what was reported counted.
+    """
+    reporter = Reporter(
+        options.command,
+        quiet=options.quiet,
+        json_lines=options.json_lines,
+        paths=options.paths,
+        log_file=settings.log_file,
+        verbose=options.verbose,
+        secrets=secret_values(settings),
+    )
+    copy_fatal_errors(settings.log_file)
+    counts: Counter[str] = Counter()
+    requests, code, lock, state, run_id = 0, EXIT_FAILED, None, None, 0
+    batch: Batch | None = None
+    last_words = ""  # why the run stopped: the last line, after the summary
+    try:
+        if options.keeps_state:
+            lock = RunLock(settings.state)
+            lock.acquire(options.wait)
+            state = State(settings.state)
+            run_id = state.run_started(options.command)
+        with Pipeline(settings, warn=reporter.warning) as pipeline:
+            batch = Batch(pipeline, state, reporter.outcome, options.force)
+            batch.on_start, batch.on_finish = reporter.started, reporter.finished
+            work = jobs(batch)
+            reporter.start(len(work))
+            try:
+                counts = batch.run(work)
+            finally:
+                requests = pipeline.translator.requests
+        code = EXIT_FAILED if counts["failed"] or counts["feed_failed"] else EXIT_OK
+    except KeyboardInterrupt as stop:  # handled here: Typer would turn it into a silent exit
+        code, last_words = exit_code(stop), why_stopped()
+    except WarnewsError as error:
+        reporter.error(str(error))  # secrets masked there
+        code = exit_code(error)
+    finally:
+        if batch is not None:  # a stopped run counts what it reported, as a finished one
+            counts = batch.counts
+        if state is not None:
+            try:
+                state.run_finished(run_id, counts, code)
+            except WarnewsError:
+                pass
+            state.close()
+        if lock is not None:
+            lock.release()
+        reporter.close(counts, requests, code, last_words)
+    return code
+
+
 class Batch:
     """One run's work. Outcomes reach `emit` in the order the jobs were given."""
 
@@ -136,6 +214,30 @@ class Batch:
                 continue
             jobs.append(Job(url, row=row or self.state.add(url, source)))
         return jobs
+
+    def file_jobs(self, files: Iterable[str]) -> list[Job]:
+        """Jobs for local files ("-": standard input), as `translate` names them."""
+        return [Job(name, "file") for name in files]
+
+    def feed_jobs(self, feeds: Iterable[str]) -> list[Job]:
+        """`feed`'s work: the feeds' new items and what they brought that is due a retry;
+        with force, every item they list, done or not."""
+        named = self.named(feeds)
+        links = self.read_feeds(named)
+        forced = self.url_jobs(links, "feed") if self.force else []
+        return [*forced, *self.due_jobs(sources=named, exclude=forced)]
+
+    def config_jobs(self, urls: Iterable[str], feeds: Iterable[str]) -> list[Job]:
+        """`run`'s work: the config file's URLs and its feeds' new items, what they brought
+        that is due a retry, and what `warnews retry` queued; never a one-off fetch. A URL
+        taken out of the config is no longer retried. With force, all of them, done or not."""
+        assert self.state is not None
+        urls, feeds = self.named(urls), self.named(feeds)
+        links = self.read_feeds(feeds)
+        forced = self.url_jobs([*urls, *links], "config") if self.force else []
+        for url in urls:
+            self.state.add(url, "config")
+        return [*forced, *self.due_jobs(feeds, urls, queued=True, exclude=forced)]
 
     def due_jobs(
         self,
@@ -506,7 +608,3 @@ def _finished(row: Row) -> bool:
 def _unexpected(error: Exception) -> str:
     where = traceback.extract_tb(error.__traceback__)[-1]
     return f"unexpected {type(error).__name__}: {error} (at {Path(where.filename).name}:{where.lineno})"
-
-
-def current_host(job: Job) -> str:
-    return job.name.split("/")[2] if job.kind != "file" and job.name.count("/") >= 2 else job.name
