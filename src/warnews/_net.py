@@ -630,9 +630,8 @@ def read_body(response: httpx.Response, max_bytes: int, what: str = "page") -> b
     declared = response.headers.get("Content-Length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{what} is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
-    if (
-        response.is_stream_consumed
-    ):  # read whole already: httpx does so with a body given whole (MockTransport)
+    # Read whole already: httpx does so with a body given whole (a caller's MockTransport).
+    if response.is_stream_consumed:
         if len(response.content) > max_bytes:
             raise FetchError(f"{what} is over the {max_bytes:,}-byte limit")
         return response.content

@@ -497,7 +497,9 @@ def resolve(
                 raise UsageError(f"bad value for {setting.name} in {origin_of(setting)}: {error}") from None
             origins[setting.name] = origin_of(setting)
     engine_values = {
-        setting.name: values.pop(setting.name, setting.default) for setting in rows[len(SETTINGS) :]
+        setting.name: values.pop(setting.name, setting.default)
+        for setting in rows
+        if setting.name not in _BY_NAME
     }
     return Resolved(
         settings=Settings(**values, **invocation, engine_settings=MappingProxyType(engine_values)),
@@ -513,20 +515,20 @@ def secret_values(settings: Settings) -> list[str]:
     """What must never be shown: every secret setting's value, and a proxy URL's password."""
     values = []
     for setting in every_setting():
-        given = value_of(settings, setting)
-        if setting.password and given:
-            values.append(proxy_password(given))
-        elif setting.secret and given:
-            values.append(str(given))
-    return [given for given in values if given]
+        value = value_of(settings, setting)
+        if setting.password and value:
+            values.append(proxy_password(value))
+        elif setting.secret and value:
+            values.append(str(value))
+    return [value for value in values if value]
 
 
 def shown(settings: Settings, name: str) -> str:
     """A setting's value as `warnews config` shows it, secrets masked."""
     setting = {row.name: row for row in every_setting()}[name]
-    given = value_of(settings, setting)
-    if given is None:
+    value = value_of(settings, setting)
+    if value is None:
         return "(none)"
     if setting.secret:
         return MASK
-    return mask_url(str(given)) if setting.password else str(given)
+    return mask_url(str(value)) if setting.password else str(value)

@@ -500,13 +500,13 @@ def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
     rows = every_setting()
     width = max(len(setting.name) for setting in rows)
     for setting in rows:
-        given = value_of(resolved.settings, setting)
+        value = value_of(resolved.settings, setting)
         origin = resolved.origins[setting.name]
-        if given is None:  # commented out: TOML has no null
+        if value is None:  # commented out: TOML has no null
             print(f"# {setting.name:<{width - 2}} = {'(not set)':<40} # {origin}")
             continue
         text = _toml_value(
-            shown(resolved.settings, setting.name) if setting.secret or setting.password else given
+            shown(resolved.settings, setting.name) if setting.secret or setting.password else value
         )
         print(f"{setting.name:<{width}} = {text:<40} # {origin}")
     print(f"feeds = {safe_json(list(resolved.feeds), toml=True)}")

@@ -330,12 +330,22 @@ def registry() -> dict[str, type[Engine]]:
     return {key: _REGISTRY[key] for key in sorted(_REGISTRY, key=lambda key: (key != DEFAULT, key))}
 
 
-@functools.cache
 def _load() -> None:
-    for module in pkgutil.iter_modules(__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{module.name}")  # once: Python keeps modules
-    _load_plugins()
+    """Import every built-in engine module, then the plugins: once per process, whichever
+    thread asks first (a plugin's warning is said once)."""
+    global _loaded
+    with _load_lock:
+        if _loaded:
+            return
+        for module in pkgutil.iter_modules(__path__):
+            if not module.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{module.name}")
+        _load_plugins()
+        _loaded = True
+
+
+_load_lock = threading.Lock()
+_loaded = False
 
 
 def _load_plugins() -> None:
