@@ -7,6 +7,7 @@ The library (see README, "Use from Python"):
     translate_text(text, **settings) -> Document  a text (or an HTML page) in hand
     Document: .text, .paragraphs, .title, .metadata (Metadata; .to_dict() is the sidecar),
               .save(folder) -> Path
+    get_engine(name, **config) -> Engine          one translation engine, for text in hand
     the errors: WarnewsError and its kinds
 
 Importing warnews is cheap: the machinery (httpx, trafilatura, the engines) loads on
@@ -31,12 +32,14 @@ from ._errors import (
 if TYPE_CHECKING:
     from ._api import fetch, translate_file, translate_text
     from ._model import Document, Metadata
+    from .engines import Engine, get_engine
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DetectError",
     "Document",
+    "Engine",
     "ExtractError",
     "FetchError",
     "InputError",
@@ -47,6 +50,7 @@ __all__ = [
     "WarnewsError",
     "__version__",
     "fetch",
+    "get_engine",
     "translate_file",
     "translate_text",
 ]
@@ -57,6 +61,8 @@ _LAZY = {
     "translate_text": "._api",
     "Document": "._model",
     "Metadata": "._model",
+    "Engine": ".engines",
+    "get_engine": ".engines",
 }
 
 

@@ -98,7 +98,7 @@ def _pipeline(
     wanted = dict(given)
     if "cache" not in wanted:
         wanted["cache"] = wanted.get("cache_file") is not None
-    settings = from_keywords(wanted, allowed | _engine_settings())
+    settings = from_keywords(wanted, allowed)
     try:
         with Pipeline(settings, warn=_warn, client=client) as pipeline:
             yield pipeline
@@ -109,12 +109,6 @@ def _pipeline(
 
 def _run(pipeline: Pipeline, source: Callable[[], Source]) -> Document:
     return pipeline.translate(pipeline.extract(source()))
-
-
-def _engine_settings() -> frozenset[str]:
-    from ._settings import SETTINGS
-
-    return frozenset(setting.name for setting in SETTINGS if not setting.commands)
 
 
 def _mask(error: WarnewsError, secrets: list[str]) -> None:

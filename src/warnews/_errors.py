@@ -3,6 +3,7 @@ print; how the command line says it (one line) and which exit code it ends with.
 
 from __future__ import annotations
 
+import enum
 import signal
 import sys
 from typing import Literal
@@ -53,16 +54,24 @@ class TranslateError(WarnewsError):
     """The translator failed or answered with something that is not a translation."""
 
 
+class FailureKind(enum.Enum):
+    """How an engine failed, which decides what the fallback chain does next: a quota or
+    a refused key takes the engine out of the run, an unsupported pair does not count
+    against it, anything else counts towards taking it out."""
+
+    QUOTA = "quota"  # out of quota
+    AUTH = "auth"  # key missing or refused
+    THROTTLED = "throttled"  # 429 after its retries
+    FAILING = "failing"  # 5xx, timeouts, broken connections
+    REJECTED = "rejected"  # the request was refused: 400, 413, 414
+    UNSUPPORTED = "unsupported"  # the language pair
+    BAD_ANSWER = "bad_answer"  # empty, untranslated, an HTML page, lost paragraph marks
+
+
 class EngineError(TranslateError):
-    """One engine could not translate a text; `kind` says whether another engine should take over.
+    """One engine could not translate a text; `kind` says whether another engine should take over."""
 
-    kinds: "quota" (out of quota), "auth" (key missing or refused), "throttled" (429 after
-    its retries), "failing" (5xx, timeouts, broken connections), "rejected" (the request
-    was refused: 400, 413, 414), "unsupported" (the language pair), "bad_answer" (empty,
-    untranslated, an HTML page, lost paragraph marks).
-    """
-
-    def __init__(self, engine: str, kind: str, reason: str) -> None:
+    def __init__(self, engine: str, kind: FailureKind, reason: str) -> None:
         super().__init__(f"{engine} failed: {reason}")
         self.engine, self.kind, self.reason = engine, kind, reason
 

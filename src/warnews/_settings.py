@@ -1,6 +1,9 @@
 """One settings object for a run, resolved in one order: defaults, the config file, the
 WARNEWS_* environment variables, then the command line. Every setting is declared once,
-in SETTINGS, which gives its config key, its variable, its flag and how its value is read.
+as a Setting row that gives its config key, its variable, its flag and how its value is
+read: warnews's own in SETTINGS, each engine's in its engine class (Engine.settings), so
+adding an engine never edits this module. every_setting() is both, in `warnews config`'s
+order.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,12 +53,6 @@ def default_cache_path() -> Path:
     return platformdirs.user_cache_path(APP) / "translations.sqlite3"
 
 
-def default_google_url() -> str:
-    from .engines.google import URL  # the engines (and httpx) only when settings are made
-
-    return URL
-
-
 @dataclass(frozen=True)
 class Settings:
     out: Path = Path(".")
@@ -79,17 +77,10 @@ class Settings:
     keep_original: bool = False
     cache: bool = True
     cache_file: Path = field(default_factory=default_cache_path)
-    # Engines' own settings: keys only from the config file or the environment.
-    google_url: str = field(default_factory=default_google_url)
-    deepl_key: str | None = None
-    deepl_url: str | None = None
-    libre_url: str | None = None
-    libre_key: str | None = None
-    mymemory_email: str | None = None
-    mymemory_url: str | None = None
-    microsoft_key: str | None = None
-    microsoft_region: str | None = None
-    microsoft_url: str | None = None
+    # The engines' own settings by config key ("deepl_key" -> its value), as their rows
+    # read them; one missing is its row's default. Keys only from the config file or the
+    # environment. Immutable, as the rest.
+    engine_settings: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     # Not settings a user configures: how this invocation runs.
     to_stdout: bool = False
     made: date = field(default_factory=made_day)
@@ -223,17 +214,28 @@ FEEDS = frozenset({"feed", "run"})
 STATE_COMMANDS = frozenset({"status", "retry", "list", "show", "forget"})  # they read or change the state
 
 
+NONE: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Setting:
-    name: str  # the Settings field and the config key
-    read: Callable[[object], Any]
+    """One setting: its config key, variable and flag, and how its value is read.
+
+    An engine's rows (Engine.settings) have no flag, and take `required` and `default`:
+    their values live in Settings.engine_settings, not in a field of their own.
+    """
+
+    name: str  # the Settings field (or engine_settings key) and the config key
+    read: Callable[[object], Any]  # raises ValueError, in a user's words, for a bad value
     help: str
     metavar: str
-    commands: frozenset[str]  # commands with a flag for it; empty: config file and environment only
+    commands: frozenset[str] = NONE  # commands with a flag for it; empty: config file and environment only
     flags: tuple[str, ...] = ()  # default: --name-with-dashes
     secret: bool = False  # the whole value is secret: never shown, never a flag (ps, shell history)
     password: bool = False  # a URL whose password (only) is never shown
     switch: bool = False  # true or false; its flags are --name/--no-name
+    required: bool = False  # an engine's: it cannot run without it
+    default: object = None  # an engine's: its value when no layer sets one
 
     def __post_init__(self) -> None:
         assert not (self.secret and self.commands), f"{self.name}: a secret has no flag"
@@ -258,7 +260,6 @@ class Setting:
         return (f"--{dashed}/--no-{dashed}",) if self.switch else (f"--{dashed}",)
 
 
-NONE: frozenset[str] = frozenset()
 SETTINGS = (
     Setting("out", _path, "Folder for the files (created if missing).", "DIR", TRANSLATING, ("-o", "--out")),
     Setting(
@@ -361,19 +362,6 @@ SETTINGS = (
         "PATH",
         TRANSLATING | {"cache stats", "cache clear"},
     ),
-    # Engines' own settings: only from the config file or the environment.
-    Setting("google_url", _url, "Google's endpoint (a mirror, or a local emulation).", "URL", NONE),
-    Setting("deepl_key", _secret, "DeepL API key (free keys end in :fx).", "KEY", NONE, secret=True),
-    Setting("deepl_url", _optional_url, "DeepL endpoint; default: by the key's plan.", "URL", NONE),
-    Setting("libre_url", _optional_url, "LibreTranslate server, e.g. http://localhost:5000.", "URL", NONE),
-    Setting(
-        "libre_key", _secret, "LibreTranslate API key, if the server wants one.", "KEY", NONE, secret=True
-    ),
-    Setting("mymemory_email", _secret, "E-mail for MyMemory's larger quota.", "EMAIL", NONE, secret=True),
-    Setting("mymemory_url", _optional_url, "MyMemory endpoint.", "URL", NONE),
-    Setting("microsoft_key", _secret, "Microsoft Translator key.", "KEY", NONE, secret=True),
-    Setting("microsoft_region", _optional_text, "Microsoft Translator region.", "REGION", NONE),
-    Setting("microsoft_url", _optional_url, "Microsoft Translator endpoint.", "URL", NONE),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 assert set(_BY_NAME) <= {f.name for f in fields(Settings)}
@@ -381,10 +369,25 @@ INPUT_KEYS = ("feeds", "urls")
 _TYPES = typing.get_type_hints(Settings)
 
 
+def every_setting() -> tuple[Setting, ...]:
+    """warnews's own settings, then every engine's (built-in and plugins'), as `warnews
+    config` shows them. Loads the engines: not for what only parses a command line."""
+    from .engines import setting_rows
+
+    return (*SETTINGS, *setting_rows())
+
+
+def value_of(settings: Settings, setting: Setting) -> Any:
+    """A setting's effective value: its field's, or an engine's from engine_settings."""
+    if setting.name in _BY_NAME:
+        return getattr(settings, setting.name)
+    return settings.engine_settings.get(setting.name, setting.default)
+
+
 def _from_toml(setting: Setting, value: object) -> object:
     """A config file value of the setting's own kind: TOML has numbers and booleans, and a
     quoted "8" or a float 8.7 for a whole number is a mistake to point out, not to guess at."""
-    kind = _TYPES[setting.name]
+    kind = _TYPES.get(setting.name, str)  # an engine's settings are text
     if kind is bool:
         wanted, ok = "true or false (a TOML boolean)", isinstance(value, bool)
     elif kind is int:
@@ -467,13 +470,15 @@ def resolve(
     table = _read_config(config_path, explicit)
     found = table is not None
     table = table or {}
-    unknown = sorted(set(table) - set(_BY_NAME) - set(INPUT_KEYS))
+    rows = every_setting()
+    names = [setting.name for setting in rows]
+    unknown = sorted(set(table) - set(names) - set(INPUT_KEYS))
     if unknown:
         raise UsageError(
-            f"unknown setting {unknown[0]!r} in {config_path} (known: {', '.join([*_BY_NAME, *INPUT_KEYS])})"
+            f"unknown setting {unknown[0]!r} in {config_path} (known: {', '.join([*names, *INPUT_KEYS])})"
         )
     values: dict[str, Any] = {}
-    origins = {name: "default" for name in _BY_NAME}
+    origins = dict.fromkeys(names, "default")
     Naming = Callable[[Setting], str]
     Checking = Callable[[Setting, object], object]
     layers: tuple[tuple[Mapping[str, object], Naming, Naming, Checking], ...] = (
@@ -482,7 +487,7 @@ def resolve(
         (flags, lambda s: "/".join(s.flag_names), lambda s: s.name, lambda s, value: value),
     )
     for source, origin_of, key_of, check in layers:
-        for setting in SETTINGS:
+        for setting in rows:
             key = key_of(setting)
             if key not in source or source[key] is None:
                 continue
@@ -491,8 +496,13 @@ def resolve(
             except (ValueError, UsageError) as error:
                 raise UsageError(f"bad value for {setting.name} in {origin_of(setting)}: {error}") from None
             origins[setting.name] = origin_of(setting)
+    engine_values = {
+        setting.name: values.pop(setting.name, setting.default)
+        for setting in rows
+        if setting.name not in _BY_NAME
+    }
     return Resolved(
-        settings=Settings(**values, **invocation),
+        settings=Settings(**values, **invocation, engine_settings=MappingProxyType(engine_values)),
         origins=origins,
         config_path=config_path,
         config_found=found,
@@ -504,8 +514,8 @@ def resolve(
 def secret_values(settings: Settings) -> list[str]:
     """What must never be shown: every secret setting's value, and a proxy URL's password."""
     values = []
-    for setting in SETTINGS:
-        value = getattr(settings, setting.name)
+    for setting in every_setting():
+        value = value_of(settings, setting)
         if setting.password and value:
             values.append(proxy_password(value))
         elif setting.secret and value:
@@ -515,10 +525,10 @@ def secret_values(settings: Settings) -> list[str]:
 
 def shown(settings: Settings, name: str) -> str:
     """A setting's value as `warnews config` shows it, secrets masked."""
-    value = getattr(settings, name)
+    setting = {row.name: row for row in every_setting()}[name]
+    value = value_of(settings, setting)
     if value is None:
         return "(none)"
-    setting = _BY_NAME[name]
     if setting.secret:
         return MASK
     return mask_url(str(value)) if setting.password else str(value)
@@ -527,19 +537,23 @@ def shown(settings: Settings, name: str) -> str:
 def from_keywords(values: Mapping[str, object], allowed: Collection[str], **invocation: Any) -> Settings:
     """The settings of a library call: the defaults, then these keyword arguments, read and
     checked as the config file's values are; no config file, no environment (a library
-    call does what its arguments say). Only the settings in `allowed` may be given."""
+    call does what its arguments say). Only the settings in `allowed` and the engines' may
+    be given."""
+    rows = {setting.name: setting for setting in every_setting()}
+    engines = {name for name in rows if name not in _BY_NAME}
     chosen: dict[str, Any] = {}
     for name, value in values.items():
-        setting = _BY_NAME.get(name)
-        if setting is None or name not in allowed:
-            raise UsageError(_not_a_keyword(name, allowed))
+        setting = rows.get(name)
+        if setting is None or name not in {*allowed, *engines}:
+            raise UsageError(_not_a_keyword(name, {*allowed, *engines}))
         if value is None:  # as if not given: the default
             continue
         try:
             chosen[name] = setting.read(_python_value(name, value))
         except (ValueError, UsageError) as error:
             raise UsageError(f"bad value for {name}: {error}") from None
-    return Settings(**chosen, **invocation)
+    engine_values = {name: chosen.pop(name, rows[name].default) for name in engines}
+    return Settings(**chosen, **invocation, engine_settings=MappingProxyType(engine_values))
 
 
 _RUN_ONLY = {
@@ -560,7 +574,7 @@ def _python_value(name: str, value: object) -> object:
     """A keyword argument's value of its setting's own kind: True for a switch, 8 for a
     whole number, 0.5 or 8 for a number, text (or a path) for the rest; a list of
     engines is a chain."""
-    kind = _TYPES[name]
+    kind = _TYPES.get(name, str)  # an engine's settings are text
     if kind is bool:
         wanted, ok = "True or False", isinstance(value, bool)
     elif kind is int:

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from ._cache import Memory
 from ._detect import alphabet_vote, paragraph_candidates
-from ._errors import EngineError, TranslateError
+from ._errors import EngineError, FailureKind, TranslateError
 from ._normalize import normalize_paragraph
 from ._split import Limit, has_letters, plan_requests, unpack
 
@@ -143,7 +143,7 @@ class _Counting:
         answer = self.engine.translate(text, source, target)
         problem = answer_problem(text, answer)
         if problem:
-            raise EngineError(self.name, "bad_answer", problem)
+            raise EngineError(self.name, FailureKind.BAD_ANSWER, problem)
         return answer
 
 
@@ -178,7 +178,7 @@ def translate_paragraphs(paragraphs: Sequence[str], engine: Engine, source: str,
     translated = [normalize_paragraph(_join(parts)) if parts else "" for parts in pieces]
     for paragraph, result in zip(paragraphs, translated, strict=True):
         if normalize_paragraph(paragraph) and not result:  # never a paragraph lost in silence
-            raise EngineError(engine.name, "bad_answer", "an empty answer")
+            raise EngineError(engine.name, FailureKind.BAD_ANSWER, "an empty answer")
     return translated
 
 
@@ -242,10 +242,12 @@ class Translator:
         with self._lock:
             if engine.key in self._down:  # another thread's article took it out already
                 return False
-            if error.kind in ("quota", "auth"):
+            if error.kind in (FailureKind.QUOTA, FailureKind.AUTH):
                 self._down[engine.key] = f"not tried again in this run after: {error.reason}"
                 return True
-            if error.kind != "unsupported" and len(self.engines) > 1:  # alone, it is all there is
+            if (
+                error.kind is not FailureKind.UNSUPPORTED and len(self.engines) > 1
+            ):  # alone, it is all there is
                 self._failures[engine.key] += 1
                 if self._failures[engine.key] >= _FAILURES_IN_A_ROW:
                     self._down[engine.key] = (

@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +29,7 @@ from . import __version__
 from ._errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, WarnewsError, exit_code, say, why_stopped
 from ._gate import GATE
 from ._redact import printable
-from ._settings import SETTINGS, resolve, secret_values, shown
+from ._settings import SETTINGS, every_setting, resolve, secret_values, shown, value_of
 
 if TYPE_CHECKING:
     from ._cache import Memory
@@ -359,9 +360,10 @@ def show_config(config: ConfigFile = None, *, flags: dict[str, str]) -> int:
     resolved = resolve(flags, config)
     found = "" if resolved.config_found else " (not found: defaults apply)"
     print(f"# config file: {resolved.config_path}{found}")
-    width = max(len(setting.name) for setting in SETTINGS)
-    for setting in SETTINGS:
-        value = getattr(resolved.settings, setting.name)
+    rows = every_setting()
+    width = max(len(setting.name) for setting in rows)
+    for setting in rows:
+        value = value_of(resolved.settings, setting)
         origin = resolved.origins[setting.name]
         if value is None:  # commented out: TOML has no null
             print(f"# {setting.name:<{width - 2}} = {'(not set)':<40} # {origin}")
@@ -739,6 +741,7 @@ def forget(
 def main() -> None:
     """Entry point: one line on stderr and a documented exit code for every failure."""
     faulthandler.enable(file=sys.stderr, all_threads=True)  # a crash leaves its traceback
+    warnings.showwarning = _show_warning
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     try:
@@ -760,6 +763,20 @@ def main() -> None:
         say("error", why_stopped())
         code = exit_code(KeyboardInterrupt())
     _exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, *args: Any, **kwargs: Any
+) -> None:
+    """A skipped engine plugin is one warning line (engines.PluginWarning); any other
+    warning is Python's own."""
+    if category.__name__ == "PluginWarning":  # by name: importing the engines here would cost --help
+        say("warning", str(message))
+    else:
+        _python_warning(message, category, filename, lineno, *args, **kwargs)
+
+
+_python_warning = warnings.showwarning
 
 
 def _exit(code: int) -> None:

@@ -10,7 +10,7 @@ import pytest
 from pages import WARNEWS, article_page, body_paragraphs, ukrainian_paragraphs
 from translators import emulate_translation
 
-from warnews._settings import SETTINGS
+from warnews._settings import SETTINGS, every_setting
 
 COMMANDS = [
     "fetch",
@@ -44,7 +44,7 @@ OWN = {
     "cache stats": {"--json"},
     "cache clear": {"--engine", "--unused-days"},
 }
-SECRETS = [setting for setting in SETTINGS if setting.secret]
+SECRETS = [setting for setting in every_setting() if setting.secret]
 TITLE = "Школа відкрилася в укритті"
 
 

@@ -131,7 +131,7 @@ def test_bad_values_name_the_setting_and_where_they_came_from(tmp_path, environ,
 
 
 def test_secrets_are_masked():
-    settings = Settings(proxy="http://bob:p@ss/w0rd@proxy:3128", deepl_key="plain-key")
+    settings = Settings(proxy="http://bob:p@ss/w0rd@proxy:3128", engine_settings={"deepl_key": "plain-key"})
     assert shown(settings, "proxy") == "http://***@proxy:3128"
     assert shown(settings, "deepl_key") == "***"
     assert shown(settings, "engine") == "google"

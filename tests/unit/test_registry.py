@@ -50,11 +50,11 @@ def test_bad_chains(value, error):
 
 def test_an_engine_without_its_key_cannot_be_made():
     with pytest.raises(UsageError, match=r"the DeepL engine needs deepl_key \(WARNEWS_DEEPL_KEY"):
-        registry()["deepl"](Settings(), client=None)  # type: ignore[arg-type]
+        registry()["deepl"](Settings().engine_settings, client=None)  # type: ignore[arg-type]
 
 
 def test_describe_says_whether_keys_are_set_never_what_they_are():
-    settings = Settings(engine="deepl,google", deepl_key="very-secret:fx")
+    settings = Settings(engine="deepl,google", engine_settings={"deepl_key": "very-secret:fx"})
     rows = {row["engine"]: row for row in describe(settings)}
     assert "very-secret" not in repr(rows)
     assert rows["deepl"]["in_use"] and rows["deepl"]["position"] == 1 and rows["google"]["position"] == 2

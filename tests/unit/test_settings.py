@@ -14,9 +14,10 @@ from warnews._languages import (
     normalize_code,
     resolve_language,
 )
-from warnews._settings import SETTINGS, Settings, resolve, secret_values, shown
+from warnews._settings import Settings, every_setting, resolve, secret_values, shown
 
 KINDS = typing.get_type_hints(Settings)
+SETTINGS = every_setting()  # warnews's own and every engine's
 # A valid value of each setting, as TOML writes it (a new setting must be added here).
 VALID = {
     "out": '"~/news"',
@@ -62,7 +63,7 @@ WRONG = {
 
 
 def kind(setting):
-    hint = KINDS[setting.name]
+    hint = KINDS.get(setting.name, str)  # an engine's settings are text
     return hint if hint in (int, float, bool) else str
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from warnews import TranslateError
 from warnews._cache import Memory
-from warnews._errors import EngineError
+from warnews._errors import EngineError, FailureKind
 from warnews._split import Limit
 from warnews._translate import Translator, answer_problem, paragraph_language, translate_paragraphs
 
@@ -31,7 +31,7 @@ class FakeEngine:
         self.sent.append(text)
         self.requests += 1
         if self.fail:
-            raise EngineError(self.name, self.fail, f"{self.fail} trouble")
+            raise EngineError(self.name, FailureKind(self.fail), f"{self.fail} trouble")
         answer = " ".join(text.upper().split())
         if self.marks == "drop":
             return re.sub(r"\[\[\d+\]\]", "", answer)

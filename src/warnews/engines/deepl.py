@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._settings import Setting
 from .._split import Limit
-from . import Engine
+from . import Engine, read_optional_url, read_secret
 from ._route import Call
 
 FREE_URL = "https://api-free.deepl.com"
@@ -24,19 +25,27 @@ class DeepL(Engine):
     name = "DeepL"
     limits = "request body up to 128 KiB; 500,000 characters a month on the free plan"
     modules = ("deep_translator.deepl",)
-    secrets = ("deepl_key",)
-    required = ("deepl_key",)
-    options = ("deepl_url",)
+    settings = (
+        Setting(
+            "deepl_key",
+            read_secret,
+            "DeepL API key (free keys end in :fx).",
+            "KEY",
+            secret=True,
+            required=True,
+        ),
+        Setting("deepl_url", read_optional_url, "DeepL endpoint; default: by the key's plan.", "URL"),
+    )
 
     @property
     def _api_key(self) -> str:
-        return str(self.settings.deepl_key)
+        return str(self.setting("deepl_key"))
 
     @property
     def _base_url(self) -> str:
         # Free-plan keys end in ":fx" and work only on the free endpoint.
         default = FREE_URL if self._api_key.endswith(":fx") else PRO_URL
-        return (self.settings.deepl_url or default).rstrip("/")
+        return str(self.setting("deepl_url") or default).rstrip("/")
 
     def limit(self, source: str, target: str) -> Limit:
         # Room for the other form fields and the headers' share, with a margin.

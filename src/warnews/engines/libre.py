@@ -15,8 +15,9 @@ import httpx
 
 from .._errors import FetchError
 from .._net import send_with_retries
+from .._settings import Setting
 from .._split import Limit
-from . import Engine
+from . import Engine, read_optional_url, read_secret
 from ._route import Call
 
 DEFAULT_CHARS = 2000  # when the server does not say its limit
@@ -30,14 +31,23 @@ class Libre(Engine):
     name = "LibreTranslate"
     limits = "the server's character limit per request (read from it; 2,000 if it does not say)"
     modules = ("deep_translator.libre",)
-    secrets = ("libre_key",)
-    required = ("libre_url",)
-    options = ("libre_url",)
+    settings = (
+        Setting(
+            "libre_url",
+            read_optional_url,
+            "LibreTranslate server, e.g. http://localhost:5000.",
+            "URL",
+            required=True,
+        ),
+        Setting(
+            "libre_key", read_secret, "LibreTranslate API key, if the server wants one.", "KEY", secret=True
+        ),
+    )
     _chars: int | None = None
 
     @property
     def _base_url(self) -> str:
-        return str(self.settings.libre_url).rstrip("/")
+        return str(self.setting("libre_url")).rstrip("/")
 
     def limit(self, source: str, target: str) -> Limit:
         with self._lock:
@@ -68,7 +78,7 @@ class Libre(Engine):
         translator = LibreTranslator(
             source="en",
             target="es",
-            api_key=self.settings.libre_key or _NO_KEY,
+            api_key=self.setting("libre_key") or _NO_KEY,
             custom_url=f"{self._base_url}/",
         )
         translator._source, translator._target = source, target

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._errors import EngineError
+from .._errors import EngineError, FailureKind
+from .._settings import Setting
 from .._split import Limit
-from . import Engine
+from . import Engine, read_optional_url, read_secret, read_text
 from ._route import Call, Route
 
 URL = "https://api.cognitive.microsofttranslator.com"
@@ -23,9 +24,11 @@ class Microsoft(Engine):
     name = "Microsoft"
     limits = "50,000 characters per request"
     modules = ("deep_translator.microsoft",)
-    secrets = ("microsoft_key",)
-    required = ("microsoft_key",)
-    options = ("microsoft_region", "microsoft_url")
+    settings = (
+        Setting("microsoft_key", read_secret, "Microsoft Translator key.", "KEY", secret=True, required=True),
+        Setting("microsoft_region", read_text, "Microsoft Translator region.", "REGION"),
+        Setting("microsoft_url", read_optional_url, "Microsoft Translator endpoint.", "URL"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,7 +38,7 @@ class Microsoft(Engine):
         return Limit(4 * MAX_CHARS, MAX_CHARS, "utf-8")
 
     def _reshape(self, call: Call) -> Call:
-        base = self.settings.microsoft_url
+        base = self.setting("microsoft_url")
         if not base:
             return call
         default = urlsplit(URL)
@@ -53,8 +56,8 @@ class Microsoft(Engine):
             translator = MicrosoftTranslator(
                 source=source,
                 target=target,
-                api_key=self.settings.microsoft_key,
-                region=self.settings.microsoft_region,
+                api_key=self.setting("microsoft_key"),
+                region=self.setting("microsoft_region"),
             )
             with self._lock:
                 self._translators[(source, target)] = translator
@@ -62,5 +65,5 @@ class Microsoft(Engine):
 
     def _failure(self, error: Exception, route: Route, source: str, target: str) -> EngineError:
         if route.last_status == 403 and "403001" in route.last_text:
-            return EngineError(self.name, "quota", "out of quota (403001)")
+            return EngineError(self.name, FailureKind.QUOTA, "out of quota (403001)")
         return super()._failure(error, route, source, target)
