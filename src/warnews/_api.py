@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from ._errors import InputError, WarnewsError
+from ._errors import InputError, UsageError, WarnewsError
 from ._model import Document, Source
 from ._pipeline import Pipeline
 from ._redact import redact
@@ -99,6 +99,8 @@ def _pipeline(
     if "cache" not in wanted:
         wanted["cache"] = wanted.get("cache_file") is not None
     settings = from_keywords(wanted, allowed)
+    if client is not None and not isinstance(client, httpx.Client):  # an AsyncClient, a requests.Session
+        raise UsageError(f"client must be an httpx.Client, not {type(client).__name__}")
     try:
         with Pipeline(settings, warn=_warn, client=client) as pipeline:
             yield pipeline

@@ -104,6 +104,7 @@ class RunOptions:
     command: str
     _: KW_ONLY
     keeps_state: bool
+    to_stdout: bool = False  # print the documents instead of saving files
     quiet: bool = False
     json_lines: bool = False
     paths: bool = False  # print each saved file's path (fetch, translate)
@@ -142,7 +143,7 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
             state = State(settings.state)
             run_id = state.run_started(options.command)
         with Pipeline(settings, warn=reporter.warning) as pipeline:
-            batch = Batch(pipeline, state, reporter.outcome, options.force)
+            batch = Batch(pipeline, state, reporter.outcome, options.force, options.to_stdout)
             batch.on_start, batch.on_finish = reporter.started, reporter.finished
             work = jobs(batch)
             reporter.start(len(work))
@@ -174,12 +175,21 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
 class Batch:
     """One run's work. Outcomes reach `emit` in the order the jobs were given."""
 
-    def __init__(self, pipeline: Pipeline, state: State | None, emit: Listener, force: bool = False) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        state: State | None,
+        emit: Listener,
+        force: bool = False,
+        to_stdout: bool = False,
+    ) -> None:
+        """to_stdout: documents go to `emit` instead of files (--stdout)."""
         self.pipeline = pipeline
         self.settings = pipeline.settings
         self.state = state
         self.emit = emit
         self.force = force
+        self.to_stdout = to_stdout
         self.counts: Counter[str] = Counter()
         self.on_start: Callable[[Job], None] = lambda job: None
         self.on_finish: Listener = lambda outcome: None
@@ -349,7 +359,7 @@ class Batch:
         What was recorded and not yet reported is reported then (see _stop); self.counts
         holds what was reported, stopped or not.
         """
-        if not self.settings.to_stdout and jobs:
+        if not self.to_stdout and jobs:
             prepare_folder(self.settings.out)
         ready: dict[int, Outcome] = {}
         position = 0
@@ -455,7 +465,7 @@ class Batch:
                 fallback=[{"engine": item.engine, "error": item.error} for item in meta.fallback],
                 warning=translated.warning,
             )
-            if self.settings.to_stdout:
+            if self.to_stdout:
                 outcome.document = translated.text
                 return self._record(index, outcome) or self._abandon(job)
 

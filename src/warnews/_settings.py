@@ -81,8 +81,7 @@ class Settings:
     # read them; one missing is its row's default. Keys only from the config file or the
     # environment. Immutable, as the rest.
     engine_settings: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
-    # Not settings a user configures: how this invocation runs.
-    to_stdout: bool = False
+    # Not a setting a user configures: the day the documents are made (SOURCE_DATE_EPOCH).
     made: date = field(default_factory=made_day)
 
 

@@ -228,7 +228,7 @@ def fetch(
     """
     from ._runner import RunOptions
 
-    settings = resolve(flags, config, to_stdout=to_stdout).settings
+    settings = resolve(flags, config).settings
     targets = [*(urls or []), *(_read_list(input_file) if input_file else [])]
     if not targets:
         raise UsageError("no URL given (name some, or use -i FILE)")
@@ -236,6 +236,7 @@ def fetch(
     options = RunOptions(
         "fetch",
         keeps_state=not to_stdout,
+        to_stdout=to_stdout,
         quiet=quiet,
         json_lines=json_lines,
         paths=not quiet,
@@ -270,9 +271,15 @@ def translate(
     input) and save one text file each."""
     from ._runner import RunOptions
 
-    settings = resolve(flags, config, to_stdout=to_stdout).settings
+    settings = resolve(flags, config).settings
     options = RunOptions(
-        "translate", keeps_state=False, quiet=quiet, json_lines=json_lines, paths=not quiet, verbose=verbose
+        "translate",
+        keeps_state=False,
+        to_stdout=to_stdout,
+        quiet=quiet,
+        json_lines=json_lines,
+        paths=not quiet,
+        verbose=verbose,
     )
     return _run(options, settings, lambda batch: batch.file_jobs(files))
 

@@ -182,6 +182,8 @@ def test_public_only_is_for_fetch_and_warnews_own_client():
         warnews.translate_text(TITLE, public_only=True)
     with httpx.Client() as client, pytest.raises(warnews.UsageError, match="public_only needs warnews's own"):
         warnews.fetch("https://news.example/a", client=client, public_only=True)
+    with pytest.raises(warnews.UsageError, match=r"client must be an httpx\.Client, not AsyncClient"):
+        warnews.translate_text(TITLE, client=httpx.AsyncClient())
 
 
 def test_failures_are_warnews_errors(site, google, tmp_path):
