@@ -383,20 +383,33 @@ def value_of(settings: Settings, setting: Setting) -> Any:
     return settings.engine_settings.get(setting.name, setting.default)
 
 
+def _kind(name: str) -> type:
+    """The kind of a setting's values: bool, int, float, or str for the rest (text, paths,
+    every engine's settings)."""
+    kind = _TYPES.get(name, str)
+    return kind if kind in (bool, int, float) else str
+
+
+def _of_kind(kind: type, value: object) -> bool:
+    if kind in (int, float) and isinstance(value, bool):  # a bool is an int to Python, not to a user
+        return False
+    return isinstance(value, (int, float) if kind is float else kind)
+
+
+_TOML_KINDS = {
+    bool: "true or false (a TOML boolean)",
+    int: "a whole number (a TOML integer)",
+    float: "a number",
+    str: "text (a TOML string)",
+}
+
+
 def _from_toml(setting: Setting, value: object) -> object:
     """A config file value of the setting's own kind: TOML has numbers and booleans, and a
     quoted "8" or a float 8.7 for a whole number is a mistake to point out, not to guess at."""
-    kind = _TYPES.get(setting.name, str)  # an engine's settings are text
-    if kind is bool:
-        wanted, ok = "true or false (a TOML boolean)", isinstance(value, bool)
-    elif kind is int:
-        wanted, ok = "a whole number (a TOML integer)", isinstance(value, int) and not isinstance(value, bool)
-    elif kind is float:
-        wanted, ok = "a number", isinstance(value, (int, float)) and not isinstance(value, bool)
-    else:
-        wanted, ok = "text (a TOML string)", isinstance(value, str)
-    if not ok:
-        raise ValueError(f"expected {wanted}, not {_toml_kind(value)}")
+    kind = _kind(setting.name)
+    if not _of_kind(kind, value):
+        raise ValueError(f"expected {_TOML_KINDS[kind]}, not {_toml_kind(value)}")
     return value
 
 
@@ -569,23 +582,18 @@ def _not_a_keyword(name: str, allowed: Collection[str]) -> str:
     return f"unknown setting {name!r} (known: {', '.join(sorted(allowed))})"
 
 
+_PYTHON_KINDS = {bool: "True or False", int: "an int", float: "a number", str: "a str"}
+
+
 def _python_value(name: str, value: object) -> object:
     """A keyword argument's value of its setting's own kind: True for a switch, 8 for a
     whole number, 0.5 or 8 for a number, text (or a path) for the rest; a list of
     engines is a chain."""
-    kind = _TYPES.get(name, str)  # an engine's settings are text
-    if kind is bool:
-        wanted, ok = "True or False", isinstance(value, bool)
-    elif kind is int:
-        wanted, ok = "an int", isinstance(value, int) and not isinstance(value, bool)
-    elif kind is float:
-        wanted, ok = "a number", isinstance(value, (int, float)) and not isinstance(value, bool)
-    elif name == "engine" and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+    if name == "engine" and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return ",".join(value)
-    elif isinstance(value, os.PathLike) and Path in (kind, *typing.get_args(kind)):
+    if isinstance(value, os.PathLike) and Path in (_TYPES.get(name), *typing.get_args(_TYPES.get(name))):
         return os.fspath(value)
-    else:
-        wanted, ok = "a str", isinstance(value, str)
-    if not ok:
-        raise ValueError(f"expected {wanted}, not {type(value).__name__}")
+    kind = _kind(name)
+    if not _of_kind(kind, value):
+        raise ValueError(f"expected {_PYTHON_KINDS[kind]}, not {type(value).__name__}")
     return value
