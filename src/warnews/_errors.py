@@ -139,4 +139,6 @@ def database_problem(error: BaseException) -> str:
         return _DATABASE_PROBLEMS[code & 0xFF]
     if isinstance(error, OSError) and error.strerror:
         return error.strerror[:1].lower() + error.strerror[1:]
+    if type(error).__name__ == "ProgrammingError" and "closed" in str(error):  # sqlite3's, unimported
+        return "it was closed already (the run is ending)"
     return "the file does not hold what warnews expects (damaged, or not a warnews database)"

@@ -431,3 +431,14 @@ def test_a_tls_failure_while_reading_is_not_taken_for_the_system_s_errno():
 def test_an_httpx_error_nobody_expected_is_named_in_words():
     error = network_error(httpx.DecodingError, Exception("x"), middle=httpcore.NetworkError)
     assert describe(error, 30.0) == "decoding error"
+
+
+def test_a_closed_database_is_not_called_damaged(tmp_path):
+    from warnews._errors import StoreError
+    from warnews._state import State
+
+    state = State(tmp_path / "state.sqlite3")
+    state.close()
+    with pytest.raises(StoreError, match="it was closed already") as caught:
+        state.find("https://news.example/a")
+    assert "damaged" not in str(caught.value)
