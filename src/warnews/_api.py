@@ -75,7 +75,11 @@ def translate_file(
     if name == "-":  # the command line's name for standard input, not a file's
         raise InputError("- is standard input, not a file: use warnews.translate_text(sys.stdin.read())")
     with _pipeline(settings, _TRANSLATE_SETTINGS, client) as pipeline:
-        return _run(pipeline, lambda: pipeline.read(name))
+        try:
+            source = pipeline.read(name)
+        except InputError as error:  # the command line says the name first; so does this
+            raise InputError(f"{name}: {error}") from None
+        return _run(pipeline, lambda: source)
 
 
 def translate_text(text: str | bytes, *, client: httpx.Client | None = None, **settings: Any) -> Document:
@@ -101,6 +105,8 @@ def _pipeline(
     settings = from_keywords(wanted, allowed)
     if client is not None and not isinstance(client, httpx.Client):  # an AsyncClient, a requests.Session
         raise UsageError(f"client must be an httpx.Client, not {type(client).__name__}")
+    if client is not None and client.is_closed:
+        raise UsageError("client is closed: give an open httpx.Client")
     try:
         with Pipeline(settings, warn=_warn, client=client) as pipeline:
             yield pipeline

@@ -184,6 +184,10 @@ def test_public_only_is_for_fetch_and_warnews_own_client():
         warnews.fetch("https://news.example/a", client=client, public_only=True)
     with pytest.raises(warnews.UsageError, match=r"client must be an httpx\.Client, not AsyncClient"):
         warnews.translate_text(TITLE, client=httpx.AsyncClient())
+    closed = httpx.Client()
+    closed.close()
+    with pytest.raises(warnews.UsageError, match="client is closed"):
+        warnews.fetch("https://news.example/a", client=closed)
 
 
 def test_failures_are_warnews_errors(site, google, tmp_path):
@@ -193,8 +197,10 @@ def test_failures_are_warnews_errors(site, google, tmp_path):
     assert caught.value.permanent
     with pytest.raises(warnews.FetchError, match=r"unsupported URL \(no scheme\)"):
         warnews.fetch("www.example.com.ua/news", google_url=google.base_url)
-    with pytest.raises(warnews.InputError, match="no such file"):
+    with pytest.raises(warnews.InputError, match=r"nothing\.txt: no such file"):
         warnews.translate_file(tmp_path / "nothing.txt")
+    with pytest.raises(warnews.InputError, match=f"{tmp_path}: is a folder"):
+        warnews.translate_file(tmp_path)
     with pytest.raises(warnews.InputError, match="standard input"):
         warnews.translate_file("-")
     with pytest.raises(warnews.ExtractError):
