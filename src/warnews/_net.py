@@ -171,6 +171,14 @@ def _within(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+def _check_deadline() -> None:
+    """Raise the deadline's timeout (as httpx raises it) if the deadline has passed."""
+    try:
+        _within(None)
+    except DeadlinePassed as passed:
+        raise httpx.ReadTimeout(str(passed)) from passed
+
+
 @contextmanager
 def _bounded() -> Iterator[None]:
     """A timeout that the deadline cut short is the deadline's."""
@@ -643,6 +651,7 @@ def read_body(response: httpx.Response, max_bytes: int, what: str = "page") -> b
     inflater = _Inflater(response.headers.get("Content-Encoding", ""), max_bytes, what)
     chunks: list[bytes] = []
     for raw in response.iter_raw():
+        _check_deadline()  # a caller's own client has no bounded streams: a trickle ends here
         chunks.extend(inflater.feed(raw))
         if inflater.done:
             break

@@ -244,3 +244,23 @@ def test_the_readme_example_runs_as_written(site, google, monkeypatch, tmp_path,
     out = capsys.readouterr().out
     assert emulate_translation(TITLE) in out and emulate_translation(paragraphs[0]) in out
     assert list((tmp_path / "news").glob("2024-01-10-*.txt")), "the example saves its document"
+
+
+def test_a_trickling_page_through_a_callers_client_ends_by_the_deadline():
+    """A caller's client has no bounded streams of warnews's: the body's deadline still holds."""
+    import time
+
+    class Trickle(httpx.SyncByteStream):
+        def __iter__(self):
+            while True:  # a byte at a time, forever, each well within the read timeout
+                time.sleep(0.05)
+                yield b"x"
+
+    def handler(request):
+        return httpx.Response(200, headers={"content-type": "text/html"}, stream=Trickle())
+
+    started = time.monotonic()
+    with httpx.Client(transport=httpx.MockTransport(handler), timeout=0.2) as client:
+        with pytest.raises(warnews.FetchError, match=r"did not arrive within 10 timeouts \(2 s\)"):
+            warnews.fetch("https://news.example/slow", client=client)
+    assert time.monotonic() - started < 10
