@@ -469,7 +469,6 @@ def resolve(
     flags: Mapping[str, object],
     config: Path | None = None,
     environ: Mapping[str, str] | None = None,
-    **invocation: Any,
 ) -> Resolved:
     """The effective settings, and where each one came from."""
     environ = os.environ if environ is None else environ
@@ -514,7 +513,7 @@ def resolve(
         if setting.name not in _BY_NAME
     }
     return Resolved(
-        settings=Settings(**values, **invocation, engine_settings=MappingProxyType(engine_values)),
+        settings=Settings(**values, engine_settings=MappingProxyType(engine_values)),
         origins=origins,
         config_path=config_path,
         config_found=found,
@@ -546,7 +545,7 @@ def shown(settings: Settings, name: str) -> str:
     return mask_url(str(value)) if setting.password else str(value)
 
 
-def from_keywords(values: Mapping[str, object], allowed: Collection[str], **invocation: Any) -> Settings:
+def from_keywords(values: Mapping[str, object], allowed: Collection[str]) -> Settings:
     """The settings of a library call: the defaults, then these keyword arguments, read and
     checked as the config file's values are; no config file, no environment (a library
     call does what its arguments say). Only the settings in `allowed` and the engines' may
@@ -565,7 +564,7 @@ def from_keywords(values: Mapping[str, object], allowed: Collection[str], **invo
         except (ValueError, UsageError) as error:
             raise UsageError(f"bad value for {name}: {error}") from None
     engine_values = {name: chosen.pop(name, rows[name].default) for name in engines}
-    return Settings(**chosen, **invocation, engine_settings=MappingProxyType(engine_values))
+    return Settings(**chosen, engine_settings=MappingProxyType(engine_values))
 
 
 _RUN_ONLY = {
