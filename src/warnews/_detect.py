@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ._errors import DetectError
@@ -82,7 +83,24 @@ def paragraph_candidates(text: str) -> dict[str, float]:
     return _langdetect(text)
 
 
-def detect_language(paragraphs: list[str]) -> Detection:
+def language_prior(texts: Sequence[str]) -> dict[str, float]:
+    """INTERIM (replaced by the measured version): shares of the alphabet votes by length."""
+    found = _alphabet_language(list(texts))
+    if not found:
+        return {}
+    weights: Counter[str] = Counter()
+    for text in texts:
+        vote = alphabet_vote(text)
+        if vote:
+            weights[vote] += len(text)
+    total = sum(weights.values())
+    return {language: weight / total for language, weight in weights.items()}
+
+
+def detect_language(paragraphs: list[str], prior: Mapping[str, float] | None = None) -> Detection:
+    if prior and not _alphabet_language(paragraphs):
+        language = max(prior, key=prior.__getitem__)
+        return Detection(language, prior[language], "channel", {})
     text = "\n".join(paragraphs)
     if not any(char.isalpha() for char in text):
         raise DetectError("no letters to tell the language by; name it with --from")

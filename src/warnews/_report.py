@@ -398,7 +398,7 @@ def status_lines(summary: dict[str, Any]) -> list[str]:
 def article_line(article: dict[str, Any]) -> str:
     """`warnews list`: one article (State.articles), its fields tab-separated."""
     status_word = "failed (permanent)" if article["permanent"] else article["status"]
-    what = article["error"] if article["status"] == "failed" else article["file"]
+    what = article["error"] if article["status"] == "failed" else article["file"] or article.get("reason")
     fields = [
         status_word,
         when(article["updated_at"]),
@@ -434,6 +434,7 @@ def show_lines(record: dict[str, Any]) -> list[str]:
         "title": record["title"],
         "canonical URL": record["canonical_url"],
         "duplicate of": record["duplicate_of"],
+        "skipped": record.get("reason"),
         "language": record["language"],
         "engine": record["engine"],
         "published": record["published"],

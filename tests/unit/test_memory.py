@@ -8,9 +8,9 @@ import pytest
 from factories import metadata
 
 from warnews._errors import FetchError, StoreError, UsageError
-from warnews._feeds import parse_feed
 from warnews._settings import Settings, resolve, shown
 from warnews._state import MIGRATIONS, State, next_try, url_key
+from warnews.sources.feeds import parse_feed
 
 
 @pytest.mark.parametrize(
