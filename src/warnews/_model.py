@@ -99,7 +99,11 @@ class Metadata:
 
     @property
     def identity(self) -> dict[str, str]:
-        """What makes two saves the same article: where it came from, or its exact text."""
+        """What makes two saves the same article: where it came from, or its exact text. A
+        Telegram post is its permalink only: a channel repeats short texts ("air raid
+        alert") in posts that are each news of their own."""
+        if self.telegram is not None:
+            return {"source_id": self.source_id}
         return {"source_id": self.source_id, "source_sha256": self.source_sha256}
 
     def to_dict(self) -> dict[str, Any]:

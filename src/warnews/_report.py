@@ -238,6 +238,10 @@ class Reporter:
             self._documents += 1
         elif self.paths and outcome.path is not None:
             self._stdout(f"{outcome.path}\n")
+        if self.paths and outcome.status == "skipped" and outcome.path is None and outcome.reason:
+            # fetch of a post with nothing to translate: no file, and said so (feed and run,
+            # for cron, keep quiet about it)
+            self.warning(f"{outcome.name}: skipped: {outcome.reason}")
 
     def _stdout(self, text: str) -> None:
         if self._progress is not None and sys.stdout.isatty():  # one terminal: above the bars

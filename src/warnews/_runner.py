@@ -37,6 +37,7 @@ from ._errors import (
 )
 from ._gate import GATE
 from ._hints import as_url
+from ._model import Extracted
 from ._net import Download
 from ._pipeline import Pipeline
 from ._redact import redact
@@ -502,10 +503,9 @@ class Batch:
             else:  # a page, or a Telegram post (as its channel showed it, else from its own page)
                 post = Post.from_json(row.post) if row is not None and row.post else None
                 extracted = pipeline.article(job.name, post)
-            source = extracted.source
             canonical = url_key(extracted.origin) if extracted.origin else ""
             if state is not None and row is not None:
-                keys = [canonical, url_key(source.url or ""), extracted.sha256]
+                keys = _identity(extracted, canonical)
                 original = state.claim(row.id, keys)
                 # In flight in this run (no file yet: it will be in this folder), or done here.
                 if original is not None and (original.path is None or self._here(original.path)):
@@ -665,6 +665,17 @@ def in_threads(function: Callable[[T], R], items: list[T], count: int) -> Iterat
         if isinstance(result, BaseException):
             raise result
         yield index, result
+
+
+def _identity(extracted: Extracted, canonical: str) -> list[str]:
+    """What makes an article the same as one done before: its canonical URL, final URL and
+    text. A Telegram post: its permalink, and the post it forwards (never its text alone: a
+    channel repeats short texts in posts that are each news of their own)."""
+    post = extracted.article.post
+    if post is None:
+        return [canonical, url_key(extracted.source.url or ""), extracted.sha256]
+    forwarded = (post.get("forwarded_from") or {}).get("url")
+    return [canonical, url_key(forwarded) if forwarded and telegram.post_address(forwarded) else ""]
 
 
 def _feed_date(row: Row | None) -> date | None:
