@@ -425,3 +425,21 @@ def test_page_urls():
     assert telegram.page_url("https://t.me/", "kyivnews") == "https://t.me/s/kyivnews"
     assert telegram.page_url("https://t.me", "kyivnews", 40) == "https://t.me/s/kyivnews?before=40"
     assert telegram.embed_url("https://t.me", "kyivnews", 4) == "https://t.me/kyivnews/4?embed=1&mode=tme"
+
+
+def test_two_posts_of_the_same_text_are_two_articles_on_disk(tmp_path):
+    """A channel repeats short texts ("air raid alert") in posts that are each news of their
+    own: the second must get its own file, not replace the first's."""
+    from factories import sample_document
+
+    text = "date 2026-11-26 01/10/2024 – Translated from Ukrainian via Google\n\nAir raid alert.\n"
+    record = {"channel": "kyivnews", "post": 1}
+    first = sample_document(text, source_id="https://t.me/kyivnews/1", sha256="same", telegram=record)
+    second = sample_document(
+        text, source_id="https://t.me/kyivnews/2", sha256="same", telegram={**record, "post": 2}
+    )
+    paths = {first.save_in(tmp_path), second.save_in(tmp_path)}
+    assert len(paths) == 2 and all(path.exists() for path in paths)
+    assert "telegram" in json.loads(next(iter(paths)).with_suffix(".json").read_text())
+    again = sample_document(text, source_id="https://t.me/kyivnews/2", sha256="edited", telegram=record)
+    assert again.save_in(tmp_path) in paths  # its own file, replaced (--force after an edit)
