@@ -334,6 +334,8 @@ class Batch:
                 _log.info("feed %s: not modified since it was last read (304)", found or url)
                 self.state.feed_read(url, [], etag, modified, found=found)
                 return []
+        except Stopped:  # the run stops: the feed is read again next time, no failure of its own
+            return []
         except Exception as error:  # one feed's failure, even a bug, never stops the others
             message = self._message(error)
             state = self.state
@@ -388,6 +390,8 @@ class Batch:
             )
             if reading.error is not None:
                 raise reading.error
+        except Stopped:  # nothing recorded: the channel is read again next time
+            return []
         except Exception as error:  # one channel's failure, even a bug, never stops the others
             message = self._message(error)
             failure = Outcome(url, "failed", error=message)

@@ -512,7 +512,8 @@ def _post(message: HtmlElement, base: str, channel_title: str | None) -> Post:
         posted_at=posted_at,
         paragraphs=paragraphs,
         channel_title=channel_title,
-        edited="edited" in (meta.text_content().lower() if meta is not None else ""),
+        edited=meta is not None
+        and "edited" in " ".join([meta.text or "", *(c.tail or "" for c in meta)]).lower(),
         views=_text_of(_first(message, "tgme_widget_message_views")),
         author=_text_of(_first(message, "tgme_widget_message_from_author")),
         forwarded_from=forwarded_from,
@@ -548,7 +549,8 @@ def parse_page(answer: Download, channel: str, single: bool = False) -> Page:
         element for element in _find(root, "tgme_widget_message") if element.get("data-post") is not None
     ]
     history = _first(root, "tgme_channel_history")
-    redirected = not single and urlsplit(answer.final_url).path.strip("/").split("/")[:1] != ["s"]
+    # t.me sends a channel it shows no preview of (or no channel at all) to its landing page.
+    redirected = not single and "/s/" not in urlsplit(answer.final_url).path
     if single and not messages:
         raise FetchError(f"no public post there: {channel} shows none (deleted, private, or not a channel)")
     if not messages and (history is None or redirected):
