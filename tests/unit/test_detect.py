@@ -85,3 +85,18 @@ def test_ukrainian_letters_alone_always_mean_ukrainian(text_words, letter, posit
 def test_russian_letters_alone_always_mean_russian(text_words, letter, position):
     text_words.insert(min(position, len(text_words)), text_words[0] + letter)
     assert detect_language([" ".join(text_words)]).language == "ru"
+
+
+def test_letters_that_settle_the_language_spare_langdetect():
+    """langdetect's profiles cost a quarter of a second to load: Ukrainian or Russian
+    letters decide without it (and the candidates are the letters' votes)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from warnews._detect import detect_language;"
+        "d = detect_language(['Уряд ухвалив рішення про відновлення.', 'Він сказал: это важно, очень.']);"
+        "print(d.language, d.method, sorted(d.candidates), 'langdetect' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["uk", "alphabet", "ru", "uk", "False"]
