@@ -96,7 +96,7 @@ def test_letters_that_settle_the_language_spare_langdetect():
     code = (
         "import sys; from warnews._detect import detect_language;"
         "d = detect_language(['Уряд ухвалив рішення про відновлення.', 'Он сказал: это важно.']);"
-        "print(d.language, d.method, sorted(d.candidates), 'langdetect' in sys.modules)"
+        "print(d.language, d.method, *sorted(d.candidates), 'langdetect' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["uk", "alphabet", "ru", "uk", "False"]
