@@ -129,8 +129,11 @@ def url_key(url: str) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if not key.lower().startswith("utm_") and key.lower() not in _TRACKING
     ]
+    path = parts.path or "/"
+    if host in ("t.me", "telegram.me"):  # Telegram usernames ignore case: t.me/KyivNews/5 is t.me/kyivnews/5
+        path = path.lower()
     # Without the scheme: http and https name the same article.
-    return urlunsplit(("", host, parts.path or "/", urlencode(query), "")).lstrip("/")
+    return urlunsplit(("", host, path, urlencode(query), "")).lstrip("/")
 
 
 def site(url: str) -> str:
