@@ -384,6 +384,15 @@ def test_since_reads_back_to_that_day_and_no_further():
     assert ids(done) == [] and channel.requests == [None]
 
 
+def test_a_channel_older_than_since_can_be_backfilled_later():
+    days = {number: f"2024-01-{number:02d}" for number in range(1, 31)}
+    channel, archive = Channel(30, days=days), Archive()
+    nothing = archive.read(channel, budget=100, since=date(2024, 2, 1))
+    assert ids(nothing) == [] and nothing.memory.newest == 30
+    later = archive.read(channel, nothing.memory, budget=100, since=date(2024, 1, 28))
+    assert ids(later) == [28, 29, 30] and later.memory.oldest == 28
+
+
 def test_a_failing_page_keeps_what_was_read_and_remembers_the_rest():
     channel, archive = Channel(10), Archive()
     memory = archive.read(channel, budget=10).memory

@@ -783,7 +783,8 @@ def read_channel(
             break
         before = page.before
     if newest is None:
-        oldest = lowest
+        # Nothing taken (every post older than since): a later backfill starts at the top.
+        oldest = lowest if lowest is not None else (top + 1 if top is not None else None)
     elif not reached and lowest is not None:
         gaps.insert(0, (lowest, newest))  # posted since the last run and not read yet
     elif not reached and top is not None:
