@@ -31,7 +31,7 @@ from ._state import site
 from ._store import copy_saved
 from ._translate import Fallback, Translator
 from .engines import make_engines
-from .sources import telegram
+from .sources import preview, telegram
 from .sources.telegram import Post
 
 _log = logging.getLogger("warnews")  # -v (see _report.Verbose)
@@ -94,7 +94,7 @@ class Pipeline:
         )
         self._hosts = HostLimits(settings.per_host, self.stop)
         # Channel previews come from one host, which answers 429 when polled fast.
-        self._hosts.pace(settings.telegram_url, telegram.PAGE_RATE)
+        self._hosts.pace(settings.telegram_url, preview.PAGE_RATE)
         throttle = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
         try:
             engines = make_engines(settings, self._client, throttle)
@@ -164,16 +164,16 @@ class Pipeline:
         as the channel's page shows)."""
         channel, number = telegram.post_address(url, self.settings.telegram_url) or ("", 0)
         answer = self.download(telegram.embed_url(self.settings.telegram_url, channel, number))
-        page = telegram.parse_page(answer, channel, single=True)
+        page = preview.parse_page(answer, channel, single=True)
         for post in page.posts:
             if post.id == number:
                 return post
         raise FetchError(f"post {number} of @{channel} is not on its page (deleted, or not public)")
 
-    def channel_page(self, channel: str, before: int | None = None) -> telegram.Page:
+    def channel_page(self, channel: str, before: int | None = None) -> preview.Page:
         """A page of a Telegram channel's preview."""
         answer = self.download(telegram.page_url(self.settings.telegram_url, channel, before))
-        return telegram.parse_page(answer, channel)
+        return preview.parse_page(answer, channel)
 
     def post(self, post: Post) -> Extracted:
         """A Telegram post as an extracted article: nothing to download or extract."""

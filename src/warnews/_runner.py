@@ -45,7 +45,7 @@ from ._report import Reporter, copy_fatal_errors
 from ._settings import Settings, secret_values
 from ._state import Row, RunLock, State, url_key
 from ._store import prepare_folder
-from .sources import telegram
+from .sources import channel, telegram
 from .sources.discover import read_feed
 from .sources.feeds import FeedItems, conditional_headers, parse_feed
 from .sources.telegram import Post
@@ -290,9 +290,9 @@ class Batch:
         taken as the https:// URL it means, and that is said."""
         urls = []
         for name in names:
-            channel = telegram.address(name, self.settings.telegram_url)
-            if channel is not None and channel.refusal is None:
-                urls.append(channel.key)  # the channel, however it was named
+            target = telegram.address(name, self.settings.telegram_url)
+            if target is not None and target.refusal is None:
+                urls.append(target.key)  # the channel, however it was named
                 continue
             url, note = as_url(name)
             if note:
@@ -324,9 +324,9 @@ class Batch:
 
     def _read_feed(self, index: int, url: str) -> list[str] | _FoundFeed | Outcome:
         assert self.state is not None
-        channel = telegram.address(url, self.settings.telegram_url)
-        if channel is not None:
-            return self._read_channel(index, url, channel)
+        target = telegram.address(url, self.settings.telegram_url)
+        if target is not None:
+            return self._read_channel(index, url, target)
         location, etag, modified = (None, None, None) if self.force else self.state.feed_memory(url)
         try:
             answer, items, found = self._feed_answer(url, location, etag, modified)
@@ -357,33 +357,33 @@ class Batch:
         since = self.settings.since
         return since is None or day is None or day >= since
 
-    def _read_channel(self, index: int, url: str, channel: telegram.Address) -> list[str] | Outcome:
+    def _read_channel(self, index: int, url: str, target: telegram.Address) -> list[str] | Outcome:
         """A Telegram channel read as a feed: its new posts (and gaps, and older ones the
-        target wants, see telegram.read_channel) recorded as pending with their text, so
+        target wants, see channel.read_channel) recorded as pending with their text, so
         that they are made without another download; the permalinks of those taken."""
         state = self.state
         assert state is not None
-        if channel.refusal is not None:
-            return self._record(index, Outcome(url, "failed", error=channel.refusal)) or []
+        if target.refusal is not None:
+            return self._record(index, Outcome(url, "failed", error=target.refusal)) or []
         memory, known_count = state.channel_memory(url)
         try:
-            reading = telegram.read_channel(
-                lambda before: self.pipeline.channel_page(channel.channel, before),
-                telegram.Memory.from_json(memory),
+            reading = channel.read_channel(
+                lambda before: self.pipeline.channel_page(target.channel, before),
+                channel.Memory.from_json(memory),
                 budget=self.settings.feed_items,
                 known=state.known,
                 known_count=known_count,
                 since=self.settings.since,
                 force=self.force,
             )
-            posts = telegram.with_prior(reading.posts, language_prior(reading.texts))
+            posts = channel.with_prior(reading.posts, language_prior(reading.texts))
             records = [
                 (post.url, post.to_json(), post.day.isoformat() if post.day else None) for post in posts
             ]
             new = state.channel_read(url, records, reading.memory.to_json(), update=self.force)
             _log.info(
                 "channel @%s: %d pages read, %d posts taken (%d new)",
-                channel.channel,
+                target.channel,
                 reading.pages,
                 len(posts),
                 new,

@@ -9,7 +9,9 @@ import pytest
 from warnews._errors import FetchError
 from warnews._net import Download
 from warnews.sources import telegram
-from warnews.sources.telegram import Memory, Page, Post, address, parse_page, post_address, read_channel
+from warnews.sources.channel import Memory, read_channel
+from warnews.sources.preview import Page, parse_page
+from warnews.sources.telegram import Post, address, post_address
 
 BASE = "https://t.me"
 
