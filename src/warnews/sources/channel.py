@@ -185,7 +185,8 @@ def read_channel(
         cut_day = None
         if newest is not None:
             reached = any(post.id <= newest for post in posts)
-            posts = [post for post in posts if post.id > newest]
+            if not force:  # forced: every post of the pages read is taken again
+                posts = [post for post in posts if post.id > newest]
             posts, cut = fit(posts, budget - len(walk.taken))
         else:
             posts, cut_day = older(posts)
