@@ -89,23 +89,26 @@ def paragraph_candidates(text: str) -> dict[str, float]:
 
 
 def language_prior(texts: Sequence[str]) -> dict[str, float]:
-    """INTERIM (replaced by the measured version): shares of the alphabet votes by length."""
-    found = _alphabet_language(list(texts))
-    if not found:
-        return {}
-    weights: Counter[str] = Counter()
-    for text in texts:
-        vote = alphabet_vote(text)
-        if vote:
-            weights[vote] += len(text)
-    total = sum(weights.values())
-    return {language: weight / total for language, weight in weights.items()}
+    """What a channel writes in, from its posts together: the languages their own letters
+    vote for (Ukrainian, Russian, Belarusian), each with its share by length; {} when no
+    post's letters vote (a channel in another language needs no prior: see detect_language)."""
+    return _alphabet_shares(list(texts))
+
+
+# How much a short text's own evidence and the channel's prior each count when they meet
+# (see detect_language): neither may be zero, so that a strong one can win over the other.
+_OWN_FLOOR = 0.3
+_PRIOR_FLOOR = 0.05
+_CYRILLIC_LANGUAGES = frozenset({"uk", "ru", "be", "bg", "mk", "sr"})
 
 
 def detect_language(paragraphs: list[str], prior: Mapping[str, float] | None = None) -> Detection:
-    if prior and not _alphabet_language(paragraphs):
-        language = max(prior, key=prior.__getitem__)
-        return Detection(language, prior[language], "channel", {})
+    """The language of a text: the letters only one of Ukrainian, Russian and Belarusian
+    uses decide between those; langdetect decides in general. prior: the languages of the
+    text's surroundings (a channel's posts, language_prior): a Cyrillic text too short for
+    its letters to decide takes the language its words and the prior make likeliest
+    together (method "channel"); letters that decide still do, so a Russian post in a
+    Ukrainian channel stays Russian."""
     text = "\n".join(paragraphs)
     if not any(char.isalpha() for char in text):
         raise DetectError("no letters to tell the language by; name it with --from")
@@ -116,12 +119,29 @@ def detect_language(paragraphs: list[str], prior: Mapping[str, float] | None = N
         return Detection(alphabet[0], alphabet[1], "alphabet", _alphabet_shares(paragraphs))
     candidates = _langdetect(text)
     top = max(candidates, key=candidates.__getitem__, default=None)
+    cyrillic_prior = {
+        language: share for language, share in (prior or {}).items() if language in _CYRILLIC_LANGUAGES
+    }
+    if cyrillic_prior and _mostly_cyrillic(text):
+        scores = {
+            language: (candidates.get(language, 0.0) + _OWN_FLOOR)
+            * (cyrillic_prior.get(language, 0.0) + _PRIOR_FLOOR)
+            for language in {*cyrillic_prior, *(lang for lang in candidates if lang in _CYRILLIC_LANGUAGES)}
+        }
+        total = sum(scores.values())
+        chosen = max(sorted(scores), key=scores.__getitem__)
+        return Detection(chosen, round(scores[chosen] / total, 4), "channel", candidates)
     if alphabet and not (top in _SOUTH_SLAVIC and not _settles_south_slavic(text)):
         language, share = alphabet
         return Detection(language, round(share, 4), "alphabet", candidates)
     if top is None:
         raise DetectError("cannot tell the language; name it with --from")
     return Detection(top, candidates[top], "langdetect", candidates)
+
+
+def _mostly_cyrillic(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return sum("\u0400" <= char <= "\u04ff" for char in letters) * 2 > len(letters)
 
 
 def _settles_south_slavic(text: str) -> bool:
