@@ -2,7 +2,7 @@
 
 The library (see README, "Use from Python"):
 
-    fetch(url, **settings) -> Document           one article from the web
+    fetch(url, **settings) -> Document           one article from the web (or a Telegram post)
     translate_file(path, **settings) -> Document  a local text or HTML file
     translate_text(text, **settings) -> Document  a text (or an HTML page) in hand
     Document: .text, .paragraphs, .title, .metadata (Metadata; .to_dict() is the sidecar),
@@ -23,6 +23,7 @@ from ._errors import (
     ExtractError,
     FetchError,
     InputError,
+    NotAnArticle,
     StoreError,
     TranslateError,
     UsageError,
@@ -44,6 +45,7 @@ __all__ = [
     "FetchError",
     "InputError",
     "Metadata",
+    "NotAnArticle",
     "StoreError",
     "TranslateError",
     "UsageError",

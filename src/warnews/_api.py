@@ -48,22 +48,23 @@ _TRANSLATE_SETTINGS = frozenset(
         "cache_file",
     }
 )
-_FETCH_SETTINGS = _TRANSLATE_SETTINGS | {"public_only"}
+_FETCH_SETTINGS = _TRANSLATE_SETTINGS | {"public_only", "telegram_url"}
 
 
 def fetch(url: str, *, client: httpx.Client | None = None, **settings: Any) -> Document:
     """Download one article, translate it and return it, as `warnews fetch --stdout` does.
 
-    url: an http:// or https:// page. client: an httpx.Client of yours (its transport,
-    proxy, timeouts and pool are then used for the page and the translator; it is not
-    closed). settings: e.g. target_language="en", engine="deepl,google",
+    url: an http:// or https:// page, or a Telegram post's permalink (https://t.me/NAME/ID,
+    read from its embed page: NotAnArticle if it has no text). client: an httpx.Client of
+    yours (its transport, proxy, timeouts and pool are then used for the page and the
+    translator; it is not closed). settings: e.g. target_language="en", engine="deepl,google",
     deepl_key="…", credit="OFP", timeout=30, public_only=True, keep_original=True.
 
     Raises a WarnewsError: UsageError for a bad setting (naming it), FetchError,
     ExtractError, DetectError, TranslateError.
     """
     with _pipeline(settings, _FETCH_SETTINGS, client) as pipeline:
-        return _run(pipeline, lambda: pipeline.fetch(url))
+        return pipeline.translate(pipeline.article(url))
 
 
 def translate_file(

@@ -46,6 +46,13 @@ class ExtractError(WarnewsError):
     """A page or file holds no article text."""
 
 
+class NotAnArticle(ExtractError):
+    """What was read is not an article (a Telegram post of only a photo, a link, emoji):
+    skipped with this reason, never retried."""
+
+    permanent = True
+
+
 class DetectError(WarnewsError):
     """The source language could not be identified."""
 

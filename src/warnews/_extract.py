@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from ._decode import declared_charset, decode
 from ._errors import ExtractError
@@ -59,6 +61,11 @@ class Article:
     sitename: str | None = None
     canonical_url: str | None = None
     encoding: str = "utf-8"
+    # A Telegram post's own record (the sidecar's "telegram"), for an article that is one.
+    post: Mapping[str, Any] | None = None
+    # The languages of the text around the article (a channel's posts): what its own
+    # language is likely to be, for a text too short to tell (see detect_language).
+    prior: Mapping[str, float] = field(default_factory=dict)
 
 
 def _valid_date(year: int, month: int, day: int) -> date | None:

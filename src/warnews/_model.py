@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -69,7 +69,7 @@ class Metadata:
     url: str | None  # the page's URL after redirects
     canonical_url: str | None  # the page's own, when it is on the page's site
     published: date | None  # what the provenance line states; None: unknown
-    published_from: str | None  # "page", "feed", "last-modified", or None
+    published_from: str | None  # "page", "post" (a Telegram post's time), "feed", "last-modified", or None
     made: date
     author: str | None
     sitename: str | None
@@ -89,6 +89,9 @@ class Metadata:
     fallback: tuple[Fallback, ...] = ()
     source_id: str = ""  # where it lives: its canonical URL, final URL or file URI
     source_sha256: str = ""  # of its source title and paragraphs
+    # A Telegram post's record: channel, post id, views, forwarded-from, reply-to, link
+    # previews, media URLs (None: not a post; then the sidecar has no "telegram" key).
+    telegram: Mapping[str, Any] | None = None
     file: str | None = None  # the text file's name, once saved
     original_file: str | None = None  # the source text's file name (keep_original), once saved
     format: int = FORMAT_VERSION
@@ -96,7 +99,11 @@ class Metadata:
 
     @property
     def identity(self) -> dict[str, str]:
-        """What makes two saves the same article: where it came from, or its exact text."""
+        """What makes two saves the same article: where it came from, or its exact text. A
+        Telegram post is its permalink only: a channel repeats short texts ("air raid
+        alert") in posts that are each news of their own."""
+        if self.telegram is not None:
+            return {"source_id": self.source_id}
         return {"source_id": self.source_id, "source_sha256": self.source_sha256}
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,6 +141,8 @@ class Metadata:
             "source_id": self.source_id,
             "source_sha256": self.source_sha256,
         }
+        if self.telegram is not None:
+            sidecar["telegram"] = dict(self.telegram)
         if self.file is not None:
             sidecar["file"] = self.file
         if self.original_file is not None:

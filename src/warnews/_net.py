@@ -418,15 +418,24 @@ class HostLimits:
         self._lock = threading.Lock()
         self.stop = stop or threading.Event()
 
+    def pace(self, url: str, rate: float) -> None:
+        """At most `rate` requests a second to the host of url."""
+        with self._lock:
+            self._hosts[_host(url)] = Throttle(self._per_host, rate, self.stop)
+
     def __getitem__(self, url: str) -> Throttle:
-        try:
-            host = (urlsplit(url).hostname or "").lower()
-        except ValueError:  # not a URL: check_url says so, after this
-            host = ""
+        host = _host(url)
         with self._lock:
             if host not in self._hosts:
                 self._hosts[host] = Throttle(self._per_host, float("inf"), self.stop)
             return self._hosts[host]
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # not a URL: check_url says so, after this
+        return ""
 
 
 def check_url(url: str) -> None:
@@ -703,9 +712,11 @@ def download(
         except _Retry as retry:
             if attempt == retries:
                 raise FetchError(retry.message) from None
-            throttle.wait(
-                _retrying(request, retry.message, retry_delay(retry.response, attempt), attempt, retries)
-            )
+            delay = _retrying(request, retry.message, retry_delay(retry.response, attempt), attempt, retries)
+            if retry.response.status_code == 429:
+                throttle.pause(delay)  # every request to the host waits, not just this one
+            else:
+                throttle.wait(delay)
         except httpx.HTTPError as error:
             if attempt == retries or not _retryable(error):
                 raise FetchError(describe(error, float(client.timeout.read or 0.0))) from None

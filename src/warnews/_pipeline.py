@@ -17,7 +17,7 @@ import httpx
 from ._cache import Memory
 from ._dates import last_modified, publication
 from ._detect import Detection, detect_language
-from ._errors import FetchError, InputError, Stopped, UsageError
+from ._errors import FetchError, InputError, NotAnArticle, Stopped, UsageError
 from ._extract import extract
 from ._hints import not_a_file, not_a_url
 from ._languages import language_name
@@ -31,6 +31,8 @@ from ._state import site
 from ._store import copy_saved
 from ._translate import Fallback, Translator
 from .engines import make_engines
+from .sources import preview, telegram
+from .sources.telegram import Post
 
 _log = logging.getLogger("warnews")  # -v (see _report.Verbose)
 
@@ -91,6 +93,8 @@ class Pipeline:
             else self._client
         )
         self._hosts = HostLimits(settings.per_host, self.stop)
+        # Channel previews come from one host, which answers 429 when polled fast.
+        self._hosts.pace(settings.telegram_url, preview.PAGE_RATE)
         throttle = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
         try:
             engines = make_engines(settings, self._client, throttle)
@@ -142,6 +146,40 @@ class Pipeline:
             modified=last_modified(page.headers),
         )
 
+    def article(self, url: str, post: Post | None = None) -> Extracted:
+        """The article at a URL: a Telegram post (as read from its channel, or else from its
+        embed page), or a page downloaded and extracted. NotAnArticle: a post with nothing
+        to translate."""
+        if post is None and telegram.post_address(url, self.settings.telegram_url):
+            post = self.read_post(url)
+        if post is None:
+            return self.extract(self.fetch(url))
+        reason = post.skip_reason
+        if reason:
+            raise NotAnArticle(reason)
+        return self.post(post)
+
+    def read_post(self, url: str) -> Post:
+        """One Telegram post, named by its permalink, from its embed page (the same widget
+        as the channel's page shows)."""
+        channel, number = telegram.post_address(url, self.settings.telegram_url) or ("", 0)
+        answer = self.download(telegram.embed_url(self.settings.telegram_url, channel, number))
+        page = preview.parse_page(answer, channel, single=True)
+        for post in page.posts:
+            if post.id == number:
+                return post
+        raise FetchError(f"post {number} of @{channel} is not on its page (deleted, or not public)")
+
+    def channel_page(self, channel: str, before: int | None = None) -> preview.Page:
+        """A page of a Telegram channel's preview."""
+        answer = self.download(telegram.page_url(self.settings.telegram_url, channel, before))
+        return preview.parse_page(answer, channel)
+
+    def post(self, post: Post) -> Extracted:
+        """A Telegram post as an extracted article: nothing to download or extract."""
+        self._check()
+        return Extracted(Source(post.url, b"", post.url, "text/html", "utf-8"), post.article())
+
     def read(self, name: str) -> Source:
         self._check()
         return read_file(name, self.settings.max_page_bytes)
@@ -161,14 +199,18 @@ class Pipeline:
         self._check()
         settings, source, article = self.settings, extracted.source, extracted.article
         published, published_from = publication(
-            [("page", article.published), ("feed", feed_date), ("last-modified", source.modified)],
+            [
+                ("post" if article.post is not None else "page", article.published),
+                ("feed", feed_date),
+                ("last-modified", source.modified),
+            ],
             settings.made,
         )
         units = [article.title, *article.paragraphs] if article.title else article.paragraphs
         if settings.source_language:
             detection = Detection(settings.source_language, 1.0, "given")
         else:
-            detection = detect_language(units)
+            detection = detect_language(units, article.prior or None)
         source_name = language_name(detection.language)
         original = None
         fallback: tuple[Fallback, ...] = ()
@@ -230,6 +272,7 @@ class Pipeline:
             fallback=fallback,
             source_id=extracted.origin,
             source_sha256=extracted.sha256,
+            telegram=article.post,
         )
         first_line = header(settings.made, published, source_name, engine_name, settings.credit)
         paragraphs = tuple(normalize_paragraph(paragraph) for paragraph in body)

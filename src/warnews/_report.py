@@ -238,6 +238,10 @@ class Reporter:
             self._documents += 1
         elif self.paths and outcome.path is not None:
             self._stdout(f"{outcome.path}\n")
+        if self.paths and outcome.status == "skipped" and outcome.path is None and outcome.reason:
+            # fetch of a post with nothing to translate: no file, and said so (feed and run,
+            # for cron, keep quiet about it)
+            self.warning(f"{outcome.name}: skipped: {outcome.reason}")
 
     def _stdout(self, text: str) -> None:
         if self._progress is not None and sys.stdout.isatty():  # one terminal: above the bars
@@ -398,7 +402,7 @@ def status_lines(summary: dict[str, Any]) -> list[str]:
 def article_line(article: dict[str, Any]) -> str:
     """`warnews list`: one article (State.articles), its fields tab-separated."""
     status_word = "failed (permanent)" if article["permanent"] else article["status"]
-    what = article["error"] if article["status"] == "failed" else article["file"]
+    what = article["error"] if article["status"] == "failed" else article["file"] or article.get("reason")
     fields = [
         status_word,
         when(article["updated_at"]),
@@ -434,6 +438,7 @@ def show_lines(record: dict[str, Any]) -> list[str]:
         "title": record["title"],
         "canonical URL": record["canonical_url"],
         "duplicate of": record["duplicate_of"],
+        "skipped": record.get("reason"),
         "language": record["language"],
         "engine": record["engine"],
         "published": record["published"],

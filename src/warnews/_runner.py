@@ -24,11 +24,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from ._discover import read_feed
-from ._errors import EXIT_FAILED, EXIT_OK, FetchError, Stopped, WarnewsError, exit_code, why_stopped
-from ._feeds import FeedItems, conditional_headers, parse_feed
+from ._detect import language_prior
+from ._errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    FetchError,
+    NotAnArticle,
+    Stopped,
+    WarnewsError,
+    exit_code,
+    why_stopped,
+)
 from ._gate import GATE
 from ._hints import as_url
+from ._model import Extracted
 from ._net import Download
 from ._pipeline import Pipeline
 from ._redact import redact
@@ -36,6 +45,10 @@ from ._report import Reporter, copy_fatal_errors
 from ._settings import Settings, secret_values
 from ._state import Row, RunLock, State, url_key
 from ._store import prepare_folder
+from .sources import channel, telegram
+from .sources.discover import read_feed
+from .sources.feeds import FeedItems, conditional_headers, parse_feed
+from .sources.telegram import Post
 
 _log = logging.getLogger("warnews")
 
@@ -277,6 +290,10 @@ class Batch:
         taken as the https:// URL it means, and that is said."""
         urls = []
         for name in names:
+            target = telegram.address(name, self.settings.telegram_url)
+            if target is not None and target.refusal is None:
+                urls.append(target.key)  # the channel, however it was named
+                continue
             url, note = as_url(name)
             if note:
                 self.pipeline.warn(note)
@@ -307,6 +324,9 @@ class Batch:
 
     def _read_feed(self, index: int, url: str) -> list[str] | _FoundFeed | Outcome:
         assert self.state is not None
+        target = telegram.address(url, self.settings.telegram_url)
+        if target is not None:
+            return self._read_channel(index, url, target)
         location, etag, modified = (None, None, None) if self.force else self.state.feed_memory(url)
         try:
             answer, items, found = self._feed_answer(url, location, etag, modified)
@@ -314,13 +334,15 @@ class Batch:
                 _log.info("feed %s: not modified since it was last read (304)", found or url)
                 self.state.feed_read(url, [], etag, modified, found=found)
                 return []
+        except Stopped:  # the run stops: the feed is read again next time, no failure of its own
+            return []
         except Exception as error:  # one feed's failure, even a bug, never stops the others
             message = self._message(error)
             state = self.state
             failure = Outcome(url, "failed", error=f"feed: {message}")
             return self._record(index, failure, lambda: state.feed_failed(url, message)) or []
         known = self.state.known(items.links)
-        new = [link for link in items.links if link not in known]
+        new = [link for link in items.links if link not in known and self._recent(items.published.get(link))]
         if len(new) > self.settings.feed_items:
             # The rest is left for the next run, which must then read the feed again.
             new, etag, modified = new[: self.settings.feed_items], None, None
@@ -329,6 +351,52 @@ class Batch:
         dates = {link: items.published[link].isoformat() for link in new if link in items.published}
         self.state.feed_read(url, new, etag, modified, published=dates, found=found)
         return _FoundFeed(items.links, found) if found and found != location else items.links
+
+    def _recent(self, day: date | None) -> bool:
+        """Whether a feed item of this day is wanted (--since); an undated one is."""
+        since = self.settings.since
+        return since is None or day is None or day >= since
+
+    def _read_channel(self, index: int, url: str, target: telegram.Address) -> list[str] | Outcome:
+        """A Telegram channel read as a feed: its new posts (and gaps, and older ones the
+        target wants, see channel.read_channel) recorded as pending with their text, so
+        that they are made without another download; the permalinks of those taken."""
+        state = self.state
+        assert state is not None
+        if target.refusal is not None:
+            return self._record(index, Outcome(url, "failed", error=target.refusal)) or []
+        memory, known_count = state.channel_memory(url)
+        try:
+            reading = channel.read_channel(
+                lambda before: self.pipeline.channel_page(target.channel, before),
+                channel.Memory.from_json(memory),
+                budget=self.settings.feed_items,
+                known=state.known,
+                known_count=known_count,
+                since=self.settings.since,
+                force=self.force,
+            )
+            posts = channel.with_prior(reading.posts, language_prior(reading.texts))
+            records = [
+                (post.url, post.to_json(), post.day.isoformat() if post.day else None) for post in posts
+            ]
+            new = state.channel_read(url, records, reading.memory.to_json(), update=self.force)
+            _log.info(
+                "channel @%s: %d pages read, %d posts taken (%d new)",
+                target.channel,
+                reading.pages,
+                len(posts),
+                new,
+            )
+            if reading.error is not None:
+                raise reading.error
+        except Stopped:  # nothing recorded: the channel is read again next time
+            return []
+        except Exception as error:  # one channel's failure, even a bug, never stops the others
+            message = self._message(error)
+            failure = Outcome(url, "failed", error=message)
+            return self._record(index, failure, lambda: state.feed_failed(url, message)) or []
+        return [post.url for post in posts]
 
     def _feed_answer(
         self, url: str, location: str | None, etag: str | None, modified: str | None
@@ -434,11 +502,14 @@ class Batch:
                 copied = self._copy(index, job, row)
                 if copied is not None:
                     return copied
-            source = pipeline.read(job.name) if job.kind == "file" else pipeline.fetch(job.name)
-            extracted = pipeline.extract(source)
+            if job.kind == "file":
+                extracted = pipeline.extract(pipeline.read(job.name))
+            else:  # a page, or a Telegram post (as its channel showed it, else from its own page)
+                post = Post.from_json(row.post) if row is not None and row.post else None
+                extracted = pipeline.article(job.name, post)
             canonical = url_key(extracted.origin) if extracted.origin else ""
             if state is not None and row is not None:
-                keys = [canonical, url_key(source.url or ""), extracted.sha256]
+                keys = _identity(extracted, canonical)
                 original = state.claim(row.id, keys)
                 # In flight in this run (no file yet: it will be in this folder), or done here.
                 if original is not None and (original.path is None or self._here(original.path)):
@@ -482,6 +553,13 @@ class Batch:
             return self._record(index, outcome, save) or self._abandon(job)
         except Stopped:
             return self._abandon(job)
+        except NotAnArticle as skip:  # a post with nothing to translate: skipped for good
+            reason = str(skip)
+            _log.info("skipped %s: %s", job.name, reason)
+            passed = Outcome(job.name, "skipped", reason=reason)
+            return self._record(
+                index, passed, lambda: state.passed(row.id, reason) if state and row else None
+            ) or self._abandon(job)
         except Exception as error:  # one article's failure, even a bug, never stops the others
             if pipeline.stop.is_set():
                 return self._abandon(job)
@@ -591,6 +669,17 @@ def in_threads(function: Callable[[T], R], items: list[T], count: int) -> Iterat
         if isinstance(result, BaseException):
             raise result
         yield index, result
+
+
+def _identity(extracted: Extracted, canonical: str) -> list[str]:
+    """What makes an article the same as one done before: its canonical URL, final URL and
+    text. A Telegram post: its permalink, and the post it forwards (never its text alone: a
+    channel repeats short texts in posts that are each news of their own)."""
+    post = extracted.article.post
+    if post is None:
+        return [canonical, url_key(extracted.source.url or ""), extracted.sha256]
+    forwarded = (post.get("forwarded_from") or {}).get("url")
+    return [canonical, url_key(forwarded) if forwarded and telegram.post_address(forwarded) else ""]
 
 
 def _feed_date(row: Row | None) -> date | None:

@@ -14,7 +14,7 @@ import tomllib
 import typing
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -72,6 +72,8 @@ class Settings:
     max_attempts: int = 5
     retry_delay: float = 900.0
     feed_items: int = 100
+    since: date | None = None  # only items and posts of this day or later; channels are read back to it
+    telegram_url: str = "https://t.me"  # where channel previews are read (/s/NAME)
     state: Path = field(default_factory=default_state_path)
     log_file: Path | None = None
     keep_original: bool = False
@@ -167,6 +169,20 @@ def _url(value: object) -> str:
     if not re.match(r"https?://[^/\s]+", text):
         raise ValueError("expected an http:// or https:// URL")
     return text
+
+
+def _since(value: object) -> date | None:
+    """A day (2024-01-10), or a number of days back from today (7d); empty: none."""
+    text = _text(value).strip()
+    if not text:
+        return None
+    days = re.fullmatch(r"(\d{1,5})\s*d", text, re.I)
+    if days:
+        return made_day() - timedelta(days=int(days[1]))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("expected a day as YYYY-MM-DD, or days back as 7d") from None
 
 
 def _optional_url(value: object) -> str | None:
@@ -342,7 +358,21 @@ SETTINGS = (
         "SECONDS",
         DOWNLOADING | {"status", "show"},
     ),
-    Setting("feed_items", _number(int, 1, 100_000), "New items taken from a feed per run.", "N", FEEDS),
+    Setting(
+        "feed_items",
+        _number(int, 1, 100_000),
+        "New items taken from a feed or channel per run; a channel's newest N are kept read.",
+        "N",
+        FEEDS,
+    ),
+    Setting(
+        "since",
+        _since,
+        "Only items and posts of this day or later (YYYY-MM-DD, or 7d): channels are read back to it.",
+        "DATE",
+        FEEDS,
+    ),
+    Setting("telegram_url", _url, "Where Telegram channel previews are read (/s/NAME).", "URL"),
     Setting("state", _path, "State database (SQLite).", "PATH", DOWNLOADING | STATE_COMMANDS),
     Setting("log_file", _optional_path, "Append a log of the run to this file.", "PATH", TRANSLATING),
     Setting(
@@ -408,6 +438,8 @@ def _from_toml(setting: Setting, value: object) -> object:
     """A config file value of the setting's own kind: TOML has numbers and booleans, and a
     quoted "8" or a float 8.7 for a whole number is a mistake to point out, not to guess at."""
     kind = _kind(setting.name)
+    if setting.read is _since and type(value) is date:  # since = 2024-01-10: a TOML date
+        return value.isoformat()
     if not _of_kind(kind, value):
         raise ValueError(f"expected {_TOML_KINDS[kind]}, not {_toml_kind(value)}")
     return value

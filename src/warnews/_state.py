@@ -88,6 +88,15 @@ MIGRATIONS = (
     ALTER TABLE articles ADD COLUMN warning TEXT;
     ALTER TABLE feeds ADD COLUMN found_feed TEXT;
     """,
+    # post: a Telegram post as read from its channel's page (JSON), made into its article
+    # without another download; reason: why an article was skipped when it is no duplicate
+    # (a post with nothing to translate); channel: what is known of a Telegram channel read
+    # as a feed (JSON: the newest and oldest posts read, gaps left to read).
+    """
+    ALTER TABLE articles ADD COLUMN post TEXT;
+    ALTER TABLE articles ADD COLUMN reason TEXT;
+    ALTER TABLE feeds ADD COLUMN channel TEXT;
+    """,
 )
 
 _TRACKING = frozenset(
@@ -120,8 +129,11 @@ def url_key(url: str) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if not key.lower().startswith("utm_") and key.lower() not in _TRACKING
     ]
+    path = parts.path or "/"
+    if host in ("t.me", "telegram.me"):  # Telegram usernames ignore case: t.me/KyivNews/5 is t.me/kyivnews/5
+        path = path.lower()
     # Without the scheme: http and https name the same article.
-    return urlunsplit(("", host, parts.path or "/", urlencode(query), "")).lstrip("/")
+    return urlunsplit(("", host, path, urlencode(query), "")).lstrip("/")
 
 
 def site(url: str) -> str:
@@ -155,6 +167,8 @@ class Row:
     published: str | None = None  # ISO date given by a feed item
     warning: str | None = None
     queued: bool = False
+    post: str | None = None  # a Telegram post as its channel's page showed it (JSON)
+    reason: str | None = None  # why skipped, when not a duplicate
 
     @property
     def path(self) -> Path | None:
@@ -294,6 +308,8 @@ class State:
             record["published"],
             record["warning"],
             bool(record["queued"]),
+            record["post"],
+            record["reason"],
         )
 
     def find(self, url: str) -> Row | None:
@@ -420,6 +436,17 @@ class State:
             )
             self._release(article_id)
 
+    def passed(self, article_id: int, reason: str) -> None:
+        """Not an article (a post with nothing to translate): skipped for good, with why."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET status = 'skipped', reason = ?, output_path = NULL, duplicate_of = NULL,"
+                " last_error = NULL, permanent = 0, queued = 0, attempts = attempts + 1, last_attempt_at = ?,"
+                " updated_at = ? WHERE id = ?",
+                (reason, time.time(), time.time(), article_id),
+            )
+            self._release(article_id)
+
     def relocated(self, article_id: int, path: Path) -> None:
         """The article's file was made again in another folder: the row names the newest one."""
         with self._write() as db:
@@ -496,6 +523,7 @@ class State:
                 "updated_at": record["updated_at"],
                 "source": record["source"],
                 "error": record["last_error"],
+                "reason": record["reason"],
             }
             for record in self._query(sql, parameters)
         ]
@@ -523,6 +551,7 @@ class State:
             "warning": row.warning,
             "attempts": row.attempts,
             "last_error": row.last_error,
+            "reason": row.reason,
             "permanent": row.permanent,
             "queued": row.queued,
             "next_try": None if one_off(row) else next_try(row, first_delay, max_attempts),
@@ -582,6 +611,40 @@ class State:
                 " checked_at = excluded.checked_at, last_error = excluded.last_error,"
                 " items = feeds.items + excluded.items, found_feed = excluded.found_feed",
                 (url, etag, last_modified, now, new, found),
+            )
+        return new
+
+    def channel_memory(self, url: str) -> tuple[str | None, int]:
+        """What is known of a channel read as a feed (its JSON, or None if never read), and
+        how many of its posts have rows."""
+        records = self._query("SELECT channel FROM feeds WHERE url = ?", [url])
+        count = self._query("SELECT COUNT(*) FROM articles WHERE source = ?", [url])[0][0]
+        return (records[0]["channel"] if records else None), int(count)
+
+    def channel_read(
+        self, url: str, posts: list[tuple[str, str, str | None]], memory: str, update: bool = False
+    ) -> int:
+        """Record a channel's posts (permalink, the post's JSON, its day) as pending, oldest
+        first, and what is known of the channel, in one transaction. update: known posts
+        take the text read now (--force: an edited post is made again from its new text).
+        Returns how many were new."""
+        now = time.time()
+        with self._write() as db:
+            new = 0
+            for link, post, day in posts:
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO articles (url, url_key, source, status, post, published,"
+                    " created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+                    (link, url_key(link), url, post, day, now, now),
+                )
+                new += cursor.rowcount
+                if not cursor.rowcount and update:
+                    db.execute("UPDATE articles SET post = ? WHERE url_key = ?", (post, url_key(link)))
+            db.execute(
+                "INSERT INTO feeds (url, checked_at, last_error, items, channel) VALUES (?, ?, NULL, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET checked_at = excluded.checked_at, last_error = NULL,"
+                " items = feeds.items + excluded.items, channel = excluded.channel",
+                (url, now, new, memory),
             )
         return new
 

@@ -302,7 +302,8 @@ def feed(
     *,
     flags: dict[str, str],
 ) -> int:
-    """Read RSS or Atom feeds (URL) and process their new items (and earlier failures due a retry)."""
+    """Read RSS or Atom feeds and Telegram channels (URL: a feed, a site's page, t.me/s/NAME or
+    @NAME) and process their new items and posts (and earlier failures due a retry)."""
     from ._runner import RunOptions
 
     settings = resolve(flags, config).settings

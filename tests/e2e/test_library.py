@@ -264,3 +264,48 @@ def test_a_trickling_page_through_a_callers_client_ends_by_the_deadline():
         with pytest.raises(warnews.FetchError, match=r"did not arrive within 10 timeouts \(2 s\)"):
             warnews.fetch("https://news.example/slow", client=client)
     assert time.monotonic() - started < 10
+
+
+EMBED = """<!DOCTYPE html><html><body><div class="tgme_widget_message_wrap js-widget_message_wrap">
+<div class="tgme_widget_message text_not_supported_wrap js-widget_message" data-post="kyivnews/{number}">
+<div class="tgme_widget_message_bubble">{media}
+<div class="tgme_widget_message_text js-message_text" dir="auto">{text}</div>
+<div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info short">
+<span class="tgme_widget_message_views">3.1K</span><span class="tgme_widget_message_meta">
+<a class="tgme_widget_message_date" href="https://t.me/kyivnews/{number}">
+<time datetime="2024-01-10T22:30:00+00:00" class="time">22:30</time></a></span></div></div></div></div></div>
+</body></html>"""
+
+
+def test_a_telegram_post_by_its_permalink_through_the_library():
+    seen = []
+
+    def handler(request):
+        seen.append(str(request.url))
+        if request.url.host == "tme.example":
+            number = request.url.path.rsplit("/", 1)[-1]
+            if number == "5":
+                text = "Вибухи в Києві<br/><br/>Працює ППО, будьте в укриттях."
+                return httpx.Response(200, html=EMBED.format(number=5, media="", text=text))
+            photo = '<a class="tgme_widget_message_photo_wrap" style="background-image:url(\'https://c/a.jpg\')"></a>'
+            return httpx.Response(200, html=EMBED.format(number=number, media=photo, text=""))
+        if request.url.host == "translate.example":
+            return _google_answer(request)
+        return httpx.Response(404)
+
+    settings = {"google_url": "https://translate.example/m", "telegram_url": "https://tme.example"}
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        document = warnews.fetch("https://t.me/kyivnews/5", client=client, **settings)
+        assert seen[0] == "https://tme.example/kyivnews/5?embed=1&mode=tme"
+        with pytest.raises(warnews.NotAnArticle, match=r"no text to translate: only media \(1 photo\)"):
+            warnews.fetch("https://t.me/kyivnews/6", client=client, **settings)
+    metadata = document.metadata
+    assert metadata.url == "https://t.me/kyivnews/5" and metadata.published_from == "post"
+    assert str(metadata.published) == "2024-01-11"  # 00:30 in Kyiv
+    assert metadata.telegram is not None and metadata.telegram["post"] == 5
+    assert metadata.to_dict()["telegram"]["views"] == "3.1K"
+    assert document.paragraphs == (
+        emulate_translation("Вибухи в Києві"),
+        emulate_translation("Працює ППО, будьте в укриттях."),
+    )
+    assert document.title == emulate_translation("Вибухи в Києві")

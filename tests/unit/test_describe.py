@@ -10,11 +10,11 @@ import httpcore
 import httpx
 import pytest
 
-from warnews._discover import feed_links, is_web_page, usual_feeds
 from warnews._errors import FetchError
-from warnews._feeds import parse_feed
 from warnews._hints import as_url, not_a_file, not_a_url
 from warnews._net import DeadlinePassed, NotPublic, Unreachable, describe
+from warnews.sources.discover import feed_links, is_web_page, usual_feeds
+from warnews.sources.feeds import parse_feed
 
 URL = "https://site.ua/news/1"
 # What no line a user reads may hold: errno, Python reprs and class names, parser positions.

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warnews import DetectError
-from warnews._detect import alphabet_vote, detect_language
+from warnews._detect import alphabet_vote, detect_language, language_prior
 
 UKRAINIAN = [
     "Окупанти відмовляються йти в атаку",
@@ -85,3 +85,54 @@ def test_ukrainian_letters_alone_always_mean_ukrainian(text_words, letter, posit
 def test_russian_letters_alone_always_mean_russian(text_words, letter, position):
     text_words.insert(min(position, len(text_words)), text_words[0] + letter)
     assert detect_language([" ".join(text_words)]).language == "ru"
+
+
+def test_letters_that_settle_the_language_spare_langdetect():
+    """langdetect's profiles cost a quarter of a second to load: Ukrainian or Russian
+    letters decide without it (and the candidates are the letters' votes)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from warnews._detect import detect_language;"
+        "d = detect_language(['Уряд ухвалив рішення про відновлення.', 'Он сказал: это важно.']);"
+        "print(d.language, d.method, *sorted(d.candidates), 'langdetect' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["uk", "alphabet", "ru", "uk", "False"]
+
+
+UKRAINIAN_CHANNEL = {"uk": 0.95, "ru": 0.05}
+
+
+@pytest.mark.parametrize("post", ["Тривога!", "Ракетна небезпека", "Слава ЗСУ"])
+def test_a_short_post_without_letters_of_its_own_takes_the_channels_language(post):
+    alone = detect_language([post])
+    assert alone.language != "uk"  # what the channel prior is for: alone, a detector is fooled
+    within = detect_language([post], UKRAINIAN_CHANNEL)
+    assert (within.language, within.method) == ("uk", "channel")
+    assert detect_language([post], {"ru": 1.0}).language == "ru"
+
+
+def test_letters_of_its_own_keep_a_posts_language_in_any_channel():
+    assert detect_language(["Мы будем бороться до конца."], UKRAINIAN_CHANNEL).language == "ru"
+    assert detect_language(["Повітряна тривога в Києві."], {"ru": 1.0}).language == "uk"
+
+
+def test_a_post_in_another_script_ignores_a_cyrillic_channel():
+    detection = detect_language(["Breaking: explosions reported in Kyiv"], UKRAINIAN_CHANNEL)
+    assert (detection.language, detection.method) == ("en", "langdetect")
+
+
+def test_no_prior_is_the_detection_of_old():
+    assert (
+        detect_language(["Тривога!"], {})
+        == detect_language(["Тривога!"], None)
+        == detect_language(["Тривога!"])
+    )
+
+
+def test_a_channels_prior_is_what_its_posts_letters_say_by_length():
+    prior = language_prior(["Повітряна тривога в Києві, всі в укриття.", "Мы будем бороться.", "Тривога"])
+    assert set(prior) == {"uk", "ru"} and prior["uk"] > prior["ru"] and abs(sum(prior.values()) - 1) < 0.01
+    assert language_prior(["Breaking news", "🔥"]) == {}

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warnews._dates import last_modified, publication, sensible, written_date
-from warnews._feeds import parse_feed
 from warnews._render import document, document_problem, header
+from warnews.sources.feeds import parse_feed
 
 MADE = date(2024, 1, 11)
 

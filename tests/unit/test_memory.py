@@ -8,9 +8,9 @@ import pytest
 from factories import metadata
 
 from warnews._errors import FetchError, StoreError, UsageError
-from warnews._feeds import parse_feed
 from warnews._settings import Settings, resolve, shown
 from warnews._state import MIGRATIONS, State, next_try, url_key
+from warnews.sources.feeds import parse_feed
 
 
 @pytest.mark.parametrize(
@@ -19,6 +19,7 @@ from warnews._state import MIGRATIONS, State, next_try, url_key
         ("https://www.site.ua/news/1?utm_source=tg&id=5#top", "http://site.ua/news/1?id=5"),
         ("https://m.site.ua/news/1?fbclid=x", "https://site.ua/news/1"),
         ("HTTPS://Site.UA:443/news/1", "https://site.ua/news/1"),
+        ("https://t.me/KyivNews/5", "https://t.me/kyivnews/5"),  # Telegram usernames ignore case
     ],
 )
 def test_same_article_urls_share_a_key(one, other):
@@ -31,6 +32,7 @@ def test_same_article_urls_share_a_key(one, other):
         ("https://site.ua/news/1?id=5", "https://site.ua/news/1?id=6"),
         ("https://site.ua:8080/news/1", "https://site.ua/news/1"),
         ("https://site.ua/news/1", "https://other.ua/news/1"),
+        ("https://site.ua/News/1", "https://site.ua/news/1"),  # paths elsewhere may well be case-sensitive
     ],
 )
 def test_different_articles_keep_different_keys(one, other):

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from warnews._decode import decode
 from warnews._errors import ExtractError, FetchError, InputError
 from warnews._extract import extract
-from warnews._feeds import parse_feed
 from warnews._normalize import clean, normalize_paragraph, split_paragraphs
 from warnews._render import document, document_problem, file_stem, header
 from warnews._report import safe_json
 from warnews._store import choose_path, save
+from warnews.sources.feeds import parse_feed
 
 # Text that leans on what breaks things: controls, escapes, bidi, separators, Cyrillic.
 hostile = st.text(

@@ -37,6 +37,8 @@ VALID = {
     "max_attempts": "4",
     "retry_delay": "60",
     "feed_items": "10",
+    "since": '"2024-01-10"',
+    "telegram_url": '"http://127.0.0.1:9"',
     "state": '"state.sqlite3"',
     "log_file": '"run.log"',
     "keep_original": "true",
@@ -278,3 +280,19 @@ def test_a_path_with_a_control_character_is_a_usage_error(setting, value, tmp_pa
     # out = "a\u0000b" ended in a traceback (ValueError: embedded null byte) at the first mkdir
     with pytest.raises(UsageError, match=f"bad value for {setting.name} in config file .*: a path holds no"):
         resolve({}, config(tmp_path, f'{setting.name} = "{value}"\n'), environ={})
+
+
+def test_since_is_a_day_or_days_back_and_a_toml_date_is_one(tmp_path, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704931200")  # 2024-01-11
+    assert resolve({"since": "7d"}, config(tmp_path, ""), environ={}).settings.since == date(2024, 1, 4)
+    assert resolve({}, config(tmp_path, "since = 2024-01-02\n"), environ={}).settings.since == date(
+        2024, 1, 2
+    )
+    environ = {"WARNEWS_SINCE": "2024-01-03"}
+    assert resolve({}, config(tmp_path, ""), environ=environ).settings.since == date(2024, 1, 3)
+    with pytest.raises(
+        UsageError, match=r"bad value for since .*expected a day as YYYY-MM-DD, or days back as 7d"
+    ):
+        resolve({"since": "last week"}, config(tmp_path, ""), environ={})

@@ -157,14 +157,15 @@ def test_copy_saved_refuses_files_it_cannot_trust(tmp_path, damage):
     assert list((tmp_path / "b").iterdir()) == []
 
 
-def test_a_schema_1_database_is_upgraded_with_its_rows(tmp_path):
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_database_is_upgraded_with_its_rows(tmp_path, version):
     import sqlite3
 
     from warnews._state import MIGRATIONS, State
 
     path = tmp_path / "state.sqlite3"
     database = sqlite3.connect(path)
-    database.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    database.executescript(";".join(MIGRATIONS[:version]) + f"; PRAGMA user_version = {version};")
     database.execute(
         "INSERT INTO articles (url, url_key, source, status, attempts, created_at, updated_at)"
         " VALUES ('https://a.ua/x', 'a.ua/x', 'config', 'failed', 2, 1.0, 1.0)"
@@ -181,8 +182,9 @@ def test_a_schema_1_database_is_upgraded_with_its_rows(tmp_path):
             False,
             False,
         )
-        assert (row.published, row.warning) == (None, None)
+        assert (row.published, row.warning, row.post, row.reason) == (None, None, None, None)
         assert state.feed_memory("https://a.ua/rss") == (None, '"v"', None)
+        assert state.channel_memory("https://a.ua/rss") == (None, 0)
     finally:
         state.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXException
 
-from ._dates import written_date
-from ._errors import FetchError
+from .._dates import written_date
+from .._errors import FetchError
 
 if TYPE_CHECKING:  # imported when a feed is parsed: most runs read none
     import feedparser

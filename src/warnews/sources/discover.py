@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-from ._errors import FetchError
-from ._feeds import FeedItems, conditional_headers, looks_like_html, parse_feed
-from ._net import Download
-from ._state import site
+from .._errors import FetchError
+from .._net import Download
+from .._state import site
+from .feeds import FeedItems, conditional_headers, looks_like_html, parse_feed
 
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
 USUAL_PATHS = ("feed", "rss", "rss.xml", "feed.xml", "atom.xml", "index.xml")

@@ -1,0 +1,269 @@
+"""A channel read over runs: its new posts (pages followed back to the newest one read
+before), the gaps a run left, and older posts while the target wants them (the newest
+feed_items posts, or every post since a day). Pure: pages come from a function given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from .._errors import FetchError
+from .preview import Page, changed
+from .telegram import Post
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What the state remembers of a channel between runs."""
+
+    newest: int | None = None  # the newest post id read
+    oldest: int | None = None  # the oldest post id read, going back from the newest
+    older_day: str | None = None  # the day of the newest post seen below `oldest` and not taken
+    start: bool = False  # the channel's first post was reached
+    gaps: tuple[tuple[int, int], ...] = ()  # (above, below): posts between not read yet
+
+    def to_json(self) -> str:
+        record = {
+            "newest": self.newest,
+            "oldest": self.oldest,
+            "older_day": self.older_day,
+            "start": self.start,
+            "gaps": [list(gap) for gap in self.gaps],
+        }
+        return json.dumps(record, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Memory:
+        if not text:
+            return cls()
+        record = json.loads(text)
+        return cls(
+            newest=record.get("newest"),
+            oldest=record.get("oldest"),
+            older_day=record.get("older_day"),
+            start=bool(record.get("start")),
+            gaps=tuple((int(above), int(below)) for above, below in record.get("gaps", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one run read of a channel: the posts to take (oldest first), every post's text
+    seen (for the language prior), the memory to keep, and the error that cut it short."""
+
+    posts: tuple[Post, ...]
+    memory: Memory
+    pages: int
+    texts: tuple[str, ...] = ()
+    title: str | None = None
+    error: FetchError | None = None
+
+
+PageReader = Callable[[int | None], Page]
+
+
+@dataclass
+class _Walk:
+    """One run's reading of a channel, page by page (see read_channel)."""
+
+    get_page: PageReader
+    known: Callable[[Sequence[str]], set[str]]
+    budget: int
+    force: bool
+    page_limit: int
+    taken: dict[int, Post] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+    pages: int = 0
+    title: str | None = None
+    seen: set[int] = field(default_factory=set)
+
+    def page(self, before: int | None) -> Page:
+        if self.pages >= self.page_limit:
+            raise _Enough
+        page = self.get_page(before)
+        self.pages += 1
+        self.title = self.title or page.title
+        if before is not None and any(post.id >= before for post in page.posts):
+            raise FetchError(changed(f"the page before post {before} holds later posts"))
+        fresh = [post for post in page.posts if post.id not in self.seen]
+        self.seen.update(post.id for post in fresh)
+        self.texts.extend(
+            "\n".join(post.paragraphs) for post in fresh if not post.service and post.paragraphs
+        )
+        return page
+
+    def take(self, posts: Sequence[Post]) -> None:
+        """Take these posts (newest first) unless known (with force, known ones too)."""
+        articles = [post for post in posts if not post.service and post.id not in self.taken]
+        known = set() if self.force else self.known([post.url for post in articles])
+        for post in articles:
+            if post.url not in known:
+                self.taken[post.id] = post
+
+    @property
+    def full(self) -> bool:
+        return len(self.taken) >= self.budget
+
+
+class _Enough(Exception):
+    """The page limit of one run is reached."""
+
+
+def read_channel(
+    get_page: PageReader,
+    memory: Memory,
+    *,
+    budget: int,
+    known: Callable[[Sequence[str]], set[str]],
+    known_count: int,
+    since: date | None = None,
+    force: bool = False,
+) -> Reading:
+    """Read a channel's new posts, its gaps, then older posts while the target wants them.
+
+    The new posts are those above the newest one read before (pages followed back until
+    it is reached); a channel read for the first time gives its newest posts. At most
+    `budget` posts are taken in one run; what is left between is remembered as a gap and
+    read first the next time. The target: with `since`, every post of that day or later;
+    else the channel's newest `budget` posts (`known_count` of them are known already).
+    A failure of a page ends the reading with what was read, remembered consistently.
+    """
+    walk = _Walk(get_page, known, budget, force, page_limit=budget // 10 + 5)
+    newest, oldest, older_day, start = memory.newest, memory.oldest, memory.older_day, memory.start
+    gaps = list(memory.gaps)
+    error: FetchError | None = None
+
+    def fetch(before: int | None) -> Page | None:
+        nonlocal error
+        try:
+            return walk.page(before)
+        except _Enough:
+            return None
+        except FetchError as failure:
+            error = failure
+            return None
+
+    def room() -> int:
+        """Posts that may still be taken: this run's budget, and without since, the target's."""
+        left = budget - len(walk.taken)
+        return left if since is not None else min(left, budget - known_count - len(walk.taken))
+
+    def older(posts: Sequence[Post]) -> tuple[list[Post], str | None]:
+        """The posts (newest first) down to the first one older than since, and that one's day."""
+        kept: list[Post] = []
+        for post in posts:
+            if since is not None and not post.service and post.day is not None and post.day < since:
+                return kept, post.day.isoformat()
+            kept.append(post)
+        return kept, None
+
+    def fit(posts: list[Post], limit: int) -> tuple[list[Post], bool]:
+        """The newest posts of these that fit in limit articles; whether any were cut."""
+        articles = [post for post in posts if not post.service]
+        if len(articles) <= limit:
+            return posts, False
+        if limit <= 0:
+            return [], True
+        return [post for post in posts if post.id >= articles[limit - 1].id], True
+
+    # 1. The head: the newest posts, down to the newest one read before (a first read: as
+    # far back as the target wants).
+    before: int | None = None
+    lowest: int | None = None
+    top: int | None = None
+    reached = False
+    while True:
+        page = fetch(before)
+        if page is None:
+            break
+        posts = list(page.posts)
+        if top is None and posts:
+            top = posts[0].id
+        cut_day = None
+        if newest is not None:
+            reached = any(post.id <= newest for post in posts)
+            if not force:  # forced: every post of the pages read is taken again
+                posts = [post for post in posts if post.id > newest]
+            posts, cut = fit(posts, budget - len(walk.taken))
+        else:
+            posts, cut_day = older(posts)
+            posts, cut = fit(posts, room())
+        walk.take(posts)
+        if posts:
+            lowest = posts[-1].id
+        if cut_day is not None:
+            older_day, reached = cut_day, True
+        if page.before is None and not cut:
+            reached = True
+            start = start or newest is None
+        if reached or cut:
+            break
+        before = page.before
+    if newest is None:
+        # Nothing taken (every post older than since): a later backfill starts at the top.
+        oldest = lowest if lowest is not None else (top + 1 if top is not None else None)
+    elif not reached and lowest is not None:
+        gaps.insert(0, (lowest, newest))  # posted since the last run and not read yet
+    elif not reached and top is not None:
+        gaps.insert(0, (top + 1, newest))
+    newest = max((number for number in (newest, top) if number is not None), default=None)
+
+    # 2. Gaps left by earlier runs, newest first.
+    for index, (above, below) in enumerate(list(gaps)):
+        if error is not None or budget - len(walk.taken) <= 0:
+            break
+        closed = False
+        before = above
+        while True:
+            page = fetch(before)
+            if page is None:
+                break
+            closed = page.before is None or any(post.id <= below for post in page.posts)
+            posts, cut = fit(
+                [post for post in page.posts if below < post.id < above], budget - len(walk.taken)
+            )
+            walk.take(posts)
+            if posts:
+                above = posts[-1].id
+            if cut:
+                closed = False
+            if closed or cut:
+                break
+            before = page.before
+        gaps[index] = (0, 0) if closed else (above, below)
+    gaps = [gap for gap in gaps if gap != (0, 0)]
+
+    # 3. Older posts, while the target wants them.
+    def more() -> bool:
+        if start or oldest is None or error is not None or room() <= 0:
+            return False
+        return since is None or older_day is None or date.fromisoformat(older_day) >= since
+
+    while more():
+        assert oldest is not None
+        page = fetch(oldest)
+        if page is None:
+            break
+        posts, cut_day = older(list(page.posts))
+        posts, cut = fit(posts, room())
+        walk.take(posts)
+        if posts:
+            oldest = posts[-1].id
+        if cut_day is not None:
+            older_day = cut_day
+            break
+        older_day = None
+        if page.before is None and not cut:
+            start = True
+        if cut or not posts:
+            break
+    kept = Memory(newest, oldest, older_day, start, tuple(gaps))
+    taken = tuple(sorted(walk.taken.values(), key=lambda post: post.id))
+    return Reading(taken, kept, walk.pages, tuple(walk.texts), walk.title, error)
+
+
+def with_prior(posts: Iterable[Post], prior: Mapping[str, float]) -> tuple[Post, ...]:
+    return tuple(replace(post, prior=dict(prior)) for post in posts)
