@@ -424,21 +424,26 @@ def test_since_is_bounded_by_feed_items_and_continued_by_the_next_runs(run, tele
     assert set().union(*taken) == permalinks(range(3, 13))
 
 
-def test_since_in_days_from_the_flag_or_the_environment(run, telegram, tmp_path):
-    now = datetime.fromtimestamp(int(MADE_EPOCH), UTC)  # "today" (SOURCE_DATE_EPOCH in the tests)
-    days = [20, 12, 9, 5, 3, 1]  # how old each post is
+def days_old(*days):
+    """Posts 1, 2... as old as these days, before "today" (SOURCE_DATE_EPOCH in the tests)."""
+    now = datetime.fromtimestamp(int(MADE_EPOCH), UTC)
     stamp = "%Y-%m-%dT%H:%M:%S+00:00"
-    telegram.channel(
-        NAME,
-        TITLE,
-        [
-            Post(n + 1, ukrainian(n), time=(now - timedelta(days=d)).strftime(stamp))
-            for n, d in enumerate(days)
-        ],
-    )
+    return [
+        Post(n + 1, ukrainian(n), time=(now - timedelta(days=d)).strftime(stamp)) for n, d in enumerate(days)
+    ]
+
+
+def test_since_in_days_and_a_later_since_further_back_takes_the_older_posts(run, telegram, tmp_path):
+    telegram.channel(NAME, TITLE, days_old(20, 12, 9, 5, 3, 1))
     assert set(done(run("feed", KEY, "-o", "out", "--json", "--since", "7d"))) == permalinks([4, 5, 6])
-    result = run("feed", KEY, "-o", "out", "--json", env={"WARNEWS_SINCE": "10d"})
-    assert set(done(result)) == permalinks([3]), "the environment's since reaches further back"
+    result = run("feed", KEY, "-o", "out", "--json", "--since", "10d")
+    assert set(done(result)) == permalinks([3]), "every post on or after the day, known newest or not"
+
+
+def test_since_from_the_environment(run, telegram, tmp_path):
+    telegram.channel(NAME, TITLE, days_old(20, 12, 9, 5, 3, 1))
+    result = run("feed", KEY, "-o", "out", "--json", env={"WARNEWS_SINCE": "7d"})
+    assert set(done(result)) == permalinks([4, 5, 6])
 
 
 def test_since_skips_old_items_of_an_rss_feed(run, site, tmp_path):
