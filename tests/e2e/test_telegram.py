@@ -376,6 +376,20 @@ def test_a_gap_longer_than_a_page_is_followed_back(run, telegram, tmp_path):
     assert pages == ["/s/kyiv_news", "/s/kyiv_news?before=11", "/s/kyiv_news?before=6"], pages
 
 
+def test_pages_are_asked_for_at_most_two_a_second(run, telegram, tmp_path):
+    telegram.channel(NAME, TITLE, posts(1, 12), per_page=3)
+    assert len(done(run("feed", KEY, "-o", "out", "--json"))) == 12
+    times = [
+        when
+        for when, target in zip(telegram.times, telegram.requests, strict=True)
+        if target.startswith("/s/")
+    ]
+    assert len(times) == 4
+    assert min(later - earlier for earlier, later in zip(times, times[2:], strict=False)) >= 0.95, (
+        "never three page requests within one second"
+    )
+
+
 def test_feed_items_caps_a_run_and_the_gap_is_read_on_the_next_runs(run, telegram, tmp_path):
     channel = telegram.channel(NAME, TITLE, posts(1, 3), per_page=5)
     done(run("feed", KEY, "-o", "out", "--json", "--feed-items", "5"))
