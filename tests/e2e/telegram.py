@@ -14,7 +14,7 @@ lib/routes/telegram/channel.ts, and saved t.me/s pages in other projects' tests)
 
 Misbehaviour on command, per channel (`Channel.mode`): "missing" (or a name never added) and
 "private" redirect /s/NAME to /NAME, a landing page without a channel; "no_preview" redirects
-to a channel's landing page with its subscribers; "empty": the history without posts;
+to a channel's landing page with its subscribers; "empty": the history without posts ("nothing_found": with t.me's "No posts found" notice);
 "changed": a page without any tgme_* markup. `throttle_next` answers that many requests with
 429 and `retry_after`. `Channel.edit` changes a post between two reads. `requests` logs every
 request target; `page_requests(name)` counts the /s/NAME pages asked for.
@@ -267,7 +267,7 @@ def _head(title: str, description: str, url: str) -> str:
 
 def channel_page(channel: Channel, before: int | None = None) -> str:
     """/s/NAME: the channel's info header and a page of its history."""
-    posts = [] if channel.mode == "empty" else channel.page(before)
+    posts = [] if channel.mode in ("empty", "nothing_found") else channel.page(before)
     more = ""
     if posts and any(post.id < posts[0].id for post in channel.posts):
         oldest = posts[0].id
@@ -276,6 +276,11 @@ def channel_page(channel: Channel, before: int | None = None) -> str:
             f'<a href="/s/{channel.name}?before={oldest}" class="tme_messages_more js-messages_more" data-before="{oldest}"></a></div>'
         )
     messages = "\n".join(message(channel, post) for post in posts)
+    if channel.mode == "nothing_found":  # the notice RSSHub's reader leaves out
+        messages = (
+            '<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message_centered">'
+            '<div class="tme_no_messages_found">No posts found</div></div></div>'
+        )
     return (
         _head(channel.title, channel.description, f"https://t.me/s/{channel.name}")
         + '<body class="widget_frame_base tgme_webpage_body emoji_image">\n'

@@ -522,6 +522,7 @@ def test_429_is_retried_after_its_retry_after(run, telegram, tmp_path):
             "not a Telegram channel preview as warnews reads it (the page's markup may have changed",
         ),
         ("empty", "shows no posts"),
+        ("nothing_found", "shows no posts"),
     ],
 )
 def test_a_bad_channel_is_one_error_line_and_other_channels_go_on(run, telegram, tmp_path, mode, message):
