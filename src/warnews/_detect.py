@@ -6,6 +6,7 @@ Belarusian has decide between those three, which langdetect confuses on short te
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -31,8 +32,21 @@ class Detection:
     candidates: dict[str, float] = field(default_factory=dict)
 
 
+# A Latin i typed for the Ukrainian і, inside or beside Cyrillic words ("вiн", "бiйцiв",
+# "Київ i Харків"): keyboards without the Ukrainian layout write it so, and real texts
+# keep it. Russian has no і at all, so it counts as one.
+_LATIN_I = re.compile(
+    r"(?<=[\u0400-\u04ff])[iI]|[iI](?=[\u0400-\u04ff])|(?<=[\u0400-\u04ff] )[iI](?= [\u0400-\u04ff])"
+)
+
+
+def _letters(text: str) -> str:
+    return _LATIN_I.sub("і", text)
+
+
 def alphabet_vote(text: str) -> str | None:
     """The language the alphabet-specific letters of one paragraph point to, if any."""
+    text = _letters(text)
     counts = Counter(char for char in text if char in _UKRAINIAN_ONLY | _RUSSIAN_ONLY | _BELARUSIAN_ONLY)
     if not counts:
         return None
@@ -149,4 +163,4 @@ def _mostly_cyrillic(text: str) -> bool:
 
 def _settles_south_slavic(text: str) -> bool:
     """Letters Bulgarian, Macedonian and Serbian never use rule them out."""
-    return any(char in _UKRAINIAN_ONLY or char in _RUSSIAN_NOT_BULGARIAN for char in text)
+    return any(char in _UKRAINIAN_ONLY or char in _RUSSIAN_NOT_BULGARIAN for char in _letters(text))
