@@ -136,3 +136,11 @@ def test_a_channels_prior_is_what_its_posts_letters_say_by_length():
     prior = language_prior(["Повітряна тривога в Києві, всі в укриття.", "Мы будем бороться.", "Тривога"])
     assert set(prior) == {"uk", "ru"} and prior["uk"] > prior["ru"] and abs(sum(prior.values()) - 1) < 0.01
     assert language_prior(["Breaking news", "🔥"]) == {}
+
+
+def test_a_latin_i_in_cyrillic_words_is_the_ukrainian_letter():
+    # Real Ukrainian text typed without the Ukrainian layout (from lingua's test sentences).
+    text = "Милував i заспокоював око бiйцiв цей шмат рiвнинного простору."
+    assert detect_language([text]).language == "uk"
+    assert alphabet_vote("Він сказав: Київ i Харків") == "uk"
+    assert alphabet_vote("Он сказал: Wi-Fi, iPhone") is None  # Latin words keep their i
