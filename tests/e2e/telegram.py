@@ -93,6 +93,9 @@ class Channel:
         self.posts.extend(posts)
         self.posts.sort(key=lambda post: post.id)
 
+    def delete(self, id: int) -> None:
+        self.posts = [post for post in self.posts if post.id != id]
+
     def edit(self, id: int, text: str) -> None:
         post = self.post(id)
         assert post is not None

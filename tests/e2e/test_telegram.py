@@ -365,6 +365,26 @@ def test_a_rerun_costs_one_page_request_and_no_translation(run, telegram, google
     assert len(texts(tmp_path / "out")) == 5
 
 
+def test_a_deleted_newest_post_does_not_make_the_rerun_read_back(run, telegram, tmp_path):
+    channel = telegram.channel(NAME, TITLE, posts(1, 8), per_page=5)
+    assert len(done(run("feed", KEY, "-o", "out", "--json", "--feed-items", "5"))) == 5
+    channel.delete(8)
+    channel.add(*posts(9, 10))
+    before = len(telegram.page_requests(NAME))
+    assert set(done(run("feed", KEY, "-o", "out", "--json", "--feed-items", "5"))) == permalinks([9, 10])
+    assert len(telegram.page_requests(NAME)) == before + 1, "the page reaches past the known newest: enough"
+
+
+def test_the_beginning_of_a_channel_is_remembered(run, telegram, tmp_path):
+    telegram.channel(NAME, TITLE, posts(1, 12), per_page=5)
+    assert set(done(run("feed", KEY, "-o", "out", "--json", "--feed-items", "50"))) == permalinks(
+        range(1, 13)
+    )
+    assert len(telegram.page_requests(NAME)) == 3
+    again = run("feed", KEY, "-o", "out", "--json", "--feed-items", "50")
+    assert done(again) == {} and len(telegram.page_requests(NAME)) == 4, "nothing older to look for"
+
+
 def test_a_gap_longer_than_a_page_is_followed_back(run, telegram, tmp_path):
     channel = telegram.channel(NAME, TITLE, posts(1, 3), per_page=5)
     done(run("feed", KEY, "-o", "out", "--json"))
