@@ -347,6 +347,18 @@ def test_each_skip_reason_and_service_messages_unreported(run, telegram, google,
     assert again.returncode == 0 and again.stdout == "", "skipped posts are never retried"
 
 
+def test_service_messages_are_only_logged_with_verbose(run, telegram, tmp_path):
+    telegram.channel(NAME, TITLE, [Post(1, "Channel created", service=True), Post(2, ukrainian(2))])
+    quiet = run("feed", KEY, "-o", "out")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    telegram.channel(
+        "odesa_live", "Одеса наживо", [Post(5, "Channel photo updated", service=True), Post(6, ukrainian(6))]
+    )
+    verbose = run("feed", "@odesa_live", "-o", "out", "-v")
+    assert verbose.returncode == 0, verbose.stderr
+    assert any("odesa_live/5" in line for line in verbose.stderr.splitlines()), verbose.stderr
+
+
 # --- the state and re-runs ---
 
 
@@ -472,6 +484,14 @@ def test_since_in_days_and_a_later_since_further_back_takes_the_older_posts(run,
     assert set(done(run("feed", KEY, "-o", "out", "--json", "--since", "7d"))) == permalinks([4, 5, 6])
     result = run("feed", KEY, "-o", "out", "--json", "--since", "10d")
     assert set(done(result)) == permalinks([3]), "every post on or after the day, known newest or not"
+
+
+def test_since_on_run_with_the_configs_channels(run, telegram, tmp_path):
+    telegram.channel(NAME, TITLE, days_old(20, 12, 9, 5, 3, 1))
+    config = tmp_path / "config" / "warnews" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('feeds = ["https://t.me/Kyiv_News"]\nout = "news"\n', encoding="utf-8")
+    assert set(done(run("run", "--json", "--since", "7d"))) == permalinks([4, 5, 6])
 
 
 def test_since_from_the_environment(run, telegram, tmp_path):
