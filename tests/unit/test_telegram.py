@@ -395,6 +395,15 @@ def test_a_channel_older_than_since_can_be_backfilled_later():
     assert ids(later) == [28, 29, 30] and later.memory.oldest == 28
 
 
+def test_a_since_that_cuts_the_only_page_does_not_mark_the_channels_start():
+    days = {number: f"2024-01-{number:02d}" for number in range(1, 7)}
+    channel, archive = Channel(6, days=days), Archive()
+    first = archive.read(channel, budget=100, since=date(2024, 1, 4))
+    assert ids(first) == [4, 5, 6] and not first.memory.start
+    later = archive.read(channel, first.memory, budget=100, since=date(2024, 1, 2))
+    assert ids(later) == [2, 3]
+
+
 def test_a_failing_page_keeps_what_was_read_and_remembers_the_rest():
     channel, archive = Channel(10), Archive()
     memory = archive.read(channel, budget=10).memory

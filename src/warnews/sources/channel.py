@@ -198,7 +198,8 @@ def read_channel(
             older_day, reached = cut_day, True
         if page.before is None and not cut:
             reached = True
-            start = start or newest is None
+            # the channel's first post reached, unless since left the oldest ones out
+            start = start or (newest is None and cut_day is None)
         if reached or cut:
             break
         before = page.before

@@ -270,8 +270,10 @@ def parse_page(answer: Download, channel: str, single: bool = False) -> Page:
                 permanent=True,
             )
         raise FetchError(changed("no channel history and no posts found"))
-    title_element = _first(root, "tgme_channel_info_header_title")
-    title = _text_of(title_element)
+    # The channel's title: its page's header; on a post's own page, the post's owner name.
+    title = _text_of(_first(root, "tgme_channel_info_header_title")) or _text_of(
+        _first(root, "tgme_widget_message_owner_name")
+    )
     if title is None:
         meta = root.xpath("//meta[@property='og:title']/@content")
         title = normalize_paragraph(str(meta[0])) if meta else None
