@@ -1,104 +1,236 @@
-"""How well warnews tells Ukrainian from Russian in short Telegram posts, with and without
-the channel as a prior, beside whole articles, in one run.
+"""Ukrainian and Russian told apart in short channel posts, with and without the channel prior.
 
-Posts of 1, 2 and 3 real news sentences (bench/data/, see its README), and one-line posts
-(the first 2 to 4 words of a sentence, as alerts and headlines are), are grouped into channels
-of 20 posts: Ukrainian, Russian, and mixed (a Ukrainian channel with one post in five in
-Russian). Each post is identified alone (detect_language, as before channels) and with
-its channel's prior (language_prior of the channel's 20 posts, as `warnews feed` does for
-the posts of the pages it reads). Whole articles are 12 sentences of one language joined.
+    python bench/channel_language.py [--channels 25] [--seed 13] [--split test|tune|all] [--sweep]
 
-    python bench/channel_language.py [--channels N] [--seed S]
+Real sentences (bench/data/sentences-uk.txt and -ru.txt, 1,000 each, from lingua's test
+data; see bench/data/README.md) are drawn at random (seeded) into posts of 1, 2 and 3
+sentences, and the posts into channels of 20: pure Ukrainian, pure Russian, and mixed (a
+Ukrainian channel in which 4 posts of 20 are Russian). For each post it compares:
+
+- (a) alone: `detect_language([post])`, what warnews does for an article today;
+- (b) channel: `detect_language([post], prior=language_prior(channel's posts))`;
+
+and, in the same run, (c) whole articles of 10 to 15 sentences (paragraphs of 1 to 3
+sentences) with `detect_language(paragraphs)`.
+
+The issue's bar: on posts of one to three sentences, (b) tells uk and ru apart at least as
+well as (c) does on articles, in pure channels; and in mixed channels the Russian posts keep
+their own language (b no worse than a). Exits 1 if either fails.
+
+The floors of the weighing in warnews._detect were chosen with `--sweep --split tune` (the
+even-numbered sentences); the table is reported on the odd-numbered ones (`--split test`).
+langdetect's answers are cached per text within the run (they are deterministic: seeded on
+every call), so a post detected alone and again with its prior costs one detection.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import random
+import sys
 import time
 from pathlib import Path
 
+from warnews import _detect
 from warnews._detect import detect_language, language_prior
-from warnews._errors import DetectError
 
-DATA = Path(__file__).parent / "data"
-PER_CHANNEL = 20
-LENGTHS = {0: "one line (2-4 words)", 1: "1 sentence", 2: "2 sentences", 3: "3 sentences"}
+DATA = Path(__file__).resolve().parent / "data"
+CHANNEL_POSTS = 20
+MIXED_RUSSIAN_POSTS = 4  # of 20: 20% Russian posts in a Ukrainian channel
+POST_SENTENCES = (1, 2, 3)
+ARTICLE_SENTENCES = (10, 15)
 
-
-def sentences(language: str) -> list[str]:
-    lines = (DATA / f"sentences-{language}.txt").read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip()]
+_detect._langdetect = functools.lru_cache(maxsize=None)(_detect._langdetect)  # type: ignore[assignment]
 
 
-def post(pool: list[str], size: int, rng: random.Random) -> str:
-    """size sentences; 0: a one-line post, the first 2 to 4 words of a sentence."""
-    if size == 0:
-        return " ".join(rng.choice(pool).split()[: rng.randint(2, 4)]).rstrip(",.:;—-")
-    return " ".join(rng.sample(pool, size))
+def sentences(language: str, split: str) -> list[str]:
+    lines = [line.strip() for line in (DATA / f"sentences-{language}.txt").read_text("utf-8").splitlines()]
+    lines = [line for line in lines if line]
+    if split == "tune":
+        return lines[0::2]
+    if split == "test":
+        return lines[1::2]
+    return lines
 
 
-def channel(
-    pools: dict[str, list[str]], size: int, share_ru: float, rng: random.Random
-) -> list[tuple[str, str]]:
-    """(text, language) of one channel's posts."""
+Post = tuple[str, str]  # (true language, text)
+
+
+def channels(
+    pools: dict[str, list[str]], kind: str, size: int, count: int, rng: random.Random
+) -> list[list[Post]]:
+    """`count` channels of CHANNEL_POSTS posts of `size` sentences each."""
     made = []
-    for _ in range(PER_CHANNEL):
-        language = "ru" if rng.random() < share_ru else "uk"
-        made.append((post(pools[language], size, rng), language))
+    for _ in range(count):
+        if kind == "mixed":
+            languages = ["uk"] * (CHANNEL_POSTS - MIXED_RUSSIAN_POSTS) + ["ru"] * MIXED_RUSSIAN_POSTS
+            rng.shuffle(languages)
+        else:
+            languages = [kind] * CHANNEL_POSTS
+        made.append([(language, " ".join(rng.sample(pools[language], size))) for language in languages])
     return made
 
 
-def identify(text: str, prior: dict[str, float] | None = None) -> str | None:
-    """The language warnews gives the text; None when it can tell none (a miss)."""
+def articles(pools: dict[str, list[str]], language: str, count: int, rng: random.Random) -> list[list[str]]:
+    made = []
+    for _ in range(count):
+        chosen = rng.sample(pools[language], rng.randint(*ARTICLE_SENTENCES))
+        paragraphs = []
+        while chosen:
+            take = rng.randint(1, 3)
+            paragraphs.append(" ".join(chosen[:take]))
+            chosen = chosen[take:]
+        made.append(paragraphs)
+    return made
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.right = 0
+        self.total = 0
+        self.by_channel = 0  # method "channel"
+
+    def add(self, right: bool, method: str = "") -> None:
+        self.right += right
+        self.total += 1
+        self.by_channel += method == "channel"
+
+    @property
+    def share(self) -> float:
+        return self.right / self.total if self.total else float("nan")
+
+    def __str__(self) -> str:
+        return f"{100 * self.share:6.2f}% {self.right:>4}/{self.total:<4}"
+
+
+def language_of(paragraphs: list[str], prior: dict[str, float] | None = None) -> tuple[str, str]:
     try:
-        return detect_language([text], prior).language
-    except DetectError:
-        return None
+        detection = detect_language(paragraphs, prior)
+    except _detect.DetectError:
+        return "?", "error"
+    return detection.language, detection.method
 
 
-def accuracy(hits: list[bool]) -> str:
-    return f"{100 * sum(hits) / len(hits):5.1f}% ({len(hits)})" if hits else "   -"
+def measure(pools: dict[str, list[str]], count: int, seed: int) -> dict[tuple[str, int, str, str], Tally]:
+    """(channel kind, sentences a post, language, "alone"|"channel") -> tally."""
+    rng = random.Random(seed)
+    tallies: dict[tuple[str, int, str, str], Tally] = {}
+    for kind, size in itertools.product(("uk", "ru", "mixed"), POST_SENTENCES):
+        for channel in channels(pools, kind, size, count, rng):
+            prior = language_prior([text for _, text in channel])
+            for language, text in channel:
+                alone, _ = language_of([text])
+                weighed, method = language_of([text], prior)
+                tallies.setdefault((kind, size, language, "alone"), Tally()).add(alone == language)
+                tallies.setdefault((kind, size, language, "channel"), Tally()).add(
+                    weighed == language, method
+                )
+    return tallies
 
 
-def main() -> None:
+def measure_articles(pools: dict[str, list[str]], count: int, seed: int) -> dict[str, Tally]:
+    rng = random.Random(seed + 1)
+    tallies = {}
+    for language in ("uk", "ru"):
+        tally = tallies[language] = Tally()
+        for paragraphs in articles(pools, language, count, rng):
+            found, _ = language_of(paragraphs)
+            tally.add(found == language)
+    return tallies
+
+
+def report(tallies: dict[tuple[str, int, str, str], Tally], article: dict[str, Tally]) -> bool:
+    columns = [
+        ("uk", "uk", "uk channel: uk posts"),
+        ("ru", "ru", "ru channel: ru posts"),
+        ("mixed", "uk", "mixed: uk posts"),
+        ("mixed", "ru", "mixed: ru posts"),
+    ]
+    print(f"{'post':<12}{'mode':<10}" + "".join(f"{title:<24}" for _, _, title in columns))
+    for size in POST_SENTENCES:
+        for mode, label in (("alone", "(a) alone"), ("channel", "(b) prior")):
+            row = f"{f'{size} sentence' + ('s' if size > 1 else ''):<12}{label:<10}"
+            row += "".join(f"{tallies[kind, size, language, mode]!s:<24}" for kind, language, _ in columns)
+            print(row)
+    print(
+        f"{'article':<12}{'(c) alone':<10}{article['uk']!s:<24}{article['ru']!s:<24}"
+        f"(articles of {ARTICLE_SENTENCES[0]}-{ARTICLE_SENTENCES[1]} sentences)"
+    )
+    decided = sum(t.by_channel for (_, _, _, mode), t in tallies.items() if mode == "channel")
+    posts = sum(t.total for (_, _, _, mode), t in tallies.items() if mode == "channel")
+    print(f'\nmethod "channel" (the prior changed or supplied the answer): {decided} of {posts} posts')
+
+    failures = []
+    for size in POST_SENTENCES:
+        for language in ("uk", "ru"):
+            if tallies[language, size, language, "channel"].share < article[language].share:
+                failures.append(f"{language} in posts of {size}: below whole articles")
+        mixed = tallies["mixed", size, "ru", "channel"]
+        if mixed.share < tallies["mixed", size, "ru", "alone"].share:
+            failures.append(
+                f"ru posts in a uk channel, posts of {size}: the prior overrode their own language"
+            )
+    for failure in failures:
+        print("FAIL:", failure)
+    if not failures:
+        print(
+            "bar met: (b) >= (c) for uk and ru in posts of 1-3 sentences;"
+            " ru posts in mixed channels (b) >= (a)"
+        )
+    return not failures
+
+
+GROUPS = (("uk", "uk"), ("ru", "ru"), ("mixed", "uk"), ("mixed", "ru"))
+
+
+def errors(tallies: dict[tuple[str, int, str, str], Tally], mode: str) -> list[int]:
+    """Wrong posts per column (uk channel, ru channel, mixed: uk, mixed: ru), all lengths."""
+    return [
+        sum(
+            t.total - t.right
+            for (k, _, language, m), t in tallies.items()
+            if (k, language, m) == (kind, lang, mode)
+        )
+        for kind, lang in GROUPS
+    ]
+
+
+def sweep(pools: dict[str, list[str]], count: int, seed: int) -> None:
+    """Wrong posts per column for each setting of the weighing (lower is better)."""
+    tallies = measure(pools, count, seed)
+    print(f"alone (a): wrong posts uk/ru/mixed-uk/mixed-ru = {errors(tallies, 'alone')}")
+    print(f"{'evidence':>9}{'prior':>7}  wrong posts uk/ru/mixed-uk/mixed-ru, total")
+    for evidence, prior in itertools.product((0.01, 0.03, 0.05, 0.1, 0.2), (0.01, 0.03, 0.05, 0.1)):
+        _detect._OWN_FLOOR, _detect._PRIOR_FLOOR = evidence, prior
+        wrong = errors(measure(pools, count, seed), "channel")
+        print(f"{evidence:>9}{prior:>7}  {wrong}, {sum(wrong)}")
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--channels", type=int, default=15, help="channels of each kind and post length")
+    parser.add_argument("--channels", type=int, default=25, help="channels of each kind and post length")
     parser.add_argument("--seed", type=int, default=13)
-    arguments = parser.parse_args()
-    rng = random.Random(arguments.seed)
-    pools = {"uk": sentences("uk"), "ru": sentences("ru")}
-    started = time.perf_counter()
-    counts = f"{len(pools['uk'])} Ukrainian, {len(pools['ru'])} Russian"
-    print(f"sentences: {counts}; {PER_CHANNEL} posts a channel")
-    print()
-    print("| posts of | channel | language | alone (before) | with the channel's prior |")
-    print("|---|---|---|---|---|")
-    for size in (0, 1, 2, 3):
-        for kind, share_ru in (("Ukrainian", 0.0), ("Russian", 1.0), ("mixed, 20% ru", 0.2)):
-            alone: dict[str, list[bool]] = {"uk": [], "ru": []}
-            within: dict[str, list[bool]] = {"uk": [], "ru": []}
-            for _ in range(arguments.channels):
-                made = channel(pools, size, share_ru, rng)
-                prior = language_prior([text for text, _ in made])
-                for text, language in made:
-                    alone[language].append(identify(text) == language)
-                    within[language].append(identify(text, prior) == language)
-            for language in ("uk", "ru"):
-                if alone[language]:
-                    print(
-                        f"| {LENGTHS[size]} | {kind} | {language} |"
-                        f" {accuracy(alone[language])} | {accuracy(within[language])} |"
-                    )
-    print()
-    articles = {
-        language: [identify(" ".join(rng.sample(pools[language], 12))) == language for _ in range(200)]
-        for language in ("uk", "ru")
-    }
-    uk, ru = accuracy(articles["uk"]), accuracy(articles["ru"])
-    print(f"| whole articles (12 sentences) | uk {uk} | ru {ru} |")
-    print(f"\n{time.perf_counter() - started:.1f} s")
+    parser.add_argument("--split", choices=("test", "tune", "all"), default="test")
+    parser.add_argument("--sweep", action="store_true", help="try floors for the weighing instead")
+    args = parser.parse_args()
+    pools = {language: sentences(language, args.split) for language in ("uk", "ru")}
+    started = time.monotonic()
+    if args.sweep:
+        sweep(pools, args.channels, args.seed)
+        return 0
+    print(
+        f"{args.split} split: {len(pools['uk'])} uk and {len(pools['ru'])} ru sentences; "
+        f"{args.channels} channels of {CHANNEL_POSTS} posts per kind and post length; seed {args.seed}; "
+        f"floors: evidence {_detect._OWN_FLOOR}, prior {_detect._PRIOR_FLOOR}\n"
+    )
+    met = report(
+        measure(pools, args.channels, args.seed), measure_articles(pools, 10 * args.channels, args.seed)
+    )
+    print(f"({time.monotonic() - started:.1f} s)")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

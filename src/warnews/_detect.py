@@ -113,7 +113,7 @@ def language_prior(texts: Sequence[str]) -> dict[str, float]:
 # each gets this much on top, so that neither rules alone: measured on real news sentences
 # with bench/channel_language.py (a larger floor for the text lets the prior overrule
 # Russian posts in a Ukrainian channel).
-_OWN_FLOOR = 0.05
+_OWN_FLOOR = 0.03
 _PRIOR_FLOOR = 0.05
 _CYRILLIC_LANGUAGES = frozenset({"uk", "ru", "be", "bg", "mk", "sr"})
 

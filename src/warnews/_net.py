@@ -382,12 +382,14 @@ class Throttle:
         self._slots = threading.BoundedSemaphore(concurrency)
         self._interval = 1.0 / rate
         self._next = 0.0
+        self._hold = 0.0  # no request before this moment (a 429's Retry-After)
         self._lock = threading.Lock()
         self.stop = stop or threading.Event()
 
     def pause(self, seconds: float) -> None:
         with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+            self._hold = max(self._hold, time.monotonic() + seconds)
+            self._next = max(self._next, self._hold)
 
     def wait(self, seconds: float) -> None:
         if seconds > 0 and self.stop.wait(seconds):
@@ -404,6 +406,12 @@ class Throttle:
                 slot = max(now, self._next)
                 self._next = slot + self._interval
             self.wait(slot - now)
+            while True:  # a pause that came while this one waited for its turn holds it too
+                with self._lock:
+                    hold = self._hold - time.monotonic()
+                if hold <= 0:
+                    break
+                self.wait(hold)
             yield
         finally:
             self._slots.release()

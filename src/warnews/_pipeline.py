@@ -152,6 +152,12 @@ class Pipeline:
         to translate."""
         if post is None and telegram.post_address(url, self.settings.telegram_url):
             post = self.read_post(url)
+        channel = telegram.address(url, self.settings.telegram_url) if post is None else None
+        if channel is not None and channel.refusal is None:
+            raise FetchError(
+                f"a Telegram channel, not an article: to translate its posts, warnews feed {channel.key}",
+                permanent=True,
+            )
         if post is None:
             return self.extract(self.fetch(url))
         reason = post.skip_reason
@@ -172,7 +178,12 @@ class Pipeline:
 
     def channel_page(self, channel: str, before: int | None = None) -> preview.Page:
         """A page of a Telegram channel's preview."""
-        answer = self.download(telegram.page_url(self.settings.telegram_url, channel, before))
+        try:
+            answer = self.download(telegram.page_url(self.settings.telegram_url, channel, before))
+        except FetchError as error:
+            if str(error).startswith(("HTTP 404", "HTTP 410")):
+                raise FetchError(f"no public channel @{channel} ({error})", permanent=True) from None
+            raise
         return preview.parse_page(answer, channel)
 
     def post(self, post: Post) -> Extracted:

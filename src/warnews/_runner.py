@@ -60,6 +60,9 @@ class Job:
     # in another folder: its files are copied)
     kind: str = "url"
     row: Row | None = None  # its state row, when the run keeps state
+    # A Telegram post as its channel's page showed it may be used (not when a user forces
+    # the post itself again: then its own page is read, edits and all).
+    stored: bool = True
 
 
 @dataclass
@@ -235,7 +238,8 @@ class Batch:
                 # Already here: nothing to do but say so; in another folder: made here from its files.
                 jobs.append(Job(url, "done" if self._here(row.path) else "copy", row=row))
                 continue
-            jobs.append(Job(url, row=row or self.state.add(url, source)))
+            forced_by_name = self.force and source not in ("feed", "config")
+            jobs.append(Job(url, row=row or self.state.add(url, source), stored=not forced_by_name))
         return jobs
 
     def file_jobs(self, files: Iterable[str]) -> list[Job]:
@@ -293,6 +297,10 @@ class Batch:
             target = telegram.address(name, self.settings.telegram_url)
             if target is not None and target.refusal is None:
                 urls.append(target.key)  # the channel, however it was named
+                continue
+            post = telegram.post_address(name, self.settings.telegram_url)
+            if post is not None:  # a post, however it was named: by its permalink
+                urls.append(telegram.permalink(*post))
                 continue
             url, note = as_url(name)
             if note:
@@ -388,6 +396,8 @@ class Batch:
                 len(posts),
                 new,
             )
+            for service in reading.services:
+                _log.info("passed over %s: %s", service.url, service.skip_reason)
             if reading.error is not None:
                 raise reading.error
         except Stopped:  # nothing recorded: the channel is read again next time
@@ -505,7 +515,7 @@ class Batch:
             if job.kind == "file":
                 extracted = pipeline.extract(pipeline.read(job.name))
             else:  # a page, or a Telegram post (as its channel showed it, else from its own page)
-                post = Post.from_json(row.post) if row is not None and row.post else None
+                post = Post.from_json(row.post) if row is not None and row.post and job.stored else None
                 extracted = pipeline.article(job.name, post)
             canonical = url_key(extracted.origin) if extracted.origin else ""
             if state is not None and row is not None:
@@ -673,13 +683,12 @@ def in_threads(function: Callable[[T], R], items: list[T], count: int) -> Iterat
 
 def _identity(extracted: Extracted, canonical: str) -> list[str]:
     """What makes an article the same as one done before: its canonical URL, final URL and
-    text. A Telegram post: its permalink, and the post it forwards (never its text alone: a
-    channel repeats short texts in posts that are each news of their own)."""
-    post = extracted.article.post
-    if post is None:
+    text. A Telegram post: its permalink, and the post it forwards, its canonical URL
+    (never its text alone: a channel repeats short texts in posts that are each news of
+    their own)."""
+    if extracted.article.post is None:
         return [canonical, url_key(extracted.source.url or ""), extracted.sha256]
-    forwarded = (post.get("forwarded_from") or {}).get("url")
-    return [canonical, url_key(forwarded) if forwarded and telegram.post_address(forwarded) else ""]
+    return [canonical, url_key(extracted.source.url or "")]
 
 
 def _feed_date(row: Row | None) -> date | None:

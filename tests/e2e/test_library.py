@@ -268,7 +268,8 @@ def test_a_trickling_page_through_a_callers_client_ends_by_the_deadline():
 
 EMBED = """<!DOCTYPE html><html><body><div class="tgme_widget_message_wrap js-widget_message_wrap">
 <div class="tgme_widget_message text_not_supported_wrap js-widget_message" data-post="kyivnews/{number}">
-<div class="tgme_widget_message_bubble">{media}
+<div class="tgme_widget_message_bubble"><div class="tgme_widget_message_author accent_color">
+<a class="tgme_widget_message_owner_name" href="https://t.me/kyivnews"><span dir="auto">Київ Новини</span></a></div>{media}
 <div class="tgme_widget_message_text js-message_text" dir="auto">{text}</div>
 <div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info short">
 <span class="tgme_widget_message_views">3.1K</span><span class="tgme_widget_message_meta">
@@ -301,6 +302,7 @@ def test_a_telegram_post_by_its_permalink_through_the_library():
             warnews.fetch("https://t.me/kyivnews/6", client=client, **settings)
     metadata = document.metadata
     assert metadata.url == "https://t.me/kyivnews/5" and metadata.published_from == "post"
+    assert metadata.sitename == "Київ Новини"  # the post's owner: its page has no channel header
     assert str(metadata.published) == "2024-01-11"  # 00:30 in Kyiv
     assert metadata.telegram is not None and metadata.telegram["post"] == 5
     assert metadata.to_dict()["telegram"]["views"] == "3.1K"

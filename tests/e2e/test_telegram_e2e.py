@@ -611,7 +611,7 @@ def test_fetch_translates_one_post_from_its_widget(run, telegram, tmp_path):
 
 
 def test_one_line_posts_take_the_channels_language_and_decisive_letters_win(run, telegram, tmp_path):
-    short = ["Увага, ракетна небезпека!", "Загроза ракетного удару, Одеса", "Сирена, бережемо себе"]
+    short = ["Увага, ракетна небезпека!", "Тривога, Одеса", "Сирена, бережемо себе"]
     russian = "Это сообщение из российского канала: ракеты уже вылетели."
     telegram.channel(
         NAME,

@@ -395,6 +395,15 @@ def test_a_channel_older_than_since_can_be_backfilled_later():
     assert ids(later) == [28, 29, 30] and later.memory.oldest == 28
 
 
+def test_a_since_that_cuts_the_only_page_does_not_mark_the_channels_start():
+    days = {number: f"2024-01-{number:02d}" for number in range(1, 7)}
+    channel, archive = Channel(6, days=days), Archive()
+    first = archive.read(channel, budget=100, since=date(2024, 1, 4))
+    assert ids(first) == [4, 5, 6] and not first.memory.start
+    later = archive.read(channel, first.memory, budget=100, since=date(2024, 1, 2))
+    assert ids(later) == [2, 3]
+
+
 def test_a_failing_page_keeps_what_was_read_and_remembers_the_rest():
     channel, archive = Channel(10), Archive()
     memory = archive.read(channel, budget=10).memory
@@ -452,3 +461,58 @@ def test_two_posts_of_the_same_text_are_two_articles_on_disk(tmp_path):
     assert "telegram" in json.loads(next(iter(paths)).with_suffix(".json").read_text())
     again = sample_document(text, source_id="https://t.me/kyivnews/2", sha256="edited", telegram=record)
     assert again.save_in(tmp_path) in paths  # its own file, replaced (--force after an edit)
+
+
+# Found by review: each a post lost or hidden for good.
+
+
+def test_since_backfill_cut_by_feed_items_on_the_since_page_loses_no_post():
+    """`--since D --feed-items 5` on a channel whose first page holds 13 posts of D or later
+    (and older ones): the first run takes the newest 5, the next runs the other 8. It
+    remembered the day of the older post beyond the cut instead, as if D was reached, and
+    posts 8..15 of D and later were never taken."""
+    days = {number: f"2024-01-{(number + 1) // 2:02d}" for number in range(1, 21)}  # two a day
+    channel, archive = Channel(20, days=days), Archive()
+    since = date(2024, 1, 4)  # posts 7..20
+    memory = None
+    for _ in range(4):
+        memory = archive.read(channel, memory, budget=5, since=since).memory
+    taken = sorted(int(url.rsplit("/", 1)[1]) for url in archive.urls)
+    assert taken == list(range(7, 21))
+
+
+def test_since_backfill_from_older_pages_cut_by_feed_items_loses_no_post():
+    """The same through older pages (step 3, a backfill after a first plain read)."""
+    days = {number: f"2024-01-{(number + 3) // 4:02d}" for number in range(1, 61)}  # four a day
+    channel, archive = Channel(60, days=days), Archive()
+    memory = archive.read(channel, budget=20).memory  # 41..60
+    since = date(2024, 1, 8)  # posts 29..60
+    for _ in range(4):
+        memory = archive.read(channel, memory, budget=5, since=since).memory
+    taken = sorted(int(url.rsplit("/", 1)[1]) for url in archive.urls)
+    assert taken == list(range(29, 61))
+
+
+def test_one_absurd_post_id_does_not_hide_every_later_post():
+    """A page holding one post whose data-post id is absurd (a garbled or hostile page, a
+    broken mirror) made it the channel's newest for ever: every real post after it was
+    taken for known, silently, on every later run."""
+    channel, archive = Channel(5), Archive()
+    channel.ids = [1, 2, 3, 4, 5, 10**20]
+    memory = archive.read(channel, budget=100).memory
+    channel.ids = [1, 2, 3, 4, 5, 6, 7]  # the page is right again, and two posts are new
+    later = archive.read(channel, memory, budget=100)
+    assert ids(later) == [6, 7]
+
+
+def test_a_channels_page_cannot_speak_for_another_channel():
+    """A page of @kyivnews holding a message whose data-post is otherchan/4 (a hostile
+    mirror set as telegram_url, or a page that changed) was taken as the post
+    https://t.me/otherchan/4 with that page's text: recorded as done, it then hid the real
+    post 4 when @otherchan was read. Posts of a channel's page must be that channel's."""
+    html = page(message(3, "Справжній допис."), message(4, "Фейкова заява.", channel="otherchan"))
+    try:
+        parsed = parse_page(answer(html), "kyivnews")
+    except Exception:  # refused as markup warnews does not read: fine too
+        return
+    assert all(post.channel.lower() == "kyivnews" for post in parsed.posts)

@@ -60,6 +60,7 @@ class Reading:
     texts: tuple[str, ...] = ()
     title: str | None = None
     error: FetchError | None = None
+    services: tuple[Post, ...] = ()  # service messages seen: not articles
 
 
 PageReader = Callable[[int | None], Page]
@@ -71,11 +72,11 @@ class _Walk:
 
     get_page: PageReader
     known: Callable[[Sequence[str]], set[str]]
-    budget: int
     force: bool
     page_limit: int
     taken: dict[int, Post] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
+    services: list[Post] = field(default_factory=list)
     pages: int = 0
     title: str | None = None
     seen: set[int] = field(default_factory=set)
@@ -88,24 +89,22 @@ class _Walk:
         self.title = self.title or page.title
         if before is not None and any(post.id >= before for post in page.posts):
             raise FetchError(changed(f"the page before post {before} holds later posts"))
-        fresh = [post for post in page.posts if post.id not in self.seen]
-        self.seen.update(post.id for post in fresh)
-        self.texts.extend(
-            "\n".join(post.paragraphs) for post in fresh if not post.service and post.paragraphs
-        )
+        new = [post for post in page.posts if post.id not in self.seen]
+        self.seen.update(post.id for post in new)
+        self.services.extend(post for post in new if post.service)
+        self.texts.extend("\n".join(post.paragraphs) for post in new if not post.service and post.paragraphs)
         return page
 
-    def take(self, posts: Sequence[Post]) -> None:
-        """Take these posts (newest first) unless known (with force, known ones too)."""
+    def fresh(self, posts: Sequence[Post]) -> list[Post]:
+        """The posts of these (newest first) to take: articles not taken yet and not known
+        (forced: known ones too; a forgotten post is not known)."""
         articles = [post for post in posts if not post.service and post.id not in self.taken]
         known = set() if self.force else self.known([post.url for post in articles])
-        for post in articles:
-            if post.url not in known:
-                self.taken[post.id] = post
+        return [post for post in articles if post.url not in known]
 
-    @property
-    def full(self) -> bool:
-        return len(self.taken) >= self.budget
+    def take(self, posts: Sequence[Post]) -> None:
+        for post in posts:
+            self.taken[post.id] = post
 
 
 class _Enough(Exception):
@@ -125,13 +124,14 @@ def read_channel(
     """Read a channel's new posts, its gaps, then older posts while the target wants them.
 
     The new posts are those above the newest one read before (pages followed back until
-    it is reached); a channel read for the first time gives its newest posts. At most
-    `budget` posts are taken in one run; what is left between is remembered as a gap and
-    read first the next time. The target: with `since`, every post of that day or later;
-    else the channel's newest `budget` posts (`known_count` of them are known already).
+    it is reached); a channel read for the first time gives its newest posts. Every post
+    of the pages read that has no row is taken (a forgotten one too; forced: every post).
+    At most `budget` posts are taken in one run; what is left between is remembered as a
+    gap and read first the next time. The target: with `since`, every post of that day or
+    later; else the channel's newest `budget` posts (`known_count` of them are known).
     A failure of a page ends the reading with what was read, remembered consistently.
     """
-    walk = _Walk(get_page, known, budget, force, page_limit=budget // 10 + 5)
+    walk = _Walk(get_page, known, force, page_limit=budget // 10 + 5)
     newest, oldest, older_day, start = memory.newest, memory.oldest, memory.older_day, memory.start
     gaps = list(memory.gaps)
     error: FetchError | None = None
@@ -146,12 +146,15 @@ def read_channel(
             error = failure
             return None
 
-    def room() -> int:
-        """Posts that may still be taken: this run's budget, and without since, the target's."""
+    def room(target: bool) -> int:
+        """Posts that may still be taken: this run's budget, and (target) without since,
+        what the channel's newest `budget` posts still lack."""
         left = budget - len(walk.taken)
-        return left if since is not None else min(left, budget - known_count - len(walk.taken))
+        if target and since is None:
+            left = min(left, budget - known_count - len(walk.taken))
+        return left
 
-    def older(posts: Sequence[Post]) -> tuple[list[Post], str | None]:
+    def recent(posts: Sequence[Post]) -> tuple[list[Post], str | None]:
         """The posts (newest first) down to the first one older than since, and that one's day."""
         kept: list[Post] = []
         for post in posts:
@@ -160,19 +163,21 @@ def read_channel(
             kept.append(post)
         return kept, None
 
-    def fit(posts: list[Post], limit: int) -> tuple[list[Post], bool]:
-        """The newest posts of these that fit in limit articles; whether any were cut."""
-        articles = [post for post in posts if not post.service]
-        if len(articles) <= limit:
-            return posts, False
-        if limit <= 0:
-            return [], True
-        return [post for post in posts if post.id >= articles[limit - 1].id], True
+    def take(posts: Sequence[Post], limit: int) -> tuple[int | None, bool]:
+        """Take the newest `limit` of the posts to take among these (newest first); the id
+        down to which they were read (None: none), and whether the limit cut them."""
+        chosen = walk.fresh(posts)
+        cut = len(chosen) > limit
+        chosen = chosen[: max(limit, 0)]
+        walk.take(chosen)
+        if cut:
+            return (chosen[-1].id if chosen else None), True
+        return (posts[-1].id if posts else None), False
 
     # 1. The head: the newest posts, down to the newest one read before (a first read: as
     # far back as the target wants).
     before: int | None = None
-    lowest: int | None = None
+    lowest: int | None = None  # the lowest post id read through
     top: int | None = None
     reached = False
     while True:
@@ -182,38 +187,34 @@ def read_channel(
         posts = list(page.posts)
         if top is None and posts:
             top = posts[0].id
-        cut_day = None
         if newest is not None:
             reached = any(post.id <= newest for post in posts)
-            if not force:  # forced: every post of the pages read is taken again
-                posts = [post for post in posts if post.id > newest]
-            posts, cut = fit(posts, budget - len(walk.taken))
-        else:
-            posts, cut_day = older(posts)
-            posts, cut = fit(posts, room())
-        walk.take(posts)
-        if posts:
-            lowest = posts[-1].id
-        if cut_day is not None:
+        posts, cut_day = recent(posts)
+        through, cut = take(posts, room(target=newest is None))
+        lowest = through if through is not None else lowest
+        if cut_day is not None and not cut:
             older_day, reached = cut_day, True
         if page.before is None and not cut:
             reached = True
-            start = start or newest is None
+            # the channel's first post reached, unless since left the oldest ones out
+            start = start or (newest is None and cut_day is None)
         if reached or cut:
             break
         before = page.before
     if newest is None:
-        # Nothing taken (every post older than since): a later backfill starts at the top.
+        # Nothing read through (every post older than since): a backfill starts at the top.
         oldest = lowest if lowest is not None else (top + 1 if top is not None else None)
-    elif not reached and lowest is not None:
+    elif not reached and lowest is not None and lowest > newest + 1:
         gaps.insert(0, (lowest, newest))  # posted since the last run and not read yet
-    elif not reached and top is not None:
+    elif not reached and lowest is None and top is not None and top > newest:
         gaps.insert(0, (top + 1, newest))
+    elif lowest is not None and oldest is not None and lowest < oldest:
+        oldest = lowest  # read through from the top, below where a backfill had reached
     newest = max((number for number in (newest, top) if number is not None), default=None)
 
     # 2. Gaps left by earlier runs, newest first.
     for index, (above, below) in enumerate(list(gaps)):
-        if error is not None or budget - len(walk.taken) <= 0:
+        if error is not None or room(target=False) <= 0:
             break
         closed = False
         before = above
@@ -222,12 +223,10 @@ def read_channel(
             if page is None:
                 break
             closed = page.before is None or any(post.id <= below for post in page.posts)
-            posts, cut = fit(
-                [post for post in page.posts if below < post.id < above], budget - len(walk.taken)
-            )
-            walk.take(posts)
-            if posts:
-                above = posts[-1].id
+            within = [post for post in page.posts if below < post.id < above]
+            through, cut = take(within, room(target=False))
+            if through is not None:
+                above = through
             if cut:
                 closed = False
             if closed or cut:
@@ -238,7 +237,7 @@ def read_channel(
 
     # 3. Older posts, while the target wants them.
     def more() -> bool:
-        if start or oldest is None or error is not None or room() <= 0:
+        if start or oldest is None or error is not None or room(target=True) <= 0:
             return False
         return since is None or older_day is None or date.fromisoformat(older_day) >= since
 
@@ -247,12 +246,11 @@ def read_channel(
         page = fetch(oldest)
         if page is None:
             break
-        posts, cut_day = older(list(page.posts))
-        posts, cut = fit(posts, room())
-        walk.take(posts)
-        if posts:
-            oldest = posts[-1].id
-        if cut_day is not None:
+        posts, cut_day = recent(list(page.posts))
+        through, cut = take(posts, room(target=True))
+        if through is not None:
+            oldest = through
+        if cut_day is not None and not cut:
             older_day = cut_day
             break
         older_day = None
@@ -262,7 +260,7 @@ def read_channel(
             break
     kept = Memory(newest, oldest, older_day, start, tuple(gaps))
     taken = tuple(sorted(walk.taken.values(), key=lambda post: post.id))
-    return Reading(taken, kept, walk.pages, tuple(walk.texts), walk.title, error)
+    return Reading(taken, kept, walk.pages, tuple(walk.texts), walk.title, error, tuple(walk.services))
 
 
 def with_prior(posts: Iterable[Post], prior: Mapping[str, float]) -> tuple[Post, ...]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from .._net import Download
 
+MAX_POST_ID = 2**31 - 1  # Telegram's message ids are 32-bit
 PAGE_RATE = 2.0  # page requests a second to the preview's host: t.me answers 429 when polled fast
 _BLOCKS = frozenset(
     {"div", "p", "blockquote", "pre", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "table"}
@@ -81,6 +82,8 @@ def _paragraphs(element: HtmlElement) -> tuple[str, ...]:
 
     def walk(node: HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style", "template"):
+            return  # code, not text (its tail is the caller's)
         if tag == "br":
             parts.append("\n")
         block = tag in _BLOCKS
@@ -270,12 +273,20 @@ def parse_page(answer: Download, channel: str, single: bool = False) -> Page:
                 permanent=True,
             )
         raise FetchError(changed("no channel history and no posts found"))
-    title_element = _first(root, "tgme_channel_info_header_title")
-    title = _text_of(title_element)
+    # The channel's title: its page's header; on a post's own page, the post's owner name.
+    title = _text_of(_first(root, "tgme_channel_info_header_title")) or _text_of(
+        _first(root, "tgme_widget_message_owner_name")
+    )
     if title is None:
         meta = root.xpath("//meta[@property='og:title']/@content")
         title = normalize_paragraph(str(meta[0])) if meta else None
-    posts = [_post(message, base, title) for message in messages]
+    # A page speaks for its own channel only, with ids a message can have (a page naming
+    # another channel's post, or an absurd id, would hide that post or every later one).
+    posts = [
+        post
+        for post in (_post(message, base, title) for message in messages)
+        if post.channel.lower() == channel.lower() and 0 < post.id <= MAX_POST_ID
+    ]
     if not posts:
         raise FetchError(f"channel {shown} shows no posts in its web preview (blocked, or empty)")
     if any(not post.service for post in posts) and all(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -139,6 +140,10 @@ def post_address(url: str, base_url: str = PERMALINK_HOST) -> tuple[str, int] | 
     return segments[0], int(segments[1])
 
 
+def permalink(channel: str, post: int) -> str:
+    return f"{PERMALINK_HOST}/{channel}/{post}"
+
+
 def page_url(base_url: str, channel: str, before: int | None = None) -> str:
     url = f"{base_url.rstrip('/')}/s/{channel}"
     return url if before is None else f"{url}?before={before}"
@@ -176,7 +181,15 @@ class Post:
     @property
     def url(self) -> str:
         """The post's permalink: its identity, whatever host it was read from."""
-        return f"{PERMALINK_HOST}/{self.channel}/{self.id}"
+        return permalink(self.channel, self.id)
+
+    @property
+    def original(self) -> str:
+        """Where the article lives: the post it forwards (its permalink), else itself. A
+        forward and its original are one article, whichever is read first."""
+        forwarded = (self.forwarded_from or {}).get("url")
+        address = post_address(forwarded) if forwarded else None
+        return permalink(*address) if address else self.url
 
     @property
     def moment(self) -> datetime | None:
@@ -215,7 +228,7 @@ class Post:
             return "no text to translate: only hashtags"
         if _MENTION.search(text):
             return "no text to translate: only a mention"
-        if any(not char.isspace() and not char.isalnum() for char in text):
+        if any(unicodedata.category(char) in ("So", "Sk") for char in text):
             return "no text to translate: only emoji"
         return "no text to translate: no words"
 
@@ -260,7 +273,7 @@ class Post:
             published=self.day,
             author=self.author,
             sitename=self.channel_title or f"@{self.channel}",
-            canonical_url=self.url,
+            canonical_url=self.original,
             post=self.sidecar(),
             prior=self.prior,
         )
