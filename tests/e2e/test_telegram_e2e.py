@@ -611,7 +611,12 @@ def test_fetch_translates_one_post_from_its_widget(run, telegram, tmp_path):
 
 
 def test_one_line_posts_take_the_channels_language_and_decisive_letters_win(run, telegram, tmp_path):
-    short = ["Увага, ракетна небезпека!", "Тривога, Одеса", "Сирена, бережемо себе"]
+    short = [
+        "Увага, ракетна небезпека!",
+        "Тривога, Одеса",
+        "Сирена, бережемо себе",
+        "Загроза ракетного удару, Одеса",
+    ]
     russian = "Это сообщение из российского канала: ракеты уже вылетели."
     telegram.channel(
         NAME,
@@ -631,3 +636,16 @@ def test_one_line_posts_take_the_channels_language_and_decisive_letters_win(run,
     assert meta["source_language"] == "ru"
     path = tmp_path / result["https://t.me/Kyiv_News/10"]["path"]
     assert "Translated from Russian" in path.read_text(encoding="utf-8").split("\n")[0]
+
+
+def test_a_quoted_russian_post_does_not_turn_the_channels_one_liners_russian(run, telegram, tmp_path):
+    one_liner = "Загроза ракетного удару, Одеса"  # Ukrainian words (Загроза, Одеса), no decisive letter
+    telegram.channel(
+        NAME,
+        TITLE,
+        [Post(n, ukrainian(n)) for n in range(1, 11)]
+        + [Post(11, "Это сообщение из российского канала: ракеты уже вылетели."), Post(12, one_liner)],
+    )
+    result = done(run("feed", KEY, "-o", "out", "--json"))
+    meta = sidecar(tmp_path, result["https://t.me/Kyiv_News/12"])
+    assert (meta["source_language"], meta["detection"]["method"]) == ("uk", "channel"), meta["detection"]
