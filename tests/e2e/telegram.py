@@ -1,7 +1,9 @@
 """A local emulation of t.me's web preview of public channels, on 127.0.0.1.
 
 The markup follows public previews as public readers and test fixtures record it (RSSHub's
-lib/routes/telegram/channel.ts, and saved t.me/s pages in other projects' tests):
+lib/routes/telegram/channel.ts, and saved t.me/s pages in other projects' tests): among the
+traps, a reply's quote shares the class of the post's text (`tgme_widget_message_text
+js-message_reply_text`) and comes before it, and an album's caption is a text div in a text div.
 
 - `/s/NAME`: the channel's newest page (`per_page` posts, oldest first in the document), in
   `section.tgme_channel_history`, each post a `div.tgme_widget_message_wrap` holding
@@ -152,7 +154,7 @@ def message(channel: Channel, post: Post) -> str:
         parts.append(
             f'<a class="tgme_widget_message_reply" href="{escape(url)}">'
             f'<div class="tgme_widget_message_author accent_color"><span class="tgme_widget_message_author_name" dir="auto">{escape(who)}</span></div>'
-            f'<div class="tgme_widget_message_metatext js-message_reply_text" dir="auto">{escape(quoted)}</div></a>'
+            f'<div class="tgme_widget_message_text js-message_reply_text" dir="auto">{escape(quoted)}</div></a>'
         )
     grouped_video = ""
     if post.video and post.photos:
@@ -214,9 +216,12 @@ def message(channel: Channel, post: Post) -> str:
             f'<a href="{permalink}?single" class="message_media_view_in_telegram">VIEW IN TELEGRAM</a></div></div>'
         )
     if post.text is not None:
-        parts.append(
+        text = (
             f'<div class="tgme_widget_message_text js-message_text" dir="auto">{_text_html(post.text)}</div>'
         )
+        if len(post.photos) > 1:  # an album's caption: the text div twice, one in the other
+            text = f'<div class="tgme_widget_message_text js-message_text" dir="auto">{text}</div>'
+        parts.append(text)
     if post.link_preview:
         url, site, title, description = post.link_preview
         parts.append(

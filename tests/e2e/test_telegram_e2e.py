@@ -298,6 +298,8 @@ def test_albums_are_one_post_and_captions_are_text(run, telegram, tmp_path):
         for url, line in result.items()
     }
     assert media[10] == [{"kind": "photo", "url": PHOTO.format(f"a{n}")} for n in range(3)]
+    album = (tmp_path / result["https://t.me/Kyiv_News/10"]["path"]).read_text(encoding="utf-8")
+    assert album.split("\n\n", 1)[1] == emulate_translation(ukrainian(10)) + "\n", "the caption once"
     assert media[13] == [{"kind": "video", "url": VIDEO.format("v13")}]
     assert media[14] == [{"kind": "voice", "url": VOICE.format("o14")}]
     assert [item["kind"] for item in media[15]] == ["document"]
