@@ -129,7 +129,7 @@ def test_a_post_is_an_article_with_its_paragraphs_date_title_and_sidecar(run, te
             emoji("🇺🇦") + " Енергетики відновили світло у Харкові",
             "",
             "Після нічної атаки без світла залишалися "
-            + link("https://www.ukrinform.ua/x", "тисячі родин")
+            + link("https://www.ukrinform.ua/x?id=7&lang=uk", "тисячі родин")
             + ".",
             "Подробиці на сайті " + link("https://www.pravda.com.ua/news/1/") + " " + hashtag("Харків"),
         ]
@@ -205,7 +205,9 @@ def test_a_post_is_an_article_with_its_paragraphs_date_title_and_sidecar(run, te
     forwarded = meta["telegram"]["forwarded_from"]
     assert (forwarded["name"], forwarded["url"]) == ("Укренерго", "https://t.me/Ukrenergo/900")
     links = [href for href in meta["telegram"]["links"] if "q=%23" not in href]
-    assert links == ["https://www.ukrinform.ua/x", "https://www.pravda.com.ua/news/1/"], "hrefs in the text"
+    assert links == ["https://www.ukrinform.ua/x?id=7&lang=uk", "https://www.pravda.com.ua/news/1/"], (
+        "hrefs in the text"
+    )
 
 
 def test_a_plain_post_has_null_telegram_fields_and_other_sidecars_have_no_telegram_key(
