@@ -122,9 +122,11 @@ def address(name: str, base_url: str = PERMALINK_HOST) -> Address | None:
 
 
 def post_address(url: str, base_url: str = PERMALINK_HOST) -> tuple[str, int] | None:
-    """(channel, post id) of a post's permalink (https://t.me/NAME/ID, or t.me/s/NAME/ID)."""
+    """(channel, post id) of a post's permalink (https://t.me/NAME/ID, or t.me/s/NAME/ID,
+    with or without its scheme)."""
+    text = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(text if "://" in text else f"https://{text}")
         host = parts.netloc.lower()
     except ValueError:
         return None
