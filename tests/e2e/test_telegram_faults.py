@@ -152,3 +152,11 @@ def test_a_forward_and_its_original_are_one_article_whichever_comes_first(run, t
     (original,) = lines(second)
     assert (original["status"], original["reason"]) == ("skipped", f"same article as https://t.me/{NAME}/5")
     assert len(list((tmp_path / "out").glob("*.txt"))) == 1
+
+
+@pytest.mark.parametrize("source", ["@kyivnews", "https://t.me/s/KyivNews", "t.me/kyivnews"])
+def test_list_takes_a_channel_however_it_is_named(run, telegram, source):
+    telegram.channel(NAME, "Київ", [news(n) for n in range(1, 4)])
+    assert run("feed", f"@{NAME}", "-o", "out").returncode == 0
+    listed = run("list", "--source", source, "--json")
+    assert len(lines(listed)) == 3
