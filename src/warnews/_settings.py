@@ -180,9 +180,12 @@ def _since(value: object) -> date | None:
     if days:
         return made_day() - timedelta(days=int(days[1]))
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("expected a day as YYYY-MM-DD, or days back as 7d") from None
+    if day > max(made_day(), datetime.now(UTC).date()):
+        raise ValueError(f"{text} is in the future: nothing was published since")
+    return day
 
 
 def _optional_url(value: object) -> str | None:

@@ -654,7 +654,9 @@ def list_articles(
     source: Annotated[
         str | None,
         typer.Option(
-            "--source", metavar="SOURCE", help='Only what this brought: a feed URL, "config", "command line".'
+            "--source",
+            metavar="SOURCE",
+            help='Only what this brought: a feed URL, a channel (@name), "config", "command line".',
         ),
     ] = None,
     limit: Annotated[str | None, typer.Option("--limit", metavar="N", help="At most N articles.")] = None,
@@ -678,6 +680,11 @@ def list_articles(
         # An empty list (stdout carries data only), and why, as status says it.
         print(f"warnews: no state database at {settings.state} yet: nothing has run", file=sys.stderr)
         return EXIT_OK
+    if source is not None:  # a channel however it is named (@name, t.me/NAME): its key
+        from .sources.telegram import address
+
+        channel = address(source, settings.telegram_url)
+        source = channel.key if channel is not None and channel.refusal is None else source
     database = State(settings.state)
     try:
         articles = database.articles(status_filter, source, None if most is None else int(most))

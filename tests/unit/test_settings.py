@@ -296,3 +296,8 @@ def test_since_is_a_day_or_days_back_and_a_toml_date_is_one(tmp_path, monkeypatc
         UsageError, match=r"bad value for since .*expected a day as YYYY-MM-DD, or days back as 7d"
     ):
         resolve({"since": "last week"}, config(tmp_path, ""), environ={})
+
+
+def test_a_since_in_the_future_is_refused(tmp_path):
+    with pytest.raises(UsageError, match=r"bad value for since .*2999-01-01 is in the future"):
+        resolve({"since": "2999-01-01"}, config(tmp_path, ""), environ={})

@@ -86,23 +86,30 @@ def _hosts(base_url: str) -> set[str]:
     return hosts
 
 
-def address(name: str, base_url: str = PERMALINK_HOST) -> Address | None:
-    """The Telegram channel a feed's name means (t.me/s/NAME, t.me/NAME, @NAME,
-    telegram.me/NAME, the same under base_url), else None: not Telegram at all."""
-    text = name.strip()
-    if text.startswith("@") and NAME.fullmatch(text[1:]):
-        return Address(text[1:])
-    bare = text if "://" in text else f"https://{text}"
+def _segments(text: str, base_url: str) -> list[str] | None:
+    """The path of a Telegram address (with or without its scheme; the /s/ of a preview left
+    out), or None: not an address on Telegram's hosts or base_url's."""
+    text = text.strip()
     try:
-        parts = urlsplit(bare)
+        parts = urlsplit(text if "://" in text else f"https://{text}")
         host = parts.netloc.lower()
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or host.removeprefix("www.") not in _hosts(base_url):
         return None
     segments = [segment for segment in parts.path.split("/") if segment]
-    if segments[:1] == ["s"]:
-        segments = segments[1:]
+    return segments[1:] if segments[:1] == ["s"] else segments
+
+
+def address(name: str, base_url: str = PERMALINK_HOST) -> Address | None:
+    """The Telegram channel a feed's name means (t.me/s/NAME, t.me/NAME, @NAME,
+    telegram.me/NAME, the same under base_url), else None: not Telegram at all."""
+    text = name.strip()
+    if text.startswith("@") and NAME.fullmatch(text[1:]):
+        return Address(text[1:])
+    segments = _segments(text, base_url)
+    if segments is None:
+        return None
     if not segments:
         return Address("", "a Telegram address without a channel name: give https://t.me/s/NAME")
     first = segments[0]
@@ -122,18 +129,10 @@ def address(name: str, base_url: str = PERMALINK_HOST) -> Address | None:
 
 
 def post_address(url: str, base_url: str = PERMALINK_HOST) -> tuple[str, int] | None:
-    """(channel, post id) of a post's permalink (https://t.me/NAME/ID, or t.me/s/NAME/ID)."""
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.netloc.lower()
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or host.removeprefix("www.") not in _hosts(base_url):
-        return None
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if segments[:1] == ["s"]:
-        segments = segments[1:]
-    if len(segments) != 2 or not NAME.fullmatch(segments[0]) or not segments[1].isdigit():
+    """(channel, post id) of a post's permalink (https://t.me/NAME/ID, or t.me/s/NAME/ID,
+    with or without its scheme)."""
+    segments = _segments(url, base_url)
+    if segments is None or len(segments) != 2 or not NAME.fullmatch(segments[0]) or not segments[1].isdigit():
         return None
     if segments[0].lower() in _NOT_CHANNELS:
         return None
