@@ -541,6 +541,21 @@ def test_an_edited_post_keeps_its_first_translation_unless_forced(run, telegram,
     assert len(texts(tmp_path / "out")) == 2, "the edited post's own file is replaced"
 
 
+def test_a_forced_post_whose_title_changed_is_still_one_file(run, telegram, tmp_path):
+    channel = telegram.channel(
+        NAME, TITLE, [Post(1, ukrainian(1)), Post(2, "Енергетики відновили світло\nДеталі згодом")]
+    )
+    done(run("feed", KEY, "-o", "out", "--json"))
+    channel.edit(2, "Волонтери передали генератори\nДеталі згодом")
+    line = done(run("feed", KEY, "-o", "out", "--json", "--force"))["https://t.me/Kyiv_News/2"]
+    assert len(texts(tmp_path / "out")) == 2, "no stale copy of the post's first text"
+    assert (tmp_path / line["path"]).read_text(encoding="utf-8").split("\n")[2] == emulate_translation(
+        "Волонтери передали генератори"
+    )
+    meta = sidecar(tmp_path, line)
+    assert (meta["original_title"], meta["telegram"]["edited"]) == ("Волонтери передали генератори", True)
+
+
 def test_429_is_retried_after_its_retry_after(run, telegram, tmp_path):
     telegram.channel(NAME, TITLE, posts(1, 2))
     telegram.throttle_next, telegram.retry_after = 2, "1"
