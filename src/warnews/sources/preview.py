@@ -163,10 +163,12 @@ def _post(message: HtmlElement, base: str, channel_title: str | None) -> Post:
     moments = [moment for element in dates for moment in element.iter("time") if moment.get("datetime")]
     moments = moments or message.xpath(".//time[@datetime]")
     posted_at = moments[0].get("datetime").strip() if moments else None
+    # The post's own text: not a reply's quote or a link preview's, and only the outermost
+    # (an album's caption is a text block inside another).
     texts = [
         element
         for element in _find(message, "tgme_widget_message_text")
-        if _outside(element, message, _QUOTED)
+        if _outside(element, message, (*_QUOTED, "tgme_widget_message_text"))
     ]
     paragraphs = tuple(line for element in texts for line in _paragraphs(element))
     links = tuple(
