@@ -160,7 +160,7 @@ def report(tallies: dict[tuple[str, int, str, str], Tally], article: dict[str, T
     )
     decided = sum(t.by_channel for (_, _, _, mode), t in tallies.items() if mode == "channel")
     posts = sum(t.total for (_, _, _, mode), t in tallies.items() if mode == "channel")
-    print(f'\nmethod "channel" (the prior changed or supplied the answer): {decided} of {posts} posts')
+    print(f'\nmethod "channel" (decided with the channel\'s prior): {decided} of {posts} posts')
 
     failures = []
     for size in POST_SENTENCES:
