@@ -58,7 +58,6 @@ class Reading:
     memory: Memory
     pages: int
     texts: tuple[str, ...] = ()
-    title: str | None = None
     error: FetchError | None = None
     services: tuple[Post, ...] = ()  # service messages seen: not articles
 
@@ -78,7 +77,6 @@ class _Walk:
     texts: list[str] = field(default_factory=list)
     services: list[Post] = field(default_factory=list)
     pages: int = 0
-    title: str | None = None
     seen: set[int] = field(default_factory=set)
 
     def page(self, before: int | None) -> Page:
@@ -86,7 +84,6 @@ class _Walk:
             raise _Enough
         page = self.get_page(before)
         self.pages += 1
-        self.title = self.title or page.title
         if before is not None and any(post.id >= before for post in page.posts):
             raise FetchError(changed(f"the page before post {before} holds later posts"))
         new = [post for post in page.posts if post.id not in self.seen]
@@ -260,7 +257,7 @@ def read_channel(
             break
     kept = Memory(newest, oldest, older_day, start, tuple(gaps))
     taken = tuple(sorted(walk.taken.values(), key=lambda post: post.id))
-    return Reading(taken, kept, walk.pages, tuple(walk.texts), walk.title, error, tuple(walk.services))
+    return Reading(taken, kept, walk.pages, tuple(walk.texts), error, tuple(walk.services))
 
 
 def with_prior(posts: Iterable[Post], prior: Mapping[str, float]) -> tuple[Post, ...]:
