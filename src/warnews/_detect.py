@@ -115,7 +115,9 @@ def language_prior(texts: Sequence[str]) -> dict[str, float]:
 # Russian posts in a Ukrainian channel).
 _OWN_FLOOR = 0.03
 _PRIOR_FLOOR = 0.05
-_CYRILLIC_LANGUAGES = frozenset({"uk", "ru", "be", "bg", "mk", "sr"})
+# Languages written in Cyrillic, and the Cyrillic letters (with the supplement).
+CYRILLIC_LANGUAGES = frozenset({"uk", "ru", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg", "tt", "ba", "cv"})
+CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 
 
 def detect_language(paragraphs: list[str], prior: Mapping[str, float] | None = None) -> Detection:
@@ -136,7 +138,7 @@ def detect_language(paragraphs: list[str], prior: Mapping[str, float] | None = N
     candidates = _langdetect(text)
     top = max(candidates, key=candidates.__getitem__, default=None)
     cyrillic_prior = {
-        language: share for language, share in (prior or {}).items() if language in _CYRILLIC_LANGUAGES
+        language: share for language, share in (prior or {}).items() if language in CYRILLIC_LANGUAGES
     }
     if cyrillic_prior and _mostly_cyrillic(text):
         # Among the channel's own languages: on a short text langdetect's Bulgarian or
@@ -158,7 +160,7 @@ def detect_language(paragraphs: list[str], prior: Mapping[str, float] | None = N
 
 def _mostly_cyrillic(text: str) -> bool:
     letters = [char for char in text if char.isalpha()]
-    return sum("\u0400" <= char <= "\u04ff" for char in letters) * 2 > len(letters)
+    return sum(bool(CYRILLIC.match(char)) for char in letters) * 2 > len(letters)
 
 
 def _settles_south_slavic(text: str) -> bool:

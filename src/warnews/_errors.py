@@ -39,7 +39,9 @@ class InputError(WarnewsError):
 
 
 class FetchError(WarnewsError):
-    """A URL could not be downloaded."""
+    """A URL could not be downloaded. `status`: the HTTP status that said so, if one did."""
+
+    status: int | None = None
 
 
 class ExtractError(WarnewsError):

@@ -741,7 +741,9 @@ def _get_page(client: httpx.Client, request: httpx.Request, max_bytes: int) -> D
         if response.status_code in _RETRY_STATUSES:
             raise _Retry(status, response)
         if response.status_code >= 400:
-            raise FetchError(status, permanent=response.status_code in _GONE_STATUSES)
+            refused = FetchError(status, permanent=response.status_code in _GONE_STATUSES)
+            refused.status = response.status_code
+            raise refused
         content = read_body(response, max_bytes)
     finally:
         response.close()

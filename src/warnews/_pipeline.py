@@ -181,7 +181,7 @@ class Pipeline:
         try:
             answer = self.download(telegram.page_url(self.settings.telegram_url, channel, before))
         except FetchError as error:
-            if str(error).startswith(("HTTP 404", "HTTP 410")):
+            if error.status in (404, 410):
                 raise FetchError(f"no public channel @{channel} ({error})", permanent=True) from None
             raise
         return preview.parse_page(answer, channel)

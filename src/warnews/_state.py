@@ -91,11 +91,13 @@ MIGRATIONS = (
     # post: a Telegram post as read from its channel's page (JSON), made into its article
     # without another download; reason: why an article was skipped when it is no duplicate
     # (a post with nothing to translate); channel: what is known of a Telegram channel read
-    # as a feed (JSON: the newest and oldest posts read, gaps left to read).
+    # as a feed (JSON: the newest and oldest posts read, gaps left to read); rows are counted
+    # and listed by source (a channel, every run).
     """
     ALTER TABLE articles ADD COLUMN post TEXT;
     ALTER TABLE articles ADD COLUMN reason TEXT;
     ALTER TABLE feeds ADD COLUMN channel TEXT;
+    CREATE INDEX articles_source ON articles (source);
     """,
 )
 

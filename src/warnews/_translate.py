@@ -25,15 +25,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ._cache import Memory
-from ._detect import alphabet_vote, paragraph_candidates
+from ._detect import CYRILLIC, CYRILLIC_LANGUAGES, alphabet_vote, paragraph_candidates
 from ._errors import EngineError, FailureKind, TranslateError
 from ._normalize import normalize_paragraph
 from ._split import Limit, has_letters, plan_requests, unpack
 
 _log = logging.getLogger("warnews")  # -v (see _report.Verbose)
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
-_CYRILLIC_SCRIPT = frozenset({"uk", "ru", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg", "tt", "ba", "cv"})
 _HTML_PAGE = re.compile(r"<\s*(!doctype|html|head|body|script|style|title)\b", re.IGNORECASE)
 _KEEP_CONFIDENCE = 0.9  # langdetect's certainty before a paragraph is kept untranslated
 _KEEP_LETTERS = 20  # and no fewer letters than this (short text fools every detector)
@@ -102,8 +100,8 @@ def paragraph_language(text: str, article: str, target: str) -> str | None:
     vote = alphabet_vote(text)  # letters only one of uk, ru, be has
     if vote:
         return None if vote == target else vote
-    if _CYRILLIC.search(text) and target not in _CYRILLIC_SCRIPT:
-        return article if article in _CYRILLIC_SCRIPT else "auto"
+    if CYRILLIC.search(text) and target not in CYRILLIC_LANGUAGES:
+        return article if article in CYRILLIC_LANGUAGES else "auto"
     if sum(char.isalpha() for char in text) >= _KEEP_LETTERS:
         candidates = paragraph_candidates(text)
         top = max(candidates, key=candidates.__getitem__, default=None)

@@ -188,3 +188,5 @@ def test_an_older_database_is_upgraded_with_its_rows(tmp_path, version):
     finally:
         state.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
+    indexes = {row[1] for row in sqlite3.connect(path).execute("PRAGMA index_list(articles)")}
+    assert "articles_source" in indexes  # a channel's rows are counted every run
