@@ -70,6 +70,9 @@ def test_settings_hold_no_engine_field_and_each_engine_declares_its_rows():
         "microsoft_key": "microsoft",
         "microsoft_region": "microsoft",
         "microsoft_url": "microsoft",
+        "openai_url": "openai",
+        "openai_key": "openai",
+        "openai_model": "openai",
     }
     assert not hasattr(Engine, "options")
 

@@ -9,7 +9,7 @@ from warnews.engines import Engine, describe, parse_chain, registry
 
 def test_every_engine_module_registers_itself_default_first():
     engines = registry()
-    assert list(engines) == ["google", "deepl", "libre", "microsoft", "mymemory"]
+    assert list(engines) == ["google", "deepl", "libre", "microsoft", "mymemory", "openai"]
     assert {key: engine.name for key, engine in engines.items()} == {
         "google": "Google",
         "deepl": "DeepL",

@@ -54,6 +54,9 @@ VALID = {
     "microsoft_key": '"ms-key-123"',
     "microsoft_region": '"westeurope"',
     "microsoft_url": '"http://127.0.0.1:9"',
+    "openai_url": '"http://127.0.0.1:11434/v1"',
+    "openai_key": '"sk-test-123"',
+    "openai_model": '"llama3.1:8b"',
 }
 # TOML values of the wrong kind for each kind of setting.
 WRONG = {
@@ -205,7 +208,7 @@ def test_a_proxy_password_is_masked_and_the_rest_shown(tmp_path):
 
 def test_secrets_have_no_flag_and_the_proxy_is_not_a_secret():
     secrets = {setting.name for setting in SETTINGS if setting.secret}
-    assert secrets == {"deepl_key", "libre_key", "mymemory_email", "microsoft_key"}
+    assert secrets == {"deepl_key", "libre_key", "mymemory_email", "microsoft_key", "openai_key"}
     assert all(not setting.flag for setting in SETTINGS if setting.secret)
     [proxy] = [setting for setting in SETTINGS if setting.name == "proxy"]
     assert proxy.flag and proxy.password and not proxy.secret

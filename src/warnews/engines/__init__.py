@@ -53,7 +53,7 @@ __all__ = [
 DEFAULT = "google"
 # `warnews config` has always listed the built-in engines' settings in this order; any
 # other engine's follow, by key.
-CONFIG_ORDER = ("google", "deepl", "libre", "mymemory", "microsoft")
+CONFIG_ORDER = ("google", "deepl", "libre", "mymemory", "microsoft", "openai")
 ENTRY_POINTS = "warnews.engines"  # the entry-point group other packages add engines through
 CHECK_TEXT = "Добрий день, друзі."  # what `warnews engines --check` translates
 COMMON = ("timeout", "retries", "proxy")  # warnews's own settings that get_engine takes
