@@ -16,6 +16,7 @@ def test_every_engine_module_registers_itself_default_first():
         "libre": "LibreTranslate",
         "microsoft": "Microsoft",
         "mymemory": "MyMemory",
+        "openai": "OpenAI-compatible",  # an instance is named by its model
     }
     assert all(issubclass(engine, Engine) and engine.limits for engine in engines.values())
 
