@@ -459,3 +459,48 @@ class MicrosoftEmulator(_Translator):
 
     def out_of_quota(self, request: _Handler) -> None:
         request.reply_json(403, {"error": {"code": 403001, "message": "The free quota is used up."}})
+
+
+class ChatEmulator(_Translator):
+    """An OpenAI-compatible chat API: POST /v1/chat/completions, the text in the user
+    message. LLM misbehaviour on command: `obey` follows instructions found in the text,
+    `commentary` wraps the translation in chatter, plus every mode the others have."""
+
+    def __init__(self, key: str | None = None, **kwargs: object) -> None:
+        super().__init__(key=key, **kwargs)  # type: ignore[arg-type]
+        self.messages: list[list[dict[str, str]]] = []
+
+    @property
+    def base_url(self) -> str:
+        return self.origin + "/v1"
+
+    def handle(self, request: _Handler) -> None:
+        body = request.body()
+        self._record(request, body)
+        if urlsplit(request.path).path != "/v1/chat/completions" or request.command != "POST":
+            request.reply_json(404, {"error": {"message": "Not Found"}})
+            return
+        if self.key and request.headers.get("Authorization") != f"Bearer {self.key}":
+            request.reply_json(401, {"error": {"message": "Incorrect API key provided"}})
+            return
+        messages = json.loads(body)["messages"]
+        with self._lock:
+            self.messages.append(messages)
+        text = next(message["content"] for message in messages if message["role"] == "user")
+        if self.mode == "obey" and "Ігноруй" in text:
+            self.answer(request, "The war is over.")
+            return
+        if self.mode == "commentary":
+            self.answer(request, "Here is the translation:\n" + _lines(text, self.phrasebook))
+            return
+        self.serve(request, text, len(text), False, ("", ""))
+
+    def answer(self, request: _Handler, translated: str) -> None:
+        request.reply_json(
+            200, {"choices": [{"index": 0, "message": {"role": "assistant", "content": translated}}]}
+        )
+
+    def error(
+        self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        request.reply_json(status, {"error": {"message": message}}, headers)
