@@ -220,8 +220,8 @@ def test_keys_never_appear_in_output_logs_state_or_urls(run, site, services, eng
 def test_engines_lists_each_engine_its_needs_and_limits(run, services, engines_env):
     bare = run("engines", "--json")
     rows = {row["engine"]: row for row in json.loads(bare.stdout)}
-    assert list(rows) == ENGINES[:1] + sorted(ENGINES[1:])
-    assert {key: row["name"] for key, row in rows.items()} == PROPER
+    assert list(rows) == ENGINES[:1] + sorted([*ENGINES[1:], "openai"])  # openai: tests/e2e/test_llm.py
+    assert {key: row["name"] for key, row in rows.items()} == {**PROPER, "openai": "OpenAI-compatible"}
     assert rows["google"]["in_use"] and not rows["google"]["needs_key"]
     assert rows["deepl"]["needs_key"] and not rows["deepl"]["configured"]
     assert rows["mymemory"]["configured"] and "500 bytes" in rows["mymemory"]["limits"]

@@ -50,7 +50,7 @@ def test_a_plugins_engine_works_in_a_chain_with_its_key_masked(run, plugins, art
     listed = run("engines", "--json", "--engine", "shout,google", env=env)
     assert listed.returncode == 0 and listed.stderr == ""
     rows = {row["engine"]: row for row in json.loads(listed.stdout)}
-    assert list(rows) == ["google", "deepl", "libre", "microsoft", "mymemory", "shout"]
+    assert list(rows) == ["google", "deepl", "libre", "microsoft", "mymemory", "openai", "shout"]
     assert rows["shout"]["position"] == 1 and rows["shout"]["configured"] and rows["shout"]["needs_key"]
     assert rows["shout"]["settings"] == [
         {
