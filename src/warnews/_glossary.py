@@ -1,0 +1,267 @@
+"""Terminology: source terms and the English that must be used for them.
+
+A glossary is a text file people edit: one term a line, `source = English`, `#` starts a
+comment. warnews ships a default one for Ukrainian news (place names in their
+Ukrainian-based spelling, institutions and abbreviations, with the Russian forms of the
+same names); a user's file is read after it, so its lines win, and `term =` with no
+English takes a default term out.
+
+Terms match in every grammatical form. For Ukrainian and Russian a word matches a term's
+word when they share a lemma (pymorphy3 and its dictionaries: Києві, Києва and Київ are
+all київ); for other languages, when they are the same word in any case. A term's word
+written with a capital matches only capitalized words (Рада the parliament, not рада
+"glad"), one written in capitals only words in capitals (abbreviations).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ._errors import UsageError
+
+DEFAULT = "glossary.txt"  # in the package's data folder
+MORPHOLOGY = ("uk", "ru")  # the languages whose words match by lemma
+# A word: letters, with the apostrophes of Ukrainian inside (м'ясо, об’єкт).
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*")
+# Between the words of a term in a text: spaces, or the hyphen the term itself has.
+_GAP = re.compile(r"\s+|-")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One line of a glossary."""
+
+    source: str  # as written in the glossary: "Київ", "Верховна Рада"
+    english: str  # what must be written for it: "Kyiv"
+    origin: str  # where it was read: "glossary.txt line 12"
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a term occurs in a text: text[start:end] is the form used there."""
+
+    start: int
+    end: int
+    term: Term
+
+
+class GlossaryError(UsageError):
+    """A glossary file that cannot be read as one (its name and line in the message)."""
+
+
+def parse(text: str, name: str) -> list[Term]:
+    """The terms of a glossary file's text, in order; a term with no English is kept with
+    english "" (it takes that term out of the glossaries read before)."""
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        source, equals, english = line.partition("=")
+        source, english = " ".join(source.split()), " ".join(english.split())
+        if not equals:
+            raise GlossaryError(f"{name} line {number}: expected 'term = English', got {_short(line)!r}")
+        if not _WORD.search(source):
+            raise GlossaryError(f"{name} line {number}: the term before '=' has no letters")
+        key = source.casefold()
+        if key in seen:
+            raise GlossaryError(f"{name} line {number}: {source!r} is already on line {seen[key]}")
+        seen[key] = number
+        terms.append(Term(source, english, f"{name} line {number}"))
+    return terms
+
+
+def _short(line: str) -> str:
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def default_text() -> str:
+    return resources.files("warnews").joinpath("data", DEFAULT).read_text(encoding="utf-8")
+
+
+def load(default: bool = True, path: Path | None = None) -> Glossary:
+    """The glossary of a run: the default one (unless default=False), then the user's
+    file at path, whose terms replace the default's of the same source."""
+    terms: dict[str, Term] = {}
+    if default:
+        terms.update((term.source.casefold(), term) for term in parse(default_text(), DEFAULT))
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise GlossaryError(f"glossary {path}: not UTF-8 text") from None
+        except OSError as error:
+            raise GlossaryError(f"glossary {path}: {error.strerror or error}") from None
+        terms.update((term.source.casefold(), term) for term in parse(text, str(path)))
+    return Glossary(term for term in terms.values() if term.english)
+
+
+class Glossary:
+    """Terms, ready to be found in texts of any language."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.terms: tuple[Term, ...] = tuple(terms)
+        self._words = {term: _words(term.source) for term in self.terms}
+        self._keys: dict[str, dict[str, list[Term]]] = {}  # language -> a first word's key -> terms
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def find(self, text: str, language: str) -> list[Match]:
+        """The terms in text, in order, none overlapping; where two could match at one
+        place, the longer term."""
+        index = self._index(language)
+        words = [(match.start(), match.end(), match.group()) for match in _WORD.finditer(text)]
+        found: list[Match] = []
+        position = 0
+        while position < len(words):
+            best: tuple[int, Term] | None = None
+            for lemma in {lemma for lemma, _ in _keys(words[position][2], language)}:
+                for term in index.get(lemma, ()):
+                    size = len(self._words[term])
+                    if (best is None or size > best[0]) and self._matches(term, words, position, text, language):
+                        best = (size, term)
+            if best is None:
+                position += 1
+                continue
+            size, term = best
+            found.append(Match(words[position][0], words[position + size - 1][1], term))
+            position += size
+        return found
+
+    def _matches(
+        self, term: Term, words: Sequence[tuple[int, int, str]], position: int, text: str, language: str
+    ) -> bool:
+        wanted = self._words[term]
+        if position + len(wanted) > len(words):
+            return False
+        for offset, word in enumerate(wanted):
+            start, end, form = words[position + offset]
+            if offset and not _GAP.fullmatch(text[words[position + offset - 1][1] : start]):
+                return False
+            if not _same_shape(word, form) or not _compatible(_term_keys(word, language), _keys(form, language)):
+                return False
+        return True
+
+    def _index(self, language: str) -> dict[str, list[Term]]:
+        with self._lock:
+            index = self._keys.get(language)
+            if index is None:
+                index = {}
+                for term in self.terms:
+                    for lemma in {lemma for lemma, _ in _term_keys(self._words[term][0], language)}:
+                        index.setdefault(lemma, []).append(term)
+                self._keys[language] = index
+            return index
+
+
+def _words(source: str) -> tuple[str, ...]:
+    return tuple(match.group() for match in _WORD.finditer(source))
+
+
+def _same_shape(word: str, form: str) -> bool:
+    """A term's capitals bind: an abbreviation matches capitals, a name a capital."""
+    if len(word) > 1 and word.isupper():
+        return form.isupper()
+    if word[0].isupper():
+        return form[0].isupper()
+    return True
+
+
+def _fold(word: str) -> str:
+    return word.casefold().replace("’", "'").replace("ʼ", "'").replace("`", "'").replace("ё", "е")
+
+
+Key = tuple[str, str | None]  # a lemma, and "anim" or "inan" when the reading says
+
+
+def _compatible(wanted: frozenset[Key], keys: frozenset[Key]) -> bool:
+    """Whether a word of a text can be a term's word: a lemma in common, read as alike
+    animate (a person named Николаев is not the city)."""
+    return any(
+        lemma == other and (animacy is None or kind is None or animacy == kind)
+        for lemma, animacy in wanted
+        for other, kind in keys
+    )
+
+
+def _animacy(tag: Any) -> str | None:
+    return "anim" if "anim" in tag else "inan" if "inan" in tag else None
+
+
+@functools.lru_cache(maxsize=200_000)
+def _keys(form: str, language: str) -> frozenset[Key]:
+    """What a word of a text can be: every lemma of every reading of it, and itself."""
+    folded = _fold(form)
+    analyzer = _analyzer(language)
+    if analyzer is None:
+        return frozenset({(folded, None)})
+    return frozenset(
+        {(folded, None), *((_fold(parse.normal_form), _animacy(parse.tag)) for parse in analyzer.parse(form))}
+    )
+
+
+@functools.lru_cache(maxsize=20_000)
+def _term_keys(word: str, language: str) -> frozenset[Key]:
+    """What a term's word is: the lemmas of its readings in the nominative, the way a
+    glossary writes a name (Київ is київ, not the genitive plural of кий), or of every
+    reading when it has none (the genitive in Збройні сили України); and of those, the
+    inanimate ones when there are some (Николаев the city, not the surname)."""
+    folded = _fold(word)
+    analyzer = _analyzer(language)
+    if analyzer is None:
+        return frozenset({(folded, None)})
+    parses = analyzer.parse(word)
+    readings = [parse for parse in parses if "nomn" in parse.tag] or parses
+    if any(_animacy(parse.tag) != "anim" for parse in readings):
+        readings = [parse for parse in readings if _animacy(parse.tag) != "anim"]
+    return frozenset({(folded, None), *((_fold(parse.normal_form), _animacy(parse.tag)) for parse in readings)})
+
+
+@functools.cache
+def _analyzer(language: str) -> Any:
+    """pymorphy3's analyzer for a language it has dictionaries for, else None."""
+    if language not in MORPHOLOGY:
+        return None
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+def forms(term: Term, language: str) -> list[str]:
+    """Every form of a one-word term the dictionary knows (DeepL's glossaries match words
+    as written): the term itself first."""
+    result = [term.source]
+    analyzer = _analyzer(language)
+    words = _words(term.source)
+    if analyzer is None or len(words) != 1 or term.source != words[0]:
+        return result
+    keys = _term_keys(words[0], language)
+    for parse in analyzer.parse(words[0]):
+        if not _compatible(keys, frozenset({(_fold(parse.normal_form), _animacy(parse.tag))})):
+            continue
+        for form in parse.lexeme:
+            word = _cased(form.word, words[0])
+            if word not in result:
+                result.append(word)
+    return result
+
+
+def _cased(word: str, like: str) -> str:
+    if len(like) > 1 and like.isupper():
+        return word.upper()
+    if like[0].isupper():
+        return word[:1].upper() + word[1:]
+    return word
