@@ -27,7 +27,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.owner.handle(self)
 
-    do_POST = do_GET
+    do_POST = do_DELETE = do_GET
 
     def body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)

@@ -13,7 +13,11 @@ with bad behaviour switchable at run time.
 `mode` switches behaviour for every later request: "ok", "error500", "429", "stall",
 "empty", "error_page" (an HTML page with status 200), "identity" (the text back),
 "quota", "auth" (the key refused), "error400", "collapse" (newlines collapsed), "drop_markers",
-"mangle_markers", "swap_markers", "merge_markers". `fail_next` answers that many 500s
+"mangle_markers", "swap_markers", "merge_markers", and the bad translations the quality gate
+is for: "loop" (the answer followed by one phrase over and over), "partial" (only the first
+half of each paragraph translated, the rest left in Cyrillic), "short" ("OK." for any
+text), "mangle_terms" (the term placeholders [[T1]], [[T2]]... dropped from the answer).
+`fail_next` answers that many 500s
 first, `throttle_next` that many 429s with Retry-After: 1. Requests over the service's
 limit are always refused, counted in `rejected`. `poison` (a word) and `poison_mode`
 misbehave only for texts holding that word, so that one article of a run fails.
@@ -21,11 +25,14 @@ misbehave only for texts holding that word, so that one article of a run fails.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 import threading
 import time
+import uuid
 from typing import ClassVar
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
@@ -35,6 +42,9 @@ URL_LIMIT = 16 * 1024  # Google answers 400 to longer request URLs (shared/NOTES
 DEEPL_LIMIT = 128 * 1024  # DeepL's total request size
 MYMEMORY_LIMIT = 500  # bytes of q
 MICROSOFT_LIMIT = 50_000  # characters per request
+LOOP_PHRASE = "and the shelling continued"
+LOOP_TIMES = 12
+REFUSAL = "I'm sorry, but I can't help with that."
 
 _LATIN = {
     "а": "a",
@@ -78,6 +88,7 @@ _LATIN = {
 }
 _TABLE = str.maketrans({**_LATIN, **{k.upper(): v.capitalize() for k, v in _LATIN.items()}})
 _MARKER = re.compile(r"\[\[(\d+)\]\]")
+_PLACEHOLDER = re.compile(r"\[\[T\d+\]\]")
 
 
 def emulate_translation(text: str, phrasebook: dict[str, str] | None = None) -> str:
@@ -88,9 +99,28 @@ def emulate_translation(text: str, phrasebook: dict[str, str] | None = None) -> 
     return " ".join(text.translate(_TABLE).split())
 
 
+def apply_terms(text: str, terms: dict[str, str] | None) -> str:
+    """Glossary entries (form -> English) written in place of those forms where they stand
+    as whole words, longest first: what DeepL's glossary or an obedient model does."""
+    if not terms:
+        return text
+    forms = "|".join(re.escape(form) for form in sorted(terms, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{forms})(?!\w)", lambda m: terms[m.group(0)], text)
+
+
 def _lines(text: str, phrasebook: dict[str, str] | None) -> str:
     """A translation that keeps line breaks, as the JSON APIs do."""
     return "\n".join(emulate_translation(line, phrasebook) for line in text.split("\n"))
+
+
+def _partly(text: str, phrasebook: dict[str, str] | None, collapse: bool) -> str:
+    """Each paragraph of a packed text half translated: its second half left as it came."""
+    parts = []
+    for part in re.split(r"(\[\[\d+\]\])", text):
+        words = part.split()
+        half = (len(words) + 1) // 2
+        parts.append(" ".join([emulate_translation(" ".join(words[:half]), phrasebook), *words[half:]]))
+    return (" " if collapse else "\n").join(part for part in parts if part)
 
 
 def _marks(answer: str, mode: str) -> str:
@@ -105,6 +135,10 @@ def _marks(answer: str, mode: str) -> str:
         return "".join(parts)
     if mode == "merge_markers":
         return answer.replace("[[1]]", " ", 1)
+    if mode == "mangle_terms":
+        return re.sub(r"[ \t]{2,}", " ", _PLACEHOLDER.sub("", answer)).strip()
+    if mode == "loop":
+        return answer + (" " + LOOP_PHRASE) * LOOP_TIMES
     return answer
 
 
@@ -163,8 +197,17 @@ class _Translator(_Local):
         """Whether a secret ever appeared in a request's URL."""
         return any(secret in url or quote_plus(secret) in url for url in self.urls)
 
-    def serve(self, request: _Handler, text: str, size: int, over: bool, languages: tuple[str, str]) -> None:
-        """Answer one translation request of a parsed text."""
+    def serve(
+        self,
+        request: _Handler,
+        text: str,
+        size: int,
+        over: bool,
+        languages: tuple[str, str],
+        terms: dict[str, str] | None = None,
+    ) -> None:
+        """Answer one translation request of a parsed text; `terms` (form -> English): a
+        glossary the request carries, honoured in the translation."""
         with self._lock:
             self.times.append(time.monotonic())
             self.sizes.append(size)
@@ -187,9 +230,9 @@ class _Translator(_Local):
             if self.delay:
                 time.sleep(self.delay)
             mode = self.poison_mode if self.poison and self.poison in text else self.mode
-            self._answer(request, text, "error500" if failing else mode)
+            self._answer(request, text, "error500" if failing else mode, terms)
 
-    def _answer(self, request: _Handler, text: str, mode: str) -> None:
+    def _answer(self, request: _Handler, text: str, mode: str, terms: dict[str, str] | None = None) -> None:
         if mode == "error500":
             self.error(request, 500, "Internal server error")
         elif mode == "error400":
@@ -206,14 +249,20 @@ class _Translator(_Local):
             self.answer(request, "")
         elif mode == "identity":
             self.answer(request, text)
+        elif mode == "short":
+            self.answer(request, "OK.")
         else:
             if mode == "stall":
                 self.stopping.wait(self.stall_seconds)
-            collapse = self.collapses or mode == "collapse"
-            translated = (
-                emulate_translation(text, self.phrasebook) if collapse else _lines(text, self.phrasebook)
-            )
-            self.answer(request, _marks(translated, mode))
+            self.answer(request, _marks(self.translation(text, mode, terms), mode))
+
+    def translation(self, text: str, mode: str = "ok", terms: dict[str, str] | None = None) -> str:
+        """The emulated translation of a request's text, the glossary's terms in place."""
+        text = apply_terms(text, terms)
+        collapse = self.collapses or mode == "collapse"
+        if mode == "partial":
+            return _partly(text, self.phrasebook, collapse)
+        return emulate_translation(text, self.phrasebook) if collapse else _lines(text, self.phrasebook)
 
     def _record(self, request: _Handler, body: bytes = b"") -> None:
         with self._lock:
@@ -263,14 +312,14 @@ class GoogleEmulator(_Translator):
         languages = (query.get("sl", [""])[0], query.get("tl", [""])[0])
         self.serve(request, text, size, size > URL_LIMIT, languages)
 
-    def _answer(self, request: _Handler, text: str, mode: str) -> None:
+    def _answer(self, request: _Handler, text: str, mode: str, terms: dict[str, str] | None = None) -> None:
         if mode in ("no_result", "captcha", "error_page"):
             request.reply(
                 200,
                 b"<html><body><form id='captcha'>Our systems have detected unusual traffic</form></body></html>",
             )
         else:
-            super()._answer(request, text, mode)
+            super()._answer(request, text, mode, terms)
 
     def answer(self, request: _Handler, translated: str) -> None:
         request.reply(
@@ -293,25 +342,124 @@ class GoogleEmulator(_Translator):
 
 
 class DeepLEmulator(_Translator):
-    """DeepL's API: POST /v2/translate with a form body and the key in a header."""
+    """DeepL's API: POST /v2/translate with a form (or JSON) body and the key in a header,
+    and its v2 glossaries: POST /v2/glossaries (JSON or form: name, source_lang, target_lang,
+    entries, entries_format "tsv" or "csv") answers 201 with the glossary's description;
+    GET /v2/glossaries lists them, GET and DELETE /v2/glossaries/{id} (and .../entries) as
+    DeepL does. A translate request with `glossary_id` needs `source_lang` and the
+    glossary's language pair (400 otherwise); its entries are written in place before the
+    emulated translation. `refuse_glossaries` (a message): creation answers 400 with it.
+    Glossaries live as long as the emulator, across runs."""
 
     def __init__(self, key: str = "deepl-test-key:fx", **kwargs: object) -> None:
         super().__init__(key=key, **kwargs)  # type: ignore[arg-type]
+        self.glossaries: dict[str, dict[str, object]] = {}  # id -> description, as DeepL lists it
+        self.entries: dict[str, dict[str, str]] = {}  # id -> {source: target}
+        self.created = 0  # glossaries created
+        self.deleted = 0
+        self.glossary_ids: list[str | None] = []  # each translate request's glossary_id
+        self.refuse_glossaries: str | None = None
+
+    @property
+    def with_glossary(self) -> int:
+        """Translate requests that carried a glossary_id."""
+        return sum(glossary is not None for glossary in self.glossary_ids)
 
     def handle(self, request: _Handler) -> None:
         body = request.body()
         self._record(request, body)
-        if urlsplit(request.path).path != "/v2/translate" or request.command != "POST":
-            request.reply_json(404, {"message": "Not found"})
-            return
+        path = urlsplit(request.path).path
         if request.headers.get("Authorization") != f"DeepL-Auth-Key {self.key}":
             request.reply_json(403, {"message": "Authorization failure, check auth_key"})
             return
-        form = parse_qs(body.decode(), keep_blank_values=True)
-        text = form.get("text", [""])[0]
-        languages = (form.get("source_lang", [""])[0], form.get("target_lang", [""])[0])
+        if path == "/v2/glossaries" or path.startswith("/v2/glossaries/"):
+            self._glossaries(request, path, _fields(request, body))
+            return
+        if path != "/v2/translate" or request.command != "POST":
+            request.reply_json(404, {"message": "Not found"})
+            return
+        fields = _fields(request, body)
+        text = fields.get("text", [""])[0]
+        source, target = fields.get("source_lang", [""])[0], fields.get("target_lang", [""])[0]
+        glossary = fields.get("glossary_id", [None])[0]
+        with self._lock:
+            self.glossary_ids.append(glossary)
+        terms = None
+        if glossary is not None:
+            problem = self._unusable(glossary, source, target)
+            if problem:
+                self.error(request, 400, problem)
+                return
+            terms = self.entries[glossary]
         size = len(body) + sum(len(k) + len(v) + 4 for k, v in request.headers.items())
-        self.serve(request, text, size, size > DEEPL_LIMIT, languages)
+        self.serve(request, text, size, size > DEEPL_LIMIT, (source, target), terms)
+
+    def _unusable(self, glossary: str, source: str, target: str) -> str | None:
+        """Why DeepL would refuse a translation with this glossary, or None."""
+        if not source:
+            return "Value for 'source_lang' is required when using a glossary"
+        described = self.glossaries.get(glossary)
+        if described is None:
+            return "Invalid glossary_id: the glossary does not exist"
+        if (source.lower(), target.lower().partition("-")[0]) != (
+            described["source_lang"],
+            described["target_lang"],
+        ):
+            return "The language pair of the glossary does not match the language pair of the request"
+        return None
+
+    def _glossaries(self, request: _Handler, path: str, fields: dict[str, list[str]]) -> None:
+        glossary, _, rest = path.removeprefix("/v2/glossaries").strip("/").partition("/")
+        if not glossary:
+            if request.command == "POST":
+                self._create(request, fields)
+            else:
+                request.reply_json(200, {"glossaries": list(self.glossaries.values())})
+            return
+        if glossary not in self.glossaries:
+            request.reply_json(404, {"message": "Glossary not found"})
+        elif request.command == "DELETE" and not rest:
+            with self._lock:
+                del self.glossaries[glossary], self.entries[glossary]
+                self.deleted += 1
+            request.reply(204, b"", {"Content-Type": "application/json"})
+        elif rest == "entries":
+            tsv = "\n".join(f"{source}\t{target}" for source, target in self.entries[glossary].items())
+            request.reply(200, tsv.encode(), {"Content-Type": "text/tab-separated-values; charset=utf-8"})
+        elif not rest:
+            request.reply_json(200, self.glossaries[glossary])
+        else:
+            request.reply_json(404, {"message": "Not found"})
+
+    def _create(self, request: _Handler, fields: dict[str, list[str]]) -> None:
+        values = {
+            name: fields.get(name, [""])[0] for name in ("name", "source_lang", "target_lang", "entries")
+        }
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            self.error(request, 400, f"Missing or invalid argument: {missing[0]}")
+            return
+        if self.refuse_glossaries:
+            self.error(request, 400, self.refuse_glossaries)
+            return
+        entries, problem = _entries(values["entries"], fields.get("entries_format", ["tsv"])[0])
+        if problem:
+            self.error(request, 400, problem)
+            return
+        glossary = str(uuid.uuid4())
+        described: dict[str, object] = {
+            "glossary_id": glossary,
+            "name": values["name"],
+            "ready": True,
+            "source_lang": values["source_lang"].lower(),
+            "target_lang": values["target_lang"].lower().partition("-")[0],
+            "creation_time": "2024-01-11T00:00:00.000000Z",
+            "entry_count": len(entries),
+        }
+        with self._lock:
+            self.glossaries[glossary], self.entries[glossary] = described, entries
+            self.created += 1
+        request.reply_json(201, described)
 
     def answer(self, request: _Handler, translated: str) -> None:
         request.reply_json(200, {"translations": [{"detected_source_language": "UK", "text": translated}]})
@@ -326,6 +474,50 @@ class DeepLEmulator(_Translator):
 
     def out_of_quota(self, request: _Handler) -> None:
         self.error(request, 456, "Quota exceeded")
+
+
+def _fields(request: _Handler, body: bytes) -> dict[str, list[str]]:
+    """A request's fields, from a JSON or a form body (and the query), as lists of values."""
+    fields = parse_qs(urlsplit(request.path).query, keep_blank_values=True)
+    if request.headers.get("Content-Type", "").startswith("application/json"):
+        try:
+            value = json.loads(body or b"{}")
+        except ValueError:
+            return fields
+        for name, item in value.items() if isinstance(value, dict) else ():
+            fields[name] = [str(v) for v in item] if isinstance(item, list) else [str(item)]
+    else:
+        for name, values in parse_qs(body.decode(), keep_blank_values=True).items():
+            fields.setdefault(name, []).extend(values)
+    return fields
+
+
+def _entries(text: str, entries_format: str) -> tuple[dict[str, str], str | None]:
+    """A glossary's entries as DeepL reads them, or why DeepL refuses them: one entry a
+    line, source and target separated by a tab (or a comma: csv); no empty side, no
+    whitespace around a side, no source twice."""
+    if entries_format not in ("tsv", "csv"):
+        return {}, f"Invalid entries_format: {entries_format!r}"
+    entries: dict[str, str] = {}
+    rows = (
+        csv.reader(io.StringIO(text))
+        if entries_format == "csv"
+        else (line.split("\t") for line in text.splitlines())
+    )
+    for number, row in enumerate(rows, 1):
+        if not row or row == [""]:
+            continue
+        if len(row) != 2 or not all(row):
+            return {}, f"Invalid glossary entries: line {number} is not 'source<sep>target'"
+        source, target = row
+        if source != source.strip() or target != target.strip():
+            return {}, f"Invalid glossary entries: whitespace around an entry on line {number}"
+        if source in entries:
+            return {}, f"Invalid glossary entries: duplicate source entry {source!r} on line {number}"
+        entries[source] = target
+    if not entries:
+        return {}, "Invalid glossary entries: no entry"
+    return entries, None
 
 
 class LibreEmulator(_Translator):
@@ -463,8 +655,13 @@ class MicrosoftEmulator(_Translator):
 
 class ChatEmulator(_Translator):
     """An OpenAI-compatible chat API: POST /v1/chat/completions, the text in the user
-    message. LLM misbehaviour on command: `obey` follows instructions found in the text,
-    `commentary` wraps the translation in chatter, plus every mode the others have."""
+    message. In "ok" mode it honours the system message's glossary block (the lines
+    `form = English` after the line starting "Glossary (") as a good model does. LLM
+    misbehaviour on command: `obey` follows instructions found in the text ("Ігноруй ..."),
+    `commentary` wraps the translation in chatter, `refuse` answers with a refusal,
+    `ignore_glossary` translates as if there were no glossary block, `drop_paragraph`
+    leaves out the last marker and the paragraph after it, `loop` ends in one phrase over
+    and over; plus every mode the others have. `messages`: every request's messages."""
 
     def __init__(self, key: str | None = None, **kwargs: object) -> None:
         super().__init__(key=key, **kwargs)  # type: ignore[arg-type]
@@ -473,6 +670,16 @@ class ChatEmulator(_Translator):
     @property
     def base_url(self) -> str:
         return self.origin + "/v1"
+
+    @property
+    def systems(self) -> list[str]:
+        """Every request's system message."""
+        return [m["content"] for messages in self.messages for m in messages if m["role"] == "system"]
+
+    @property
+    def users(self) -> list[str]:
+        """Every request's user message: the text it was asked to translate."""
+        return [m["content"] for messages in self.messages for m in messages if m["role"] == "user"]
 
     def handle(self, request: _Handler) -> None:
         body = request.body()
@@ -487,13 +694,24 @@ class ChatEmulator(_Translator):
         with self._lock:
             self.messages.append(messages)
         text = next(message["content"] for message in messages if message["role"] == "user")
-        if self.mode == "obey" and "Ігноруй" in text:
+        system = "\n".join(message["content"] for message in messages if message["role"] == "system")
+        self.serve(request, text, len(text), False, ("", ""), glossary_block(system))
+
+    def _answer(self, request: _Handler, text: str, mode: str, terms: dict[str, str] | None = None) -> None:
+        if mode == "obey" and "Ігноруй" in text:
             self.answer(request, "The war is over.")
-            return
-        if self.mode == "commentary":
-            self.answer(request, "Here is the translation:\n" + _lines(text, self.phrasebook))
-            return
-        self.serve(request, text, len(text), False, ("", ""))
+        elif mode == "commentary":
+            self.answer(request, "Here is the translation:\n" + self.translation(text, "ok", terms))
+        elif mode == "refuse":
+            self.answer(request, REFUSAL)
+        elif mode == "ignore_glossary":
+            super()._answer(request, text, "ok")
+        elif mode == "drop_paragraph":
+            marks = list(_MARKER.finditer(text))
+            kept = text[: marks[-1].start()].rstrip() if marks else text
+            self.answer(request, self.translation(kept, "ok", terms))
+        else:
+            super()._answer(request, text, "ok" if mode == "obey" else mode, terms)
 
     def answer(self, request: _Handler, translated: str) -> None:
         request.reply_json(
@@ -504,3 +722,19 @@ class ChatEmulator(_Translator):
         self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None
     ) -> None:
         request.reply_json(status, {"error": {"message": message}}, headers)
+
+
+def glossary_block(system: str) -> dict[str, str]:
+    """The glossary a system message gives (form -> English): the `form = English` lines
+    after the line that starts "Glossary (", up to the first line that is not one."""
+    terms: dict[str, str] = {}
+    lines = iter(system.splitlines())
+    for line in lines:
+        if line.strip().startswith("Glossary ("):
+            for entry in lines:
+                form, equals, english = entry.partition(" = ")
+                if not equals or not form.strip():
+                    break
+                terms[form.strip()] = english.strip()
+            break
+    return terms
