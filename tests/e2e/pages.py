@@ -140,3 +140,16 @@ def hold_lock(tmp_path):
     handle = open(tmp_path / "state" / "state.sqlite3.lock", "a+")  # the caller closes it
     fcntl.flock(handle, fcntl.LOCK_EX)
     return handle
+
+
+# An article holding terms of the default glossary in inflected forms (issue 14), and
+# those forms with the English the glossary gives them.
+TERMS_TITLE = "Енергетики відновлюють живлення після нічної атаки"
+TERMS_PARAGRAPHS = [
+    "У Києві вночі тривала повітряна тривога, енергетики відновлюють живлення у трьох районах.",
+    "Після обстрілу Харкова рятувальники працювали до ранку, пошкоджено дванадцять будинків.",
+    "ЗСУ знищили більшість дронів, а вранці у Києві відновили рух громадського транспорту.",
+    "Мешканців просять заощаджувати електроенергію у вечірні години та стежити за графіком.",
+]
+DEFAULT_FORMS = {"Києві": "Kyiv", "Харкова": "Kharkiv", "ЗСУ": "Armed Forces of Ukraine"}
+DEFAULT_FOUND = {"Київ": 2, "Харків": 1, "ЗСУ": 1}  # the terms as the default glossary writes them

@@ -4,11 +4,12 @@ with bad behaviour switchable at run time.
 - GoogleEmulator: Google's mobile page (GET /m?sl&tl&q, the answer in an HTML page;
   newlines always collapse; URLs over 16 KiB get 400).
 - DeepLEmulator: DeepL's POST /v2/translate (key in the Authorization header; bodies
-  over 128 KiB get 413; quota 456).
+  over 128 KiB get 413; quota 456) and its v2 glossaries.
 - LibreEmulator: LibreTranslate's POST /translate and GET /frontend/settings (its
   character limit; longer texts get 400).
 - MyMemoryEmulator: MyMemory's GET /get (500 bytes at most; quota warnings in a 200).
 - MicrosoftEmulator: Microsoft's POST /translate and GET /languages (50,000 characters).
+- ChatEmulator: an OpenAI-compatible POST /v1/chat/completions, with a model's misbehaviour.
 
 `mode` switches behaviour for every later request: "ok", "error500", "429", "stall",
 "empty", "error_page" (an HTML page with status 200), "identity" (the text back),
@@ -17,10 +18,10 @@ with bad behaviour switchable at run time.
 is for: "loop" (the answer followed by one phrase over and over), "partial" (only the first
 half of each paragraph translated, the rest left in Cyrillic), "short" ("OK." for any
 text), "mangle_terms" (the term placeholders [[T1]], [[T2]]... dropped from the answer).
-`fail_next` answers that many 500s
-first, `throttle_next` that many 429s with Retry-After: 1. Requests over the service's
-limit are always refused, counted in `rejected`. `poison` (a word) and `poison_mode`
-misbehave only for texts holding that word, so that one article of a run fails.
+`fail_next` answers that many 500s first, `throttle_next` that many 429s with
+Retry-After: 1, `bad_next` that many answers in `bad_mode` (then `mode` again). Requests
+over the service's limit are always refused, counted in `rejected`. `poison` (a word) and
+`poison_mode` misbehave only for texts holding that word, so that one article of a run fails.
 """
 
 from __future__ import annotations
@@ -156,6 +157,8 @@ class _Translator(_Local):
         self.poison: str | None = None  # texts holding this word get poison_mode instead of mode
         self.poison_mode = "ok"
         self.fail_next = 0
+        self.bad_next = 0  # that many requests answered in bad_mode, then mode again
+        self.bad_mode = "loop"
         self.throttle_next = 0
         self.throttled_at: list[float] = []
         self.stall_seconds = 60.0
@@ -216,6 +219,8 @@ class _Translator(_Local):
             self.fail_next -= failing
             throttled = self.throttle_next > 0
             self.throttle_next -= throttled
+            bad = self.bad_next > 0 and not (failing or throttled or over)
+            self.bad_next -= bad
         if throttled:
             self.throttled_at.append(self.times[-1])
             self.error(request, 429, "Too many requests", {"Retry-After": "1"})
@@ -230,6 +235,7 @@ class _Translator(_Local):
             if self.delay:
                 time.sleep(self.delay)
             mode = self.poison_mode if self.poison and self.poison in text else self.mode
+            mode = self.bad_mode if bad else mode
             self._answer(request, text, "error500" if failing else mode, terms)
 
     def _answer(self, request: _Handler, text: str, mode: str, terms: dict[str, str] | None = None) -> None:

@@ -1,0 +1,282 @@
+"""The glossary end to end (issue 14): the installed warnews against the local engines.
+Google and the other engines get placeholders for terms, DeepL its glossary API, a chat
+model a glossary block in its instructions; the saved English uses the glossary's words
+and the sidecar says which terms were found, enforced and missed."""
+
+import json
+
+import pytest
+from pages import (
+    DEFAULT_FORMS,
+    DEFAULT_FOUND,
+    TERMS_PARAGRAPHS,
+    TERMS_TITLE,
+    article_page,
+    body_paragraphs,
+)
+from translators import (
+    ChatEmulator,
+    DeepLEmulator,
+    LibreEmulator,
+    MicrosoftEmulator,
+    MyMemoryEmulator,
+    apply_terms,
+    emulate_translation,
+)
+
+FAST = {"WARNEWS_TRANSLATOR_RATE": "1000"}  # the rate limit has tests of its own
+DEEPL_KEY = "deepl-glossary-key:fx"
+REFUSED = "Unsupported glossary language pair"
+
+
+def expected(paragraphs, forms=DEFAULT_FORMS):
+    """What the emulators give when the glossary's English stands for these forms."""
+    return [emulate_translation(apply_terms(paragraph, forms)) for paragraph in paragraphs]
+
+
+@pytest.fixture
+def article(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(TERMS_TITLE + "\n\n" + "\n\n".join(TERMS_PARAGRAPHS) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def deepl():
+    with DeepLEmulator(key=DEEPL_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def deepl_env(deepl):
+    return {**FAST, "WARNEWS_DEEPL_URL": deepl.origin, "WARNEWS_DEEPL_KEY": DEEPL_KEY, "WARNEWS_ENGINE": "deepl"}
+
+
+def saved(result, tmp_path):
+    """The saved text and its sidecar of a run that saved one article."""
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    [name] = result.stdout.splitlines()
+    path = tmp_path / name
+    return path.read_text(encoding="utf-8"), json.loads(path.with_suffix(".json").read_text())
+
+
+def test_the_default_glossary_on_google_writes_kyiv_kharkiv_and_the_armed_forces(
+    run, google, article, tmp_path
+):
+    text, meta = saved(run("translate", article, "-o", "out", env=FAST), tmp_path)
+    assert text.split("\n")[0].endswith("Translated from Ukrainian via Google")
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS)
+    assert "Kyievi" not in text and "Kharkova" not in text and "ZSU" not in text
+    glossary = meta["glossary"]
+    assert {term: glossary["found"].get(term) for term in DEFAULT_FOUND} == DEFAULT_FOUND
+    assert set(DEFAULT_FOUND) <= set(glossary["enforced"]) and glossary["missed"] == []
+    # Google never saw the terms: placeholders travelled in their place.
+    sent = "\n".join(google.texts)
+    assert "[[T1]]" in sent and "[[T2]]" in sent
+    for form in DEFAULT_FORMS:
+        assert form not in sent, form
+    assert "Kyiv" not in sent, "the English is put in after, not sent"
+
+
+@pytest.mark.parametrize("engine", ["google", "libre", "mymemory", "microsoft"])
+def test_placeholders_an_engine_mangles_fall_back_per_paragraph_then_english_in_place(
+    run, google, article, tmp_path, engine
+):
+    with (
+        LibreEmulator(char_limit=2000) as libre,
+        MyMemoryEmulator() as mymemory,
+        MicrosoftEmulator(key="microsoft-glossary-key") as microsoft,
+    ):
+        services = {"google": google, "libre": libre, "mymemory": mymemory, "microsoft": microsoft}
+        service = services[engine]
+        service.mode = "mangle_terms"
+        env = {
+            **FAST,
+            "WARNEWS_LIBRE_URL": libre.origin,
+            "WARNEWS_MYMEMORY_URL": mymemory.base_url,
+            "WARNEWS_MICROSOFT_URL": microsoft.origin,
+            "WARNEWS_MICROSOFT_KEY": "microsoft-glossary-key",
+            "WARNEWS_MICROSOFT_REGION": "westeurope",
+        }
+        text, meta = saved(run("translate", article, "-o", "out", "--engine", engine, env=env), tmp_path)
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS)
+    assert set(DEFAULT_FOUND) <= set(meta["glossary"]["enforced"]) and meta["glossary"]["missed"] == []
+    assert meta["fallback"] == [] and meta["quality"]["passed"] is True
+    with_placeholders = [t for t in service.texts if "[[T" in t]
+    alone = [t for t in with_placeholders if "[[1]]" not in t]
+    in_place = [t for t in service.texts if "Kyiv" in t]
+    assert with_placeholders and alone, "placeholders sent, then a paragraph with them alone"
+    assert in_place and all("[[T" not in t for t in in_place), "at last the English in place of the term"
+    assert all(form not in t for t in service.texts for form in ("Києві", "Харкова")), (
+        "the term itself is never sent"
+    )
+
+
+def test_a_user_glossary_adds_a_term_and_takes_a_default_one_out(run, google, article, tmp_path):
+    mine = tmp_path / "terms.txt"
+    mine.write_text(
+        "# my terms\n\nповітряна тривога = air raid alert\nХарків =\n", encoding="utf-8"
+    )
+    forms = {"Києві": "Kyiv", "ЗСУ": "Armed Forces of Ukraine", "повітряна тривога": "air raid alert"}
+    text, meta = saved(run("translate", article, "-o", "flag", "--glossary", mine, env=FAST), tmp_path)
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS, forms)
+    assert "Kharkova" in text, "a default term taken out is translated as any word"
+    found = meta["glossary"]["found"]
+    assert "Харків" not in found and found.get("повітряна тривога") == 1 and found.get("Київ") == 2
+
+    by_variable = run("translate", article, "-o", "variable", env={**FAST, "WARNEWS_GLOSSARY": str(mine)})
+    assert saved(by_variable, tmp_path)[0] == text
+    (tmp_path / "config" / "warnews").mkdir(parents=True)
+    (tmp_path / "config" / "warnews" / "config.toml").write_text(f'glossary = "{mine}"\n')
+    assert saved(run("translate", article, "-o", "config", env=FAST), tmp_path)[0] == text
+
+
+def test_without_the_default_glossary_only_the_users_terms_count(run, google, article, tmp_path):
+    plain, meta = saved(run("translate", article, "-o", "off", "--no-default-glossary", env=FAST), tmp_path)
+    assert body_paragraphs(plain) == [emulate_translation(p) for p in TERMS_PARAGRAPHS]
+    assert meta["glossary"]["found"] == {} and meta["glossary"]["enforced"] == []
+    assert not any("[[T" in t for t in google.texts), "no term, no placeholder"
+
+    mine = tmp_path / "terms.txt"
+    mine.write_text("ЗСУ = Ukraine's Armed Forces\n", encoding="utf-8")
+    env = {**FAST, "WARNEWS_DEFAULT_GLOSSARY": "0", "WARNEWS_GLOSSARY": str(mine)}
+    text, meta = saved(run("translate", article, "-o", "mine", env=env), tmp_path)
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS, {"ЗСУ": "Ukraine's Armed Forces"})
+    assert meta["glossary"]["found"] == {"ЗСУ": 1} and meta["glossary"]["enforced"] == ["ЗСУ"]
+
+
+def test_the_translation_memory_never_serves_english_made_without_the_glossary(
+    run, google, article, tmp_path
+):
+    plain, _ = saved(run("translate", article, "-o", "off", "--no-default-glossary", env=FAST), tmp_path)
+    assert "Kyiv" not in plain
+    text, meta = saved(run("translate", article, "-o", "on", env=FAST), tmp_path)
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS)
+    assert meta["glossary"]["missed"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "cause"),
+    [
+        ("Київ = Kyiv\nкиїв = Kyiv City\n", "line 2"),
+        ("Київ Kyiv\n", "line 1"),
+        ("= Kyiv\n", "line 1"),
+        (None, "terms.txt"),
+    ],
+)
+def test_a_bad_glossary_file_is_one_line_and_exit_2(run, google, article, tmp_path, content, cause):
+    mine = tmp_path / "terms.txt"
+    if content is not None:
+        mine.write_text(content, encoding="utf-8")
+    result = run("translate", article, "-o", "out", "--glossary", mine, env=FAST)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("warnews: error: ") and "terms.txt" in line and cause in line, line
+    assert google.count == 0 and not (tmp_path / "out").exists()
+
+
+# --- DeepL: its glossary API ---
+
+
+def test_deepl_gets_one_glossary_per_run_and_the_next_run_reuses_it(
+    run, site, deepl, deepl_env, tmp_path
+):
+    urls = [
+        site.add(f"/news/{n}", article_page(TERMS_TITLE, TERMS_PARAGRAPHS[n:] + TERMS_PARAGRAPHS[:n]))
+        for n in range(3)
+    ]
+    result = run("fetch", *urls, "-o", "out", "--json", env=deepl_env)
+    assert result.returncode == 0, result.stderr
+    assert deepl.created == 1, "one glossary for the run, not one per article"
+    [(glossary, described)] = deepl.glossaries.items()
+    assert described["name"].startswith("warnews-") and described["source_lang"] == "uk"
+    entries = deepl.entries[glossary]
+    assert {form: entries.get(form) for form in DEFAULT_FORMS} == DEFAULT_FORMS
+    assert entries.get("Київ") == "Kyiv" and entries.get("Києва") == "Kyiv", "every form of the term"
+    assert deepl.glossary_ids and set(deepl.glossary_ids) == {glossary}, "every request with it"
+    assert not any("[[T" in t for t in deepl.texts), "DeepL's own glossary: no placeholders"
+    for line in result.stdout.splitlines():
+        record = json.loads(line)
+        text = (tmp_path / record["path"]).read_text(encoding="utf-8")
+        assert record["engine"] == "DeepL" and "Kyiv" in text and "Kharkiv" in text
+        meta = json.loads((tmp_path / record["path"]).with_suffix(".json").read_text())
+        assert meta["glossary"]["missed"] == []
+    first = tmp_path / json.loads(result.stdout.splitlines()[0])["path"]
+    assert body_paragraphs(first.read_text()) == expected(TERMS_PARAGRAPHS)
+
+    requests = len(deepl.glossary_ids)
+    again = run("fetch", urls[0], "-o", "again", "--force", "--no-cache", env=deepl_env)
+    assert again.returncode == 0, again.stderr
+    assert deepl.created == 1, "the next run finds the glossary and reuses it"
+    assert len(deepl.glossary_ids) > requests and set(deepl.glossary_ids) == {glossary}
+
+
+def test_deepl_makes_one_glossary_for_each_source_language(run, deepl, deepl_env, article, tmp_path):
+    russian = tmp_path / "russian.txt"
+    russian.write_text(
+        "Обстрел Харькова\n\nВ Киеве ночью продолжалась воздушная тревога, энергетики восстанавливают"
+        " электроснабжение в трёх районах.\n",
+        encoding="utf-8",
+    )
+    result = run("translate", article, russian, "-o", "out", env=deepl_env)
+    assert result.returncode == 0, result.stderr
+    assert deepl.created == 2
+    assert sorted(d["source_lang"] for d in deepl.glossaries.values()) == ["ru", "uk"]
+    [ru] = [g for g, d in deepl.glossaries.items() if d["source_lang"] == "ru"]
+    assert deepl.entries[ru].get("Киеве") == "Kyiv" and deepl.entries[ru].get("Харькова") == "Kharkiv"
+    for name in result.stdout.splitlines():
+        text = (tmp_path / name).read_text()
+        assert "Kyiv" in text and "Kharkiv" in text, text
+
+
+def test_deepl_refusing_the_glossary_gets_placeholders_instead(run, deepl, deepl_env, article, tmp_path):
+    deepl.refuse_glossaries = REFUSED
+    text, meta = saved(run("translate", article, "-o", "out", env=deepl_env), tmp_path)
+    assert text.split("\n")[0].endswith("via DeepL")
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS)
+    assert meta["glossary"]["missed"] == []
+    assert deepl.created == 0 and deepl.with_glossary == 0
+    sent = "\n".join(deepl.texts)
+    assert "[[T1]]" in sent and all(form not in sent for form in DEFAULT_FORMS)
+
+
+# --- a chat model: the glossary in its instructions ---
+
+
+@pytest.fixture
+def chat():
+    with ChatEmulator(key="sk-glossary-test") as server:
+        yield server
+
+
+@pytest.fixture
+def llm(chat):
+    return {
+        **FAST,
+        "WARNEWS_ENGINE": "openai",
+        "WARNEWS_OPENAI_URL": chat.base_url,
+        "WARNEWS_OPENAI_KEY": "sk-glossary-test",
+        "WARNEWS_OPENAI_MODEL": "llama3.1:8b",
+    }
+
+
+def test_a_chat_model_gets_the_glossary_in_its_instructions_and_only_the_text_as_the_users(
+    run, chat, llm, article, tmp_path
+):
+    text, meta = saved(run("translate", article, "-o", "out", env=llm), tmp_path)
+    assert text.split("\n")[0].endswith("via llama3.1:8b")
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS)
+    assert meta["glossary"]["missed"] == [] and meta["quality"]["passed"] is True
+    systems, users = chat.systems, chat.users
+    assert systems and len(systems) == len(users)
+    block = [line for system in systems for line in system.splitlines()]
+    assert any(line.startswith("Glossary (") for line in block)
+    for form, english in DEFAULT_FORMS.items():
+        assert f"{form} = {english}" in block, form
+    assert "Харків = Kharkiv" not in block, "the forms the text has, not every term"
+    sent = "\n".join(users)
+    for paragraph in TERMS_PARAGRAPHS:
+        assert paragraph in sent
+        assert all(paragraph[:40] not in system for system in systems), "the text only in the user message"
+    assert "Glossary" not in sent and "[[T" not in sent and "Kyiv" not in sent
