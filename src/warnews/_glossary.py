@@ -150,7 +150,7 @@ class Glossary:
         if position + len(wanted) > len(words):
             return False
         for offset, word in enumerate(wanted):
-            start, end, form = words[position + offset]
+            start, _, form = words[position + offset]
             if offset and not _GAP.fullmatch(text[words[position + offset - 1][1] : start]):
                 return False
             if not _same_shape(word, form) or not _compatible(

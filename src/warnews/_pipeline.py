@@ -19,6 +19,7 @@ from ._dates import last_modified, publication
 from ._detect import Detection, detect_language
 from ._errors import FetchError, InputError, NotAnArticle, Stopped, UsageError
 from ._extract import extract
+from ._glossary import load as load_glossary
 from ._hints import not_a_file, not_a_url
 from ._languages import language_name
 from ._model import Document, Extracted, Metadata, Source
@@ -29,7 +30,6 @@ from ._render import document, header
 from ._settings import Settings, secret_values
 from ._state import site
 from ._store import copy_saved
-from ._glossary import load as load_glossary
 from ._translate import Fallback, Translator, gate_report
 from .engines import make_engines
 from .sources import preview, telegram

@@ -426,7 +426,7 @@ SETTINGS = (
     Setting(
         "quality",
         _quality,
-        "When every engine's translation fails the quality check: warn (save the best, said) or strict (save nothing).",
+        "Every engine's translation failed the quality check: warn (save the best, said) or strict (none).",
         "warn|strict",
         TRANSLATING,
     ),

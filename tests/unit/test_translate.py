@@ -12,7 +12,6 @@ from warnews._errors import EngineError, FailureKind
 from warnews._split import Limit
 from warnews._translate import Translator, answer_problem, paragraph_language, translate_paragraphs
 
-
 _LATIN = str.maketrans(
     dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэёъ", "abvhgdeezzyiiyklmnoprstufhccss_uayee_", strict=True))
 )
