@@ -46,6 +46,9 @@ _TRANSLATE_SETTINGS = frozenset(
         "keep_original",
         "cache",
         "cache_file",
+        "glossary",
+        "default_glossary",
+        "quality",
     }
 )
 _FETCH_SETTINGS = _TRANSLATE_SETTINGS | {"public_only", "telegram_url"}

@@ -131,7 +131,9 @@ class Glossary:
             for lemma in {lemma for lemma, _ in _keys(words[position][2], language)}:
                 for term in index.get(lemma, ()):
                     size = len(self._words[term])
-                    if (best is None or size > best[0]) and self._matches(term, words, position, text, language):
+                    if (best is None or size > best[0]) and self._matches(
+                        term, words, position, text, language
+                    ):
                         best = (size, term)
             if best is None:
                 position += 1
@@ -148,10 +150,12 @@ class Glossary:
         if position + len(wanted) > len(words):
             return False
         for offset, word in enumerate(wanted):
-            start, end, form = words[position + offset]
+            start, _, form = words[position + offset]
             if offset and not _GAP.fullmatch(text[words[position + offset - 1][1] : start]):
                 return False
-            if not _same_shape(word, form) or not _compatible(_term_keys(word, language), _keys(form, language)):
+            if not _same_shape(word, form) or not _compatible(
+                _term_keys(word, language), _keys(form, language)
+            ):
                 return False
         return True
 
@@ -227,7 +231,9 @@ def _term_keys(word: str, language: str) -> frozenset[Key]:
     readings = [parse for parse in parses if "nomn" in parse.tag] or parses
     if any(_animacy(parse.tag) != "anim" for parse in readings):
         readings = [parse for parse in readings if _animacy(parse.tag) != "anim"]
-    return frozenset({(folded, None), *((_fold(parse.normal_form), _animacy(parse.tag)) for parse in readings)})
+    return frozenset(
+        {(folded, None), *((_fold(parse.normal_form), _animacy(parse.tag)) for parse in readings)}
+    )
 
 
 @functools.cache

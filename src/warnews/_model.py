@@ -87,6 +87,10 @@ class Metadata:
     paragraphs_kept: int = 0
     # The engines of the chain that did not translate it, and why (no secret in them).
     fallback: tuple[Fallback, ...] = ()
+    # Glossary terms found in the source, enforced, missed; and what the quality gate
+    # measured and which checks failed (None: not translated; no such keys in the sidecar).
+    glossary: Mapping[str, Any] | None = None
+    quality: Mapping[str, Any] | None = None
     source_id: str = ""  # where it lives: its canonical URL, final URL or file URI
     source_sha256: str = ""  # of its source title and paragraphs
     # A Telegram post's record: channel, post id, views, forwarded-from, reply-to, link
@@ -138,6 +142,8 @@ class Metadata:
             "paragraphs_sent": self.paragraphs_sent,
             "paragraphs_cached": self.paragraphs_cached,
             "paragraphs_kept": self.paragraphs_kept,
+            **({"glossary": dict(self.glossary)} if self.glossary is not None else {}),
+            **({"quality": dict(self.quality)} if self.quality is not None else {}),
             "source_id": self.source_id,
             "source_sha256": self.source_sha256,
         }
@@ -148,6 +154,11 @@ class Metadata:
         if self.original_file is not None:
             sidecar["original_file"] = self.original_file
         return sidecar
+
+
+def _joined(*notes: str | None) -> str | None:
+    said = [note for note in notes if note]
+    return "; ".join(said) if said else None
 
 
 @dataclass(frozen=True)
@@ -180,12 +191,28 @@ class Document:
     @property
     def warning(self) -> str | None:
         """What an engine that failed this very article says, or None."""
-        return fallback_note(self.metadata.fallback, self.metadata.engine or "", untried=False)
+        return _joined(
+            fallback_note(self.metadata.fallback, self.metadata.engine or "", untried=False), self._failed
+        )
 
     @property
     def note(self) -> str | None:
         """Every engine passed over, for the state and `warnews status`."""
-        return fallback_note(self.metadata.fallback, self.metadata.engine or "")
+        return _joined(fallback_note(self.metadata.fallback, self.metadata.engine or ""), self._failed)
+
+    @property
+    def _failed(self) -> str | None:
+        """What the quality gate says of a translation kept though it failed."""
+        quality = self.metadata.quality
+        if not quality or quality.get("passed", True):
+            return None
+        mine = [item for item in quality.get("failures", ()) if item.get("engine") == quality.get("engine")]
+        first = (mine or list(quality.get("failures", ())) or [{}])[0]
+        where = f" in paragraph {first['paragraph'] + 1}" if "paragraph" in first else ""
+        return (
+            f"the translation failed the quality check ({first.get('detail', 'see the sidecar')}{where}); "
+            "saved as it is, the failures in its sidecar"
+        )
 
     def save(self, folder: str | os.PathLike[str]) -> Path:
         """Save the text file and its JSON sidecar in folder (created if missing); return the

@@ -19,6 +19,7 @@ from ._dates import last_modified, publication
 from ._detect import Detection, detect_language
 from ._errors import FetchError, InputError, NotAnArticle, Stopped, UsageError
 from ._extract import extract
+from ._glossary import load as load_glossary
 from ._hints import not_a_file, not_a_url
 from ._languages import language_name
 from ._model import Document, Extracted, Metadata, Source
@@ -29,7 +30,7 @@ from ._render import document, header
 from ._settings import Settings, secret_values
 from ._state import site
 from ._store import copy_saved
-from ._translate import Fallback, Translator
+from ._translate import Fallback, Translator, gate_report
 from .engines import make_engines
 from .sources import preview, telegram
 from .sources.telegram import Post
@@ -97,12 +98,13 @@ class Pipeline:
         self._hosts.pace(settings.telegram_url, preview.PAGE_RATE)
         throttle = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
         try:
+            glossary = load_glossary(settings.default_glossary, settings.glossary)
             engines = make_engines(settings, self._client, throttle)
             memory = Memory(settings.cache_file, warn) if settings.cache else None
         except BaseException:
             self._close_clients()
             raise
-        self.translator = Translator(engines, memory)
+        self.translator = Translator(engines, memory, glossary or None, strict=settings.quality == "strict")
 
     def _close_clients(self) -> None:
         if self._owned:
@@ -225,6 +227,8 @@ class Pipeline:
         source_name = language_name(detection.language)
         original = None
         fallback: tuple[Fallback, ...] = ()
+        glossary: dict[str, Any] | None = None
+        quality: dict[str, Any] | None = None
         if detection.language == settings.target_language:
             translated, engine_name = units, None
             requests, sent, cached, kept = 0, 0, 0, len(units)
@@ -252,6 +256,7 @@ class Pipeline:
                 replace(item, error=redact(item.error, secrets, fragments=False))
                 for item in translation.fallback
             )
+            glossary, quality = gate_report(translation)
             if settings.keep_original:
                 first = header(settings.made, published, source_name, None, settings.credit)
                 original = document(first, units[1:] if article.title else units)
@@ -281,6 +286,8 @@ class Pipeline:
             paragraphs_cached=cached,
             paragraphs_kept=kept,
             fallback=fallback,
+            glossary=glossary,
+            quality=quality,
             source_id=extracted.origin,
             source_sha256=extracted.sha256,
             telegram=article.post,

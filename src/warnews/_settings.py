@@ -79,6 +79,9 @@ class Settings:
     keep_original: bool = False
     cache: bool = True
     cache_file: Path = field(default_factory=default_cache_path)
+    glossary: Path | None = None  # the user's glossary file, read after the default one
+    default_glossary: bool = True  # warnews's own glossary of Ukrainian news terms
+    quality: str = "warn"  # every engine failed the quality gate: "warn" saves the best, "strict" nothing
     # The engines' own settings by config key ("deepl_key" -> its value), as their rows
     # read them; one missing is its row's default. Keys only from the config file or the
     # environment. Immutable, as the rest.
@@ -188,6 +191,16 @@ def _since(value: object) -> date | None:
     return day
 
 
+def _quality(value: object) -> str:
+    text = _text(value).lower()
+    if text not in QUALITY:
+        raise ValueError(f"expected {' or '.join(QUALITY)}")
+    return text
+
+
+QUALITY = ("warn", "strict")
+
+
 def _optional_url(value: object) -> str | None:
     return _url(value) if _text(value).strip() else None
 
@@ -254,6 +267,7 @@ class Setting:
     switch: bool = False  # true or false; its flags are --name/--no-name
     required: bool = False  # an engine's: it cannot run without it
     default: object = None  # an engine's: its value when no layer sets one
+    kind: type | None = None  # an engine's that is not text in a config file: int, float or bool
 
     def __post_init__(self) -> None:
         assert not (self.secret and self.commands), f"{self.name}: a secret has no flag"
@@ -394,6 +408,28 @@ SETTINGS = (
         "PATH",
         TRANSLATING | {"cache stats", "cache clear"},
     ),
+    Setting(
+        "glossary",
+        _optional_path,
+        "Your glossary: a text file of 'term = English' lines, read after the default one.",
+        "PATH",
+        TRANSLATING,
+    ),
+    Setting(
+        "default_glossary",
+        _switch,
+        "Use warnews's glossary of Ukrainian news terms (Kyiv, Armed Forces of Ukraine...).",
+        "",
+        TRANSLATING,
+        switch=True,
+    ),
+    Setting(
+        "quality",
+        _quality,
+        "Every engine's translation failed the quality check: warn (save the best, said) or strict (none).",
+        "warn|strict",
+        TRANSLATING,
+    ),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 assert set(_BY_NAME) <= {f.name for f in fields(Settings)}
@@ -440,7 +476,7 @@ _TOML_KINDS = {
 def _from_toml(setting: Setting, value: object) -> object:
     """A config file value of the setting's own kind: TOML has numbers and booleans, and a
     quoted "8" or a float 8.7 for a whole number is a mistake to point out, not to guess at."""
-    kind = _kind(setting.name)
+    kind = setting.kind or _kind(setting.name)
     if setting.read is _since and type(value) is date:  # since = 2024-01-10: a TOML date
         return value.isoformat()
     if not _of_kind(kind, value):

@@ -8,6 +8,13 @@ which engine, and the checks that keep paragraph structure whatever an engine an
   the pieces of that request are sent again one by one; the result always has exactly
   one paragraph for each given one.
 - An answer that is empty, an HTML page, or the input back untranslated is a failure.
+- Glossary terms: an engine that takes a glossary (DeepL's API, an LLM's instructions)
+  is given the terms of each request; any other gets them as placeholders ([[T1]]), and
+  the English is put in after. A placeholder lost sends that piece alone, and lost again,
+  alone with the English written in.
+- The quality gate (_quality) checks every paragraph's answer: one that fails is sent
+  again alone; still failing, the engine failed the article. When every engine fails,
+  the best translation is kept (its failures said), or nothing with `strict`.
 - An article is translated by one engine: when an engine fails, the next one in the
   chain translates the whole article, and the provenance line names the one that did.
   An engine out of quota or refusing its key is not tried again in the run; in a chain,
@@ -22,11 +29,13 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from . import _quality
 from ._cache import Memory
 from ._detect import CYRILLIC, CYRILLIC_LANGUAGES, alphabet_vote, paragraph_candidates
 from ._errors import EngineError, FailureKind, TranslateError
+from ._glossary import Glossary, Match
 from ._normalize import normalize_paragraph
 from ._split import Limit, has_letters, plan_requests, unpack
 
@@ -36,6 +45,8 @@ _HTML_PAGE = re.compile(r"<\s*(!doctype|html|head|body|script|style|title)\b", r
 _KEEP_CONFIDENCE = 0.9  # langdetect's certainty before a paragraph is kept untranslated
 _KEEP_LETTERS = 20  # and no fewer letters than this (short text fools every detector)
 _FAILURES_IN_A_ROW = 3
+PLACEHOLDER = re.compile(r"\[\[\s*T(\d+)\s*\]\]")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]['\"»”’)]*\s+)$")
 
 
 class Engine(Protocol):
@@ -72,6 +83,15 @@ class Translation:
     cached: int  # paragraphs taken from the translation memory
     kept: int  # paragraphs kept as they were
     fallback: tuple[Fallback, ...] = ()  # the engines before it in the chain, when they failed
+    # What the quality gate measured on each paragraph (None: kept as it was).
+    figures: tuple[_quality.Figures | None, ...] = ()
+    # Every check failed by an answer kept, and by the engines before: (engine key, paragraph, failure).
+    failures: tuple[tuple[str, int, _quality.Failure], ...] = ()
+    passed: bool = True  # False: every engine failed the gate and this is the best translation
+    found: tuple[tuple[str, int], ...] = ()  # glossary terms in the source, with their occurrences
+    enforced: tuple[str, ...] = ()  # found terms whose English the translation holds
+    missed: tuple[str, ...] = ()  # found terms whose English it lacks somewhere
+    engine_key: str = ""  # the key of the engine that translated ("google")
 
 
 def fallback_note(fallback: Sequence[Fallback], engine: str, untried: bool = True) -> str | None:
@@ -125,6 +145,65 @@ def _same(text: str, answer: str) -> bool:
     return " ".join(text.split()) == " ".join(answer.split())
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One paragraph as an engine is asked for it."""
+
+    source: str  # the paragraph
+    text: str  # what is sent: the paragraph, its terms as placeholders when protected
+    terms: tuple[tuple[str, str], ...] = ()  # (the form in the source, its English), in order
+    protected: bool = False  # text holds [[T1]] for terms[0], [[T2]] for terms[1], ...
+
+    @property
+    def english(self) -> tuple[str, ...]:
+        return tuple(english for _, english in self.terms)
+
+    def raw(self, text: str) -> str:
+        """A piece of text as the source has it: placeholders back to the source's forms."""
+        return self._fill(text, [form for form, _ in self.terms])
+
+    def restore(self, answer: str) -> str:
+        """An answer with the English of its terms put in for their placeholders."""
+        return self._fill(answer, list(self.english), capitalize=True)
+
+    def _fill(self, text: str, values: list[str], capitalize: bool = False) -> str:
+        if not self.protected:
+            return text
+
+        def value(match: re.Match[str]) -> str:
+            number = int(match.group(1))
+            if not 1 <= number <= len(values):
+                return match.group()
+            found = values[number - 1]
+            if capitalize and _SENTENCE_START.search(text[: match.start()]):
+                return found[:1].upper() + found[1:]
+            return found
+
+        return PLACEHOLDER.sub(value, text)
+
+    def numbers(self, text: str) -> list[int]:
+        return [int(number) for number in PLACEHOLDER.findall(text)] if self.protected else []
+
+    def english_in(self, text: str) -> list[str]:
+        """The English its terms in a piece of what is sent must come back with."""
+        if self.protected:
+            return [self.terms[number - 1][1] for number in self.numbers(text) if number <= len(self.terms)]
+        return [english for form, english in self.terms if form in text]
+
+
+def make_unit(paragraph: str, matches: Sequence[Match], protect: bool) -> Unit:
+    """A paragraph to send, and its terms: as placeholders when protect, else as they are."""
+    terms = tuple((paragraph[match.start : match.end], match.term.english) for match in matches)
+    if not protect or not matches or PLACEHOLDER.search(paragraph):  # text like a placeholder: no
+        return Unit(paragraph, paragraph, terms)
+    parts, end = [], 0
+    for number, match in enumerate(matches, 1):
+        parts += [paragraph[end : match.start], f"[[T{number}]]"]
+        end = match.end
+    parts.append(paragraph[end:])
+    return Unit(paragraph, "".join(parts), terms, protected=True)
+
+
 class _Counting:
     """An engine seen through a counter, for the requests one article costs."""
 
@@ -136,9 +215,16 @@ class _Counting:
     def limit(self, source: str, target: str) -> Limit:
         return self.engine.limit(source, target)
 
-    def translate(self, text: str, source: str, target: str) -> str:
+    def takes_glossary(self, source: str, target: str) -> bool:
+        takes = getattr(self.engine, "takes_glossary", None)
+        return bool(takes(source, target)) if callable(takes) else False
+
+    def translate(self, text: str, source: str, target: str, terms: Sequence[tuple[str, str]] = ()) -> str:
         self.requests += 1
-        answer = self.engine.translate(text, source, target)
+        if terms:
+            answer = self.engine.translate(text, source, target, terms=terms)  # type: ignore[call-arg]
+        else:
+            answer = self.engine.translate(text, source, target)
         problem = answer_problem(text, answer)
         if problem:
             raise EngineError(self.name, FailureKind.BAD_ANSWER, problem)
@@ -154,40 +240,120 @@ def _join(pieces: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def translate_paragraphs(paragraphs: Sequence[str], engine: Engine, source: str, target: str) -> list[str]:
-    """Translate each paragraph with one engine; exactly one paragraph comes back for each."""
+def translate_paragraphs(
+    paragraphs: Sequence[str], engine: Engine, source: str, target: str, units: Sequence[Unit] | None = None
+) -> list[str]:
+    """Translate each paragraph with one engine; exactly one paragraph comes back for
+    each (with their terms' English in, when units say what they are)."""
+    units = list(units) if units is not None else [Unit(paragraph, paragraph) for paragraph in paragraphs]
+    return [
+        unit.restore(answer)
+        for unit, answer in zip(units, _answers(units, engine, source, target), strict=True)
+    ]
+
+
+def _answers(units: Sequence[Unit], engine: Engine, source: str, target: str) -> list[str]:
+    """Each unit's answer, placeholders still in (as the translation memory keeps it)."""
     counted = engine if isinstance(engine, _Counting) else _Counting(engine)
-    plan = plan_requests(paragraphs, engine.limit(source, target))
+    glossary = counted.takes_glossary(source, target)
+    plan = plan_requests([unit.text for unit in units], engine.limit(source, target))
+    owner = [units[piece.paragraph] for piece in plan.pieces]
+
+    def ask(text: str, carried: Sequence[int]) -> str:
+        terms: list[tuple[str, str]] = []
+        if glossary:
+            for index in carried:
+                for form, english in owner[index].terms:
+                    if form in plan.pieces[index].text and (form, english) not in terms:
+                        terms.append((form, english))
+        return counted.translate(text, source, target, terms)
+
+    def problem(index: int, answer: str) -> str | None:
+        text, unit = plan.pieces[index].text, owner[index]
+        trouble = answer_problem(text, answer)
+        if trouble:
+            return trouble
+        if sorted(unit.numbers(answer)) != sorted(unit.numbers(text)):
+            return "a protected term lost"
+        figures = _quality.check(unit.raw(text), unit.restore(answer), target, unit.english_in(text))
+        return figures.failures[0].detail if figures.failures else None
+
+    def alone(index: int) -> str:
+        text, unit = plan.pieces[index].text, owner[index]
+        answer = ask(text, [index])
+        if unit.protected and sorted(unit.numbers(answer)) != sorted(unit.numbers(text)):
+            return ask(unit.restore(text), [index])  # the English written in: the gate checks it is kept
+        return answer
+
     answers = [piece.text for piece in plan.pieces]  # pieces without letters stay as they are
     for number, carried in enumerate(plan.requests):
-        texts = [plan.pieces[index].text for index in carried]
         if len(carried) == 1:
-            answers[carried[0]] = counted.translate(texts[0], source, target)
-            continue
-        unpacked = unpack(counted.translate(plan.text(number), source, target), len(carried))
-        parts: list[str | None] = list(unpacked) if unpacked else [None] * len(carried)
-        for index, text, part in zip(carried, texts, parts, strict=True):
-            if part is None or answer_problem(text, part):  # marks lost or moved: this one alone
-                part = counted.translate(text, source, target)
+            parts: list[str | None] = [ask(plan.text(number), carried)]
+        else:
+            unpacked = unpack(ask(plan.text(number), carried), len(carried))
+            parts = list(unpacked) if unpacked else [None] * len(carried)
+        for index, part in zip(carried, parts, strict=True):
+            if part is None or problem(index, part):  # marks lost or moved, a check failed: this one alone
+                part = alone(index)
             answers[index] = part
-    pieces: list[list[tuple[str, str]]] = [[] for _ in paragraphs]
+    pieces: list[list[tuple[str, str]]] = [[] for _ in units]
     for piece, answer in zip(plan.pieces, answers, strict=True):
         pieces[piece.paragraph].append((piece.text, answer))
     translated = [normalize_paragraph(_join(parts)) if parts else "" for parts in pieces]
-    for paragraph, result in zip(paragraphs, translated, strict=True):
-        if normalize_paragraph(paragraph) and not result:  # never a paragraph lost in silence
+    for unit, result in zip(units, translated, strict=True):
+        if normalize_paragraph(unit.source) and not result:  # never a paragraph lost in silence
             raise EngineError(engine.name, FailureKind.BAD_ANSWER, "an empty answer")
     return translated
 
 
-class Translator:
-    """The run's engines in fallback order, and the translation memory; shared by threads."""
+@dataclass
+class _Attempt:
+    """One engine's translation of an article."""
 
-    def __init__(self, engines: Sequence[Engine], memory: Memory | None = None) -> None:
+    engine: Engine
+    paragraphs: list[str]
+    sent: int
+    cached: int
+    kept: int
+    figures: list[_quality.Figures | None]
+
+    @property
+    def failures(self) -> list[tuple[int, _quality.Failure]]:
+        return [
+            (index, failure)
+            for index, figures in enumerate(self.figures)
+            if figures
+            for failure in figures.failures
+        ]
+
+    def reason(self) -> str:
+        index, failure = self.failures[0]
+        more = len({index for index, _ in self.failures}) - 1
+        also = f", and {more} more paragraph{'s' if more > 1 else ''}" if more else ""
+        return f"its translation failed the quality check ({failure.detail} in paragraph {index + 1}{also})"
+
+
+class Translator:
+    """The run's engines in fallback order, the translation memory and the glossary;
+    shared by threads. strict: rather no translation than one that fails the gate."""
+
+    def __init__(
+        self,
+        engines: Sequence[Engine],
+        memory: Memory | None = None,
+        glossary: Glossary | None = None,
+        strict: bool = False,
+    ) -> None:
         if not engines:
             raise ValueError("no engine")
         self.engines = list(engines)
         self.memory = memory
+        self.glossary = glossary
+        self.strict = strict
+        for engine in self.engines:  # an engine that keeps a glossary of its own (DeepL's)
+            use = getattr(engine, "use_glossary", None)
+            if callable(use):
+                use(glossary)
         self._lock = threading.Lock()
         self._down: dict[str, str] = {}  # engine key -> why it is not tried again
         self._failures: dict[str, int] = defaultdict(int)
@@ -204,7 +370,12 @@ class Translator:
         languages = [paragraph_language(paragraph, article, target) for paragraph in paragraphs]
         if given:
             languages = [None if language is None else article for language in languages]
+        matches = [
+            self.glossary.find(paragraph, language) if self.glossary and language else []
+            for paragraph, language in zip(paragraphs, languages, strict=True)
+        ]
         requests, reasons, fallback = 0, [], []
+        failed: list[_Attempt] = []
         for engine in self.engines:
             with self._lock:
                 down = self._down.get(engine.key)
@@ -213,8 +384,11 @@ class Translator:
                 fallback.append(Fallback(engine.key, engine.name, down, tried=False))
                 continue
             counted = _Counting(engine)
+            attempt: _Attempt | None = None
             try:
-                paragraphs_out, sent, cached, kept = self._translate(paragraphs, languages, counted, target)
+                attempt = self._translate(paragraphs, languages, matches, counted, target)
+                if attempt.failures:
+                    raise EngineError(engine.name, FailureKind.BAD_ANSWER, attempt.reason())
             except EngineError as error:
                 requests += counted.requests
                 reasons.append((engine.name, error.reason))
@@ -225,15 +399,57 @@ class Translator:
                 fallback.append(
                     Fallback(engine.key, engine.name, error.reason, tried=True, disabled=disabled)
                 )
+                if attempt is not None and attempt.failures:
+                    failed.append(attempt)
                 continue
             with self._lock:
                 self._failures[engine.key] = 0
-            return Translation(
-                paragraphs_out, engine.name, requests + counted.requests, sent, cached, kept, tuple(fallback)
-            )
+            return self._result(attempt, requests + counted.requests, fallback, failed, matches, passed=True)
+        if failed and not self.strict:  # every engine failed the gate: the best of theirs, said so
+            best = min(failed, key=lambda attempt: len({index for index, _ in attempt.failures}))
+            kept = [item for item in fallback if item.engine != best.engine.key]
+            return self._result(best, requests, kept, failed, matches, passed=False)
         if len(reasons) == 1:
             raise TranslateError(f"{reasons[0][0]} failed: {reasons[0][1]}")
         raise TranslateError("every engine failed: " + "; ".join(f"{name}: {why}" for name, why in reasons))
+
+    def _result(
+        self,
+        attempt: _Attempt,
+        requests: int,
+        fallback: Sequence[Fallback],
+        failed: Sequence[_Attempt],
+        matches: Sequence[Sequence[Match]],
+        passed: bool,
+    ) -> Translation:
+        found: dict[str, int] = {}
+        missed: set[str] = set()
+        for match_list, text in zip(matches, attempt.paragraphs, strict=True):
+            for match in match_list:
+                found[match.term.source] = found.get(match.term.source, 0) + 1
+            for english in _quality.missing_terms(text, [match.term.english for match in match_list]):
+                missed.update(match.term.source for match in match_list if match.term.english == english)
+        failures = [
+            (item.engine.key, index, failure)
+            for item in [*[other for other in failed if other is not attempt], attempt]
+            for index, failure in item.failures
+        ]
+        return Translation(
+            attempt.paragraphs,
+            attempt.engine.name,
+            requests,
+            attempt.sent,
+            attempt.cached,
+            attempt.kept,
+            tuple(fallback),
+            tuple(attempt.figures),
+            tuple(failures),
+            passed,
+            tuple(found.items()),
+            tuple(term for term in found if term not in missed),
+            tuple(term for term in found if term in missed),
+            attempt.engine.key,
+        )
 
     def _failed(self, engine: Engine, error: EngineError) -> bool:
         """Count a failure; True if it takes the engine out of the run (the first time)."""
@@ -255,25 +471,80 @@ class Translator:
             return False
 
     def _translate(
-        self, paragraphs: Sequence[str], languages: list[str | None], engine: _Counting, target: str
-    ) -> tuple[list[str], int, int, int]:
+        self,
+        paragraphs: Sequence[str],
+        languages: list[str | None],
+        matches: Sequence[Sequence[Match]],
+        engine: _Counting,
+        target: str,
+    ) -> _Attempt:
         results = [normalize_paragraph(paragraph) for paragraph in paragraphs]
+        units: dict[int, Unit] = {}
+        keys: dict[int, str] = {}
         waiting: dict[str, list[int]] = defaultdict(list)
         cached = 0
         for index, language in enumerate(languages):
             if language is None:
                 continue
-            hit = self.memory.get(engine.key, language, target, results[index]) if self.memory else None
+            glossary = engine.takes_glossary(language, target)
+            unit = units[index] = make_unit(results[index], matches[index], protect=not glossary)
+            keys[index] = _memory_key(unit, glossary)
+            hit = self.memory.get(engine.key, language, target, keys[index]) if self.memory else None
             if hit is None:
                 waiting[language].append(index)
             else:
-                results[index], cached = hit, cached + 1
+                results[index], cached = unit.restore(hit), cached + 1
+        answers: dict[int, str] = {}
         for language, indices in waiting.items():
-            translated = translate_paragraphs([paragraphs[i] for i in indices], engine, language, target)
+            translated = _answers([units[i] for i in indices], engine, language, target)
             for index, text in zip(indices, translated, strict=True):
-                if self.memory:
-                    self.memory.put(engine.key, language, target, results[index], text)
-                results[index] = text
+                answers[index] = text
+                results[index] = units[index].restore(text)
+        figures: list[_quality.Figures | None] = [None] * len(paragraphs)
+        for index, unit in units.items():
+            figures[index] = _quality.check(unit.source, results[index], target, unit.english)
+            if self.memory and index in answers and not figures[index].failures:  # type: ignore[union-attr]
+                self.memory.put(engine.key, str(languages[index]), target, keys[index], answers[index])
         sent = sum(len(indices) for indices in waiting.values())
         kept = languages.count(None)
-        return results, sent, cached, kept
+        return _Attempt(engine.engine, results, sent, cached, kept, figures)
+
+
+def _memory_key(unit: Unit, glossary: bool) -> str:
+    """What the translation memory knows a paragraph by: what is sent, and for an engine
+    given the terms, the terms (another glossary, another translation)."""
+    if glossary and unit.terms:
+        return unit.text + "\n\x1f" + "\n".join(f"{form}={english}" for form, english in unit.terms)
+    return unit.text
+
+
+def gate_report(translation: Translation) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The sidecar's "glossary" and "quality" records of a translation."""
+    glossary = {
+        "found": dict(translation.found),
+        "enforced": list(translation.enforced),
+        "missed": list(translation.missed),
+    }
+    measured = [figures for figures in translation.figures if figures is not None]
+    ratios = [figures.length for figures in measured if figures.length is not None]
+    shares = [figures.script for figures in measured if figures.script is not None]
+    quality = {
+        "passed": translation.passed,
+        "engine": translation.engine_key,
+        "failures": [
+            {
+                "engine": engine,
+                "paragraph": paragraph,
+                "check": failure.check,
+                "figure": failure.figure,
+                "detail": failure.detail,
+            }
+            for engine, paragraph, failure in translation.failures
+        ],
+        "figures": {
+            "script": max(shares, default=0.0),
+            "length": [min(ratios), max(ratios)] if ratios else None,
+            "loop": max((figures.loop for figures in measured), default=0),
+        },
+    }
+    return glossary, quality

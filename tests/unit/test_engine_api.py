@@ -73,6 +73,7 @@ def test_settings_hold_no_engine_field_and_each_engine_declares_its_rows():
         "openai_url": "openai",
         "openai_key": "openai",
         "openai_model": "openai",
+        "openai_context": "openai",
     }
     assert not hasattr(Engine, "options")
 

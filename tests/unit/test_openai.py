@@ -5,6 +5,9 @@ import json
 import httpx
 import pytest
 
+from warnews import TranslateError, UsageError
+from warnews._glossary import Glossary, parse
+from warnews._translate import Translator
 from warnews.engines import get_engine
 from warnews.engines.openai import instructions
 
@@ -56,10 +59,32 @@ def test_a_local_server_needs_no_key_and_the_provenance_names_the_model():
 @pytest.mark.parametrize(
     "reply", ["Here is the translation: Good afternoon.", "I'm sorry, I cannot help with that."]
 )
-def test_commentary_or_a_refusal_is_a_bad_answer(reply):
-    with chat(lambda body: reply) as client:
-        with pytest.raises(warnews_error(), match="commentary"):
-            engine(client).translate("Добрий день.", "uk", "en")
+def test_commentary_or_a_refusal_fails_the_quality_gate_after_one_retry(reply):
+    seen = []
+    with chat(lambda body: reply, seen=seen) as client:
+        translator = Translator([engine(client)], strict=True)
+        with pytest.raises(TranslateError, match=r"quality check .*not a translation"):
+            translator.translate(["Добрий день, друзі мої."], "uk", "en")
+    assert len(seen) == 2, "sent once, then once more alone"
+
+
+def test_the_glossary_terms_of_a_request_are_in_the_system_message_only():
+    seen = []
+    with chat(lambda body: "Explosions were heard in Kyiv.", seen=seen) as client:
+        translator = Translator([engine(client)], glossary=Glossary(parse("Київ = Kyiv", "test")))
+        translation = translator.translate(["У Києві пролунали вибухи."], "uk", "en")
+    system, user = seen[0][1]["messages"]
+    assert user["content"] == "У Києві пролунали вибухи."
+    assert system["content"].endswith("in whatever form they appear):\nКиєві = Kyiv")
+    assert translation.enforced == ("Київ",) and translation.passed
+
+
+def test_the_context_setting_plans_the_requests():
+    with chat(lambda body: "x") as client:
+        small, default = engine(client, context=2048), engine(client)
+    assert small.limit("uk", "en").max_chars < default.limit("uk", "en").max_chars / 3
+    with pytest.raises(UsageError, match="openai_context"):
+        engine(httpx.Client(), context=100)
 
 
 def test_an_error_status_is_the_engines_failure_with_the_servers_words():

@@ -57,6 +57,10 @@ VALID = {
     "openai_url": '"http://127.0.0.1:11434/v1"',
     "openai_key": '"sk-test-123"',
     "openai_model": '"llama3.1:8b"',
+    "openai_context": "32768",
+    "glossary": '"~/terms.txt"',
+    "default_glossary": "false",
+    "quality": '"strict"',
 }
 # TOML values of the wrong kind for each kind of setting.
 WRONG = {
@@ -68,7 +72,7 @@ WRONG = {
 
 
 def kind(setting):
-    hint = KINDS.get(setting.name, str)  # an engine's settings are text
+    hint = setting.kind or KINDS.get(setting.name, str)  # an engine's settings are text unless it says
     return hint if hint in (int, float, bool) else str
 
 

@@ -23,7 +23,7 @@ import traceback
 import types
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 import httpx
@@ -162,13 +162,27 @@ class Engine(ABC):
         with self._lock:
             self.requests += 1
 
+    def takes_glossary(self, source: str, target: str) -> bool:
+        """Whether it is given a request's glossary terms (translate(terms=...)) and sees
+        to them itself, as DeepL's glossaries and a model's instructions do. Otherwise the
+        translate stage hides each term behind a placeholder and puts its English in after."""
+        del source, target
+        return False
+
+    def _call_glossary(self, text: str, source: str, target: str, terms: Sequence[tuple[str, str]]) -> Any:
+        """_call with glossary terms ((form in the text, English) pairs): for engines that take them."""
+        del terms
+        return self._call(text, source, target)
+
     def secret_values(self) -> tuple[str, ...]:
         """This engine's keys: never sent to another origin, never in an error."""
         given = (self.values[row.name] for row in self.settings if row.secret)
         return tuple(str(value) for value in given if value)
 
-    def translate(self, text: str, source: str, target: str) -> str:
-        """Translate text from the language code `source` to `target` ("uk", "en").
+    def translate(self, text: str, source: str, target: str, terms: Sequence[tuple[str, str]] = ()) -> str:
+        """Translate text from the language code `source` to `target` ("uk", "en"); terms:
+        glossary terms in text, (its form there, the English to use), for an engine that
+        takes_glossary().
 
         Any failure is an EngineError (its `kind` says how it failed), never
         deep-translator's own, and its reason never holds a key (or a fragment of one),
@@ -177,7 +191,7 @@ class Engine(ABC):
         """
         secrets = self.secret_values()
         try:
-            answer = self._translate(text, source, target, secrets)
+            answer = self._translate(text, source, target, secrets, tuple(terms))
             if holds(answer, secrets):  # it would reach the file, the JSON, the state
                 raise EngineError(self.name, FailureKind.BAD_ANSWER, "its answer holds the engine's own key")
             return answer
@@ -187,7 +201,14 @@ class Engine(ABC):
                 raise
             raise EngineError(error.engine, error.kind, reason) from None
 
-    def _translate(self, text: str, source: str, target: str, secrets: tuple[str, ...]) -> str:
+    def _translate(
+        self,
+        text: str,
+        source: str,
+        target: str,
+        secrets: tuple[str, ...],
+        terms: tuple[tuple[str, str], ...],
+    ) -> str:
         route = Route(
             self.name,
             self._client,
@@ -200,7 +221,10 @@ class Engine(ABC):
         )
         try:
             with routed(route):
-                answer = self._call(text, source, target)
+                if terms and self.takes_glossary(source, target):
+                    answer = self._call_glossary(text, source, target, terms)
+                else:
+                    answer = self._call(text, source, target)
         except (EngineError, Stopped):
             raise
         except Exception as error:

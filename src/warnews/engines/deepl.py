@@ -4,16 +4,30 @@ deep-translator sends the key and the text in a GET query. warnews sends the sam
 fields as a POST form with the key in DeepL's Authorization header instead: the key
 stays out of URLs (and so out of proxy logs and error messages), and the text is
 limited only by DeepL's 128 KiB request size, not by a URL's length.
+
+Glossary terms go through DeepL's glossaries: one per source language and glossary,
+holding every inflected form of every term (DeepL matches entries as written), named by a
+digest of its entries so that the next run finds it (GET /v2/glossaries) instead of
+making another. When DeepL refuses to make one, the terms are protected in the text
+instead, as for other engines, for the rest of the run.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import re
+import threading
+from collections.abc import Sequence
 from typing import Any
 
+from .._errors import EngineError, FailureKind
+from .._glossary import Glossary, forms
 from .._settings import Setting
 from .._split import Limit
 from . import Engine, read_optional_url, read_secret
-from ._route import Call
+from ._route import STAND_IN, Call
 
 FREE_URL = "https://api-free.deepl.com"
 PRO_URL = "https://api.deepl.com"
@@ -47,11 +61,26 @@ class DeepL(Engine):
         default = FREE_URL if self._api_key.endswith(":fx") else PRO_URL
         return str(self.setting("deepl_url") or default).rstrip("/")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._glossary: Glossary | None = None
+        self._made: dict[tuple[str, str], str | None] = {}  # language pair -> glossary id; None: refused
+        self._making = threading.Lock()
+
     def limit(self, source: str, target: str) -> Limit:
         # Room for the other form fields and the headers' share, with a margin.
         return Limit(MAX_REQUEST - 1024, MAX_REQUEST)
 
+    def use_glossary(self, glossary: Glossary | None) -> None:
+        """The run's glossary: what its DeepL glossaries hold."""
+        self._glossary = glossary
+
+    def takes_glossary(self, source: str, target: str) -> bool:
+        return self._glossary is not None and self._made.get((source, target), "") is not None
+
     def _reshape(self, call: Call) -> Call:
+        if "auth_key" not in call.params:  # warnews's own call, already as DeepL wants it
+            return call
         fields = {name: value for name, value in call.params.items() if name != "auth_key"}
         headers = {**call.headers, "Authorization": f"DeepL-Auth-Key {self._api_key}"}
         return call.with_(method="POST", params={}, data=fields, headers=headers)
@@ -62,3 +91,92 @@ class DeepL(Engine):
         translator = DeeplTranslator(source=source, target=target, api_key=self._api_key)
         translator._base_url = f"{self._base_url}/v2/"
         return translator.translate(text)
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"DeepL-Auth-Key {self._api_key}"}
+
+    def _call_glossary(self, text: str, source: str, target: str, terms: Sequence[tuple[str, str]]) -> Any:
+        glossary_id = self._glossary_id(source, target)
+        if glossary_id is None:  # refused: the terms protected in the text instead
+            return _protected(text, terms, lambda protected: self._call(protected, source, target))
+        fields = {
+            "text": text,
+            "source_lang": source.upper(),
+            "target_lang": target.upper(),
+            "glossary_id": glossary_id,
+        }
+        answer = STAND_IN.post(f"{self._base_url}/v2/translate", data=fields, headers=self._headers())
+        if answer.status_code >= 400:
+            raise _Refused(answer.status_code)
+        return json.loads(answer.text)["translations"][0]["text"]
+
+    def _glossary_id(self, source: str, target: str) -> str | None:
+        """The id of this run's glossary for the language pair, found or made once."""
+        with self._making:
+            if (source, target) in self._made:
+                return self._made[source, target]
+            entries = _entries(self._glossary, source)
+            name = "warnews-" + hashlib.sha256(f"{source}\n{target}\n{entries}".encode()).hexdigest()[:16]
+            listed = STAND_IN.get(f"{self._base_url}/v2/glossaries", headers=self._headers())
+            if listed.status_code >= 400:
+                raise _Refused(listed.status_code)
+            for known in json.loads(listed.text).get("glossaries", []):
+                if known.get("name") == name and known.get("ready", True):
+                    self._made[source, target] = str(known["glossary_id"])
+                    return self._made[source, target]
+            body = {
+                "name": name,
+                "source_lang": source,
+                "target_lang": target,
+                "entries": entries,
+                "entries_format": "tsv",
+            }
+            made = STAND_IN.post(f"{self._base_url}/v2/glossaries", json=body, headers=self._headers())
+            if made.status_code in (401, 403, 429, 456) or made.status_code >= 500:
+                raise _Refused(made.status_code)
+            if made.status_code >= 400:  # the language pair or the entries: placeholders instead
+                _log.info(
+                    "DeepL refused a glossary (HTTP %d): terms are protected in the text", made.status_code
+                )
+                self._made[source, target] = None
+                return None
+            self._made[source, target] = str(json.loads(made.text)["glossary_id"])
+            return self._made[source, target]
+
+    def _engines_own(self, error: Exception) -> bool:
+        return isinstance(error, _Refused) or super()._engines_own(error)
+
+
+class _Refused(Exception):
+    """The API answered with an error status: Engine._failure says which kind."""
+
+
+_log = logging.getLogger("warnews")
+_PLACEHOLDER = re.compile(r"\[\[\s*T(\d+)\s*\]\]")
+
+
+def _entries(glossary: Glossary | None, source: str) -> str:
+    """Every form of every term, one `form<TAB>English` line each; a form two terms share
+    is the first's."""
+    lines: dict[str, str] = {}
+    for term in glossary.terms if glossary else ():
+        for form in forms(term, source):
+            lines.setdefault(form, term.english)
+    return "\n".join(f"{form}\t{english}" for form, english in lines.items())
+
+
+def _protected(text: str, terms: Sequence[tuple[str, str]], call: Any) -> str:
+    """Translate text with its terms behind placeholders, their English put in after."""
+    ordered = sorted(dict.fromkeys(terms), key=lambda term: -len(term[0]))
+    protected = text
+    for number, (form, _) in enumerate(ordered, 1):
+        protected = protected.replace(form, f"[[T{number}]]")
+    answer = call(protected)
+    if not isinstance(answer, str):
+        raise EngineError("DeepL", FailureKind.BAD_ANSWER, "its answer holds no translation")
+    return _PLACEHOLDER.sub(
+        lambda match: (
+            ordered[int(match.group(1)) - 1][1] if int(match.group(1)) <= len(ordered) else match.group()
+        ),
+        answer,
+    )

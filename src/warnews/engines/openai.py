@@ -14,29 +14,26 @@ a refusal, the markers lost) fails like any engine's bad answer.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Sequence
 from typing import Any
 
 from .._errors import EngineError, FailureKind
 from .._languages import language_name
-from .._settings import Setting
+from .._settings import Setting, _number
 from .._split import Limit
 from . import Engine, read_optional_url, read_secret, read_text
 from ._route import STAND_IN
 
 DEFAULT_URL = "https://api.openai.com/v1"
-# Requests are planned by the model's context: tokens estimated at 2.5 characters each
-# for Cyrillic news (a conservative figure for current tokenizers), the answer as long
-# again, and room for the instructions; 8,000 tokens is the smallest context in common use.
+# Requests are planned by the model's context (openai_context): tokens estimated at 2.5
+# characters each for Cyrillic news (a conservative figure for current tokenizers), the
+# answer as long again, and room for the instructions and a glossary block. 8,000 tokens is
+# the smallest context of current hosted models; local servers may have less (Ollama's
+# default is 2,048): set openai_context to theirs.
 CONTEXT_TOKENS = 8_000
 CHARS_PER_TOKEN = 2.5
 INSTRUCTION_TOKENS = 600
-# What a model says instead of, or around, a translation.
-_COMMENTARY = re.compile(
-    r"^\s*(here is|here's|sure[,!]|certainly|as an ai|i'm sorry|i am sorry|i cannot|i can't|"
-    r"translation:|the translation)",
-    re.IGNORECASE,
-)
+GLOSSARY_SHARE = 0.15  # of what is left for the text: the glossary lines of a request
 
 
 class _Refused(Exception):
@@ -46,7 +43,7 @@ class _Refused(Exception):
 class OpenAI(Engine):
     key = "openai"
     name = "OpenAI-compatible"
-    limits = f"the model's context, planned at {CONTEXT_TOKENS:,} tokens (about 2.5 characters each)"
+    limits = "the model's context (openai_context tokens, default 8,000; about 2.5 characters each)"
     settings = (
         Setting(
             "openai_url",
@@ -58,6 +55,14 @@ class OpenAI(Engine):
         Setting(
             "openai_model", read_text, "The model: gpt-4o-mini, llama3.1:8b, ...", "MODEL", required=True
         ),
+        Setting(
+            "openai_context",
+            _number(int, 1_024, 10_000_000),
+            f"The model's context in tokens (requests are planned by it); default {CONTEXT_TOKENS:,}.",
+            "TOKENS",
+            default=CONTEXT_TOKENS,
+            kind=int,
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -66,14 +71,24 @@ class OpenAI(Engine):
         self.name = str(self.setting("openai_model"))  # type: ignore[misc]
 
     def limit(self, source: str, target: str) -> Limit:
-        usable = (CONTEXT_TOKENS - INSTRUCTION_TOKENS) // 2  # the text, and its translation
-        chars = int(usable * CHARS_PER_TOKEN)
+        context = int(self.setting("openai_context"))
+        usable = (context - INSTRUCTION_TOKENS) * (1 - GLOSSARY_SHARE) / 2  # the text, and its translation
+        chars = max(int(usable * CHARS_PER_TOKEN), 100)
         return Limit(chars * 4, chars, encoding="utf-8")
+
+    def takes_glossary(self, source: str, target: str) -> bool:
+        return True  # through its instructions
+
+    def _call_glossary(self, text: str, source: str, target: str, terms: Sequence[tuple[str, str]]) -> Any:
+        return self._chat(text, instructions(source, target, terms))
 
     def _engines_own(self, error: Exception) -> bool:
         return isinstance(error, _Refused) or super()._engines_own(error)
 
     def _call(self, text: str, source: str, target: str) -> Any:
+        return self._chat(text, instructions(source, target))
+
+    def _chat(self, text: str, system: str) -> Any:
         base = str(self.setting("openai_url") or DEFAULT_URL).rstrip("/")
         headers = {"Content-Type": "application/json"}
         key = self.setting("openai_key")
@@ -83,7 +98,7 @@ class OpenAI(Engine):
             "model": self.setting("openai_model"),
             "temperature": 0,
             "messages": [
-                {"role": "system", "content": instructions(source, target)},
+                {"role": "system", "content": system},
                 {"role": "user", "content": text},
             ],
         }
@@ -96,15 +111,16 @@ class OpenAI(Engine):
             raise EngineError(self.name, FailureKind.BAD_ANSWER, "its answer holds no translation") from None
         if not isinstance(content, str):
             raise EngineError(self.name, FailureKind.BAD_ANSWER, "its answer holds no translation")
-        if _COMMENTARY.match(content):
-            raise EngineError(
-                self.name, FailureKind.BAD_ANSWER, "it answered with commentary, not a translation"
-            )
-        return content.strip()
+        return content.strip()  # commentary and refusals: the quality gate's to catch
 
 
-def instructions(source: str, target: str) -> str:
+def instructions(source: str, target: str, terms: Sequence[tuple[str, str]] = ()) -> str:
     """The system message: everything the model is told. The text itself comes alone."""
+    glossary = "".join(f"\n{' '.join(form.split())} = {english}" for form, english in dict.fromkeys(terms))
+    if glossary:
+        glossary = (
+            "\nGlossary (use exactly this English for these terms, in whatever form they appear):" + glossary
+        )
     return (
         f"You are a translation engine. Translate the user's message from {language_name(source)} "
         f"to {language_name(target)}.\n"
@@ -113,5 +129,5 @@ def instructions(source: str, target: str) -> str:
         "- Keep every marker such as [[1]], [[2]] exactly as it is, on a line of its own, in the same "
         "order; translate the text between them.\n"
         "- Keep the paragraphs: one translated paragraph for each source paragraph.\n"
-        "- Output only the translation: no notes, no explanations, no quotes around it."
+        "- Output only the translation: no notes, no explanations, no quotes around it." + glossary
     )

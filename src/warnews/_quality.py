@@ -1,0 +1,159 @@
+"""The quality gate: cheap checks of one translated paragraph against its source.
+
+Every engine's answer is checked, paragraph by paragraph; a paragraph that fails is sent
+again, and an engine whose answer still fails has failed the article (see _translate).
+
+- script: letters of the source's script left in the answer (Cyrillic in English).
+- length: the answer's length over the source's, far outside what a language pair gives.
+- loop: a phrase repeated back to back, more often than the source repeats anything.
+- commentary: a model's refusal or chatter instead of, or around, a translation.
+- terms: a glossary term's English missing from the answer.
+
+Pure functions: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# Letters of the source's script tolerated in an answer: a name or a quoted word left as
+# it is; more means text left untranslated.
+MAX_SCRIPT_SHARE = 0.2
+MIN_SCRIPT_LETTERS = 8
+# Length ratios (answer over source, in characters) outside which a translation is not one;
+# measured on short texts they vary too much: below MIN_LENGTH source characters, no check.
+LENGTH_RATIO = (0.35, 3.0)
+WIDE_LENGTH_RATIO = (0.5, 8.0)  # from scripts that write a word in one or two characters
+_WIDE_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR"})
+MIN_LENGTH = 40
+# A phrase of up to LOOP_WORDS words said LOOP_TIMES times back to back is a loop, unless
+# the source repeats something (nearly) as often.
+LOOP_WORDS = 8
+LOOP_TIMES = 4
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_COMMENTARY = (
+    re.compile(
+        r"^\W*(i'?m sorry|i am sorry|i apologi[sz]e|sorry)\b[^.!?\n]*\b(can(no|')t|unable|not able|won'?t)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^\W*(i can(no|')t|i am unable|i'm unable|i will not|i won'?t)\b", re.IGNORECASE),
+    re.compile(
+        r"^\W*(sure|certainly|of course|okay|ok)[,!.]?\s+(here|below|i)\b[^\n]*\btranslat", re.IGNORECASE
+    ),
+    re.compile(r"^\W*(here is|here's|below is)\b[^\n]{0,40}\btranslation\b", re.IGNORECASE),
+    re.compile(r"^\W*(the )?(english )?translation( is)?\s*:", re.IGNORECASE),
+    re.compile(r"\bas an ai\b|\bas a language model\b", re.IGNORECASE),
+    re.compile(r"(^|\n)\W*\(?(note|translator'?s note)\s*:", re.IGNORECASE),
+)
+CHECKS = ("script", "length", "loop", "commentary", "terms")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A check a paragraph's translation failed."""
+
+    check: str  # one of CHECKS
+    figure: float  # what was measured: a share, a ratio, repeats, terms missing
+    detail: str  # for a person: "Cyrillic letters left: 45%"
+
+    def describe(self) -> str:
+        return self.detail
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the checks measured on one paragraph (None: not measured there)."""
+
+    script: float | None  # share of the answer's letters in the source's script
+    length: float | None  # answer length over source length
+    loop: int  # the most times a phrase comes back to back in the answer
+    failures: tuple[Failure, ...]
+
+
+def script_of(char: str) -> str:
+    """A letter's script, as the first word of its Unicode name: LATIN, CYRILLIC, CJK..."""
+    try:
+        return unicodedata.name(char).split()[0]
+    except ValueError:
+        return ""
+
+
+def main_script(text: str) -> str | None:
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            script = script_of(char)
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _script_share(answer: str, script: str) -> tuple[float, int]:
+    letters = [char for char in answer if char.isalpha()]
+    left = sum(1 for char in letters if script_of(char) == script)
+    return (left / len(letters) if letters else 0.0), left
+
+
+def repeats(text: str) -> int:
+    """The most times any phrase of up to LOOP_WORDS words comes back to back in text."""
+    words = [word.casefold() for word in _WORD.findall(text)]
+    best = 1
+    for size in range(1, LOOP_WORDS + 1):
+        for start in range(len(words) - 2 * size + 1):
+            count, position = 1, start + size
+            while words[position : position + size] == words[start : start + size]:
+                count, position = count + 1, position + size
+            best = max(best, count)
+    return best
+
+
+def commentary(answer: str) -> str | None:
+    """The chatter an answer holds, or None."""
+    for pattern in _COMMENTARY:
+        found = pattern.search(answer)
+        if found:
+            return found.group().strip()[:60]
+    return None
+
+
+def missing_terms(answer: str, english: Iterable[str]) -> list[str]:
+    """The English of glossary terms that an answer does not hold (any case; a plural's
+    ending may follow)."""
+    flat = " ".join(answer.split()).casefold()
+    return [
+        term
+        for term in dict.fromkeys(english)
+        if not re.search(r"(?<!\w)" + re.escape(term.casefold()), flat)
+    ]
+
+
+def check(source: str, answer: str, target: str, english: Sequence[str] = ()) -> Figures:
+    """Check a paragraph's translation: the figures, and the checks it failed."""
+    failures: list[Failure] = []
+    script = main_script(source)
+    target_script = "LATIN"  # every target warnews writes to today is in Latin letters
+    del target
+    share: float | None = None
+    if script and script != target_script:
+        share, left = _script_share(answer, script)
+        if share > MAX_SCRIPT_SHARE and left >= MIN_SCRIPT_LETTERS:
+            failures.append(Failure("script", round(share, 3), f"{script.title()} letters left: {share:.0%}"))
+    ratio: float | None = None
+    size = len(" ".join(source.split()))
+    if size >= MIN_LENGTH:
+        ratio = len(" ".join(answer.split())) / size
+        low, high = WIDE_LENGTH_RATIO if script in _WIDE_SCRIPTS else LENGTH_RATIO
+        if not low <= ratio <= high:
+            failures.append(Failure("length", round(ratio, 2), f"{ratio:.2f} times as long as the source"))
+    loop = repeats(answer)
+    if loop >= LOOP_TIMES and loop > repeats(source) + 1:
+        failures.append(Failure("loop", float(loop), f"a phrase repeated {loop} times"))
+    chatter = commentary(answer)
+    if chatter:
+        failures.append(Failure("commentary", 1.0, f"not a translation: {chatter!r}"))
+    missed = missing_terms(answer, english)
+    if missed:
+        failures.append(Failure("terms", float(len(missed)), "glossary terms missed: " + ", ".join(missed)))
+    return Figures(share, round(ratio, 3) if ratio is not None else None, loop, tuple(failures))
