@@ -231,7 +231,9 @@ def test_deepl_makes_one_glossary_for_each_source_language(run, deepl, deepl_env
         assert "Kyiv" in text and "Kharkiv" in text, text
 
 
-def test_deepl_refusing_the_glossary_gets_placeholders_instead(run, deepl, deepl_env, article, tmp_path):
+def test_deepl_refusing_the_glossary_gets_placeholders_instead(
+    run, site, deepl, deepl_env, article, tmp_path
+):
     deepl.refuse_glossaries = REFUSED
     text, meta = saved(run("translate", article, "-o", "out", env=deepl_env), tmp_path)
     assert text.split("\n")[0].endswith("via DeepL")
@@ -240,6 +242,12 @@ def test_deepl_refusing_the_glossary_gets_placeholders_instead(run, deepl, deepl
     assert deepl.created == 0 and deepl.with_glossary == 0
     sent = "\n".join(deepl.texts)
     assert "[[T1]]" in sent and all(form not in sent for form in DEFAULT_FORMS)
+
+    deepl.refused = 0
+    urls = [site.add(f"/news/{n}", article_page(TERMS_TITLE, TERMS_PARAGRAPHS[n:])) for n in range(3)]
+    result = run("fetch", *urls, "-o", "fetched", "--no-cache", env=deepl_env)
+    assert result.returncode == 0, result.stderr
+    assert deepl.refused == 1, "asked once in a run, not for every article"
 
 
 # --- a chat model: the glossary in its instructions ---

@@ -130,6 +130,22 @@ def test_a_paragraph_that_fails_once_is_retried_alone_on_the_same_engine(run, go
     assert google.texts[1] == TERMS_PARAGRAPHS[-1]
 
 
+@pytest.mark.parametrize("chain", ["google", "google,mymemory"])
+def test_a_translation_that_failed_the_gate_is_not_remembered(
+    run, services, engines_env, article, tmp_path, chain
+):
+    google = services["google"]
+    google.mode = "partial"
+    assert run("translate", article, "-o", "bad", "--engine", chain, env=engines_env).returncode == 0
+    google.mode = "ok"
+    asked = google.count
+    text, meta = saved(
+        run("translate", article, "-o", "good", "--engine", "google", env=engines_env), tmp_path
+    )
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS), "no half-translated paragraph from memory"
+    assert meta["quality"]["passed"] is True and google.count > asked
+
+
 # --- every engine's bad translations move the chain on ---
 
 

@@ -362,6 +362,7 @@ class DeepLEmulator(_Translator):
         self.glossaries: dict[str, dict[str, object]] = {}  # id -> description, as DeepL lists it
         self.entries: dict[str, dict[str, str]] = {}  # id -> {source: target}
         self.created = 0  # glossaries created
+        self.refused = 0  # creations refused (refuse_glossaries)
         self.deleted = 0
         self.glossary_ids: list[str | None] = []  # each translate request's glossary_id
         self.refuse_glossaries: str | None = None
@@ -446,6 +447,8 @@ class DeepLEmulator(_Translator):
             self.error(request, 400, f"Missing or invalid argument: {missing[0]}")
             return
         if self.refuse_glossaries:
+            with self._lock:
+                self.refused += 1
             self.error(request, 400, self.refuse_glossaries)
             return
         entries, problem = _entries(values["entries"], fields.get("entries_format", ["tsv"])[0])
