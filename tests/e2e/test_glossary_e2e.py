@@ -4,6 +4,7 @@ model a glossary block in its instructions; the saved English uses the glossary'
 and the sidecar says which terms were found, enforced and missed."""
 
 import json
+import re
 
 import pytest
 from pages import (
@@ -179,6 +180,17 @@ def test_a_bad_glossary_file_is_one_line_and_exit_2(run, google, article, tmp_pa
     assert google.count == 0 and not (tmp_path / "out").exists()
 
 
+def test_text_that_looks_like_a_placeholder_is_kept_as_written(run, google, tmp_path):
+    paragraphs = [
+        "Оператор написав у чаті код [[T1]], а ЗСУ підтвердили, що у Києві вночі було спокійно.",
+        *TERMS_PARAGRAPHS[1:],
+    ]
+    (tmp_path / "a.txt").write_text(TERMS_TITLE + "\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    text, meta = saved(run("translate", "a.txt", "-o", "out", env=FAST), tmp_path)
+    assert body_paragraphs(text) == expected(paragraphs)
+    assert text.count("[[T1]]") == 1 and meta["glossary"]["missed"] == []
+
+
 # --- DeepL: its glossary API ---
 
 
@@ -206,11 +218,24 @@ def test_deepl_gets_one_glossary_per_run_and_the_next_run_reuses_it(run, site, d
     first = tmp_path / json.loads(result.stdout.splitlines()[0])["path"]
     assert body_paragraphs(first.read_text()) == expected(TERMS_PARAGRAPHS)
 
+    assert re.fullmatch(r"warnews-[0-9a-f]{8,64}", described["name"]), described["name"]
+
     requests = len(deepl.glossary_ids)
     again = run("fetch", urls[0], "-o", "again", "--force", "--no-cache", env=deepl_env)
     assert again.returncode == 0, again.stderr
     assert deepl.created == 1, "the next run finds the glossary and reuses it"
     assert len(deepl.glossary_ids) > requests and set(deepl.glossary_ids) == {glossary}
+
+    mine = tmp_path / "terms.txt"
+    mine.write_text("повітряна тривога = air raid alert\n", encoding="utf-8")
+    env = {**deepl_env, "WARNEWS_GLOSSARY": str(mine)}
+    changed = run("fetch", urls[0], "-o", "changed", "--force", "--no-cache", env=env)
+    assert changed.returncode == 0, changed.stderr
+    assert deepl.created == 2, "other terms, another glossary"
+    [(new, described)] = [(g, d) for g, d in deepl.glossaries.items() if g != glossary]
+    assert described["name"] != deepl.glossaries[glossary]["name"]
+    assert deepl.entries[new].get("повітряна тривога") == "air raid alert"
+    assert deepl.glossary_ids[-1] == new
 
 
 def test_deepl_makes_one_glossary_for_each_source_language(run, deepl, deepl_env, article, tmp_path):

@@ -210,6 +210,27 @@ def test_a_model_that_drops_a_paragraph_never_saves_an_article_short_of_one(
     assert chat.count > 1, "the paragraphs asked for again"
 
 
+def test_requests_to_a_model_are_planned_by_its_context(run, chat, llm, google, tmp_path):
+    paragraphs = ukrainian_paragraphs(24, sentences=4)  # about 9,000 characters
+    (tmp_path / "a.txt").write_text(TERMS_TITLE + "\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    env = {**llm, "WARNEWS_ENGINE": "openai"}
+    wide = run("translate", "a.txt", "--stdout", "--no-cache", env={**env, "WARNEWS_OPENAI_CONTEXT": "32000"})
+    assert wide.returncode == 0, wide.stderr
+    few = len(chat.users)
+    chat.messages.clear()
+    narrow = run(
+        "translate", "a.txt", "--stdout", "--no-cache", env={**env, "WARNEWS_OPENAI_CONTEXT": "2048"}
+    )
+    assert narrow.returncode == 0, narrow.stderr
+    assert body_paragraphs(narrow.stdout) == body_paragraphs(wide.stdout) == expected(paragraphs)
+    assert few == 1 and len(chat.users) > 3
+    # 2,048 tokens hold the instructions, the text and its translation: the text gets
+    # less than half, at fewer than 2.5 characters a token.
+    assert all(len(user) < 2048 * 2.5 / 2 for user in chat.users)
+    bad = run("translate", "a.txt", "--stdout", env={**env, "WARNEWS_OPENAI_CONTEXT": "lots"})
+    assert bad.returncode == 2 and "openai_context" in bad.stderr and "Traceback" not in bad.stderr
+
+
 # --- a fallback in the state; when every engine fails ---
 
 
