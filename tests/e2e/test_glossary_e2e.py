@@ -275,6 +275,18 @@ def test_deepl_refusing_the_glossary_gets_placeholders_instead(
     assert deepl.refused == 1, "asked once in a run, not for every article"
 
 
+def test_deepl_without_its_glossary_falls_back_per_paragraph_like_the_others(
+    run, deepl, deepl_env, article, tmp_path
+):
+    deepl.refuse_glossaries = REFUSED
+    deepl.mode = "mangle_terms"
+    text, meta = saved(run("translate", article, "-o", "out", env=deepl_env), tmp_path)
+    assert text.split("\n")[0].endswith("via DeepL")
+    assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS)
+    assert meta["glossary"]["missed"] == [] and meta["quality"]["passed"] is True
+    assert any("Kyiv" in t and "[[T" not in t for t in deepl.texts), "at last the English in place"
+
+
 # --- a chat model: the glossary in its instructions ---
 
 
