@@ -166,12 +166,18 @@ def test_the_translation_memory_never_serves_english_made_without_the_glossary(
         ("Київ = Kyiv\nкиїв = Kyiv City\n", "line 2"),
         ("Київ Kyiv\n", "line 1"),
         ("= Kyiv\n", "line 1"),
-        (None, "terms.txt"),
+        (None, "terms.txt"),  # no such file
+        ("Київ = Kyiv\n".encode("cp1251"), "terms.txt"),  # not UTF-8
+        ("folder", "terms.txt"),
     ],
 )
 def test_a_bad_glossary_file_is_one_line_and_exit_2(run, google, article, tmp_path, content, cause):
     mine = tmp_path / "terms.txt"
-    if content is not None:
+    if content == "folder":
+        mine.mkdir()
+    elif isinstance(content, bytes):
+        mine.write_bytes(content)
+    elif content is not None:
         mine.write_text(content, encoding="utf-8")
     result = run("translate", article, "-o", "out", "--glossary", mine, env=FAST)
     assert result.returncode == 2 and result.stdout == ""

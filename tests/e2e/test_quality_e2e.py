@@ -25,6 +25,7 @@ from translators import (
     MyMemoryEmulator,
     apply_terms,
     emulate_translation,
+    glossary_block,
 )
 
 FAST = {"WARNEWS_TRANSLATOR_RATE": "1000"}  # the rate limit has tests of its own
@@ -212,6 +213,7 @@ def test_a_model_that_drops_a_paragraph_never_saves_an_article_short_of_one(
 
 def test_requests_to_a_model_are_planned_by_its_context(run, chat, llm, google, tmp_path):
     paragraphs = ukrainian_paragraphs(24, sentences=4)  # about 9,000 characters
+    paragraphs[3], paragraphs[20] = TERMS_PARAGRAPHS[0], TERMS_PARAGRAPHS[1]
     (tmp_path / "a.txt").write_text(TERMS_TITLE + "\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
     env = {**llm, "WARNEWS_ENGINE": "openai"}
     wide = run("translate", "a.txt", "--stdout", "--no-cache", env={**env, "WARNEWS_OPENAI_CONTEXT": "32000"})
@@ -227,6 +229,11 @@ def test_requests_to_a_model_are_planned_by_its_context(run, chat, llm, google, 
     # 2,048 tokens hold the instructions, the text and its translation: the text gets
     # less than half, at fewer than 2.5 characters a token.
     assert all(len(user) < 2048 * 2.5 / 2 for user in chat.users)
+    for system, user in zip(chat.systems, chat.users, strict=True):  # each its own glossary block
+        block = glossary_block(system)
+        assert all(form in user for form in block), block
+        assert {form for form in DEFAULT_FORMS if form in user} <= set(block)
+    assert sum(bool(glossary_block(system)) for system in chat.systems) == 2
     bad = run("translate", "a.txt", "--stdout", env={**env, "WARNEWS_OPENAI_CONTEXT": "lots"})
     assert bad.returncode == 2 and "openai_context" in bad.stderr and "Traceback" not in bad.stderr
 
