@@ -273,11 +273,6 @@ def test_words_that_are_not_the_term(sentence: str, language: str) -> None:
 APOSTROPHES = ["’", "ʼ"]  # typographic and modifier-letter apostrophes, common in Ukrainian news
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_keys() gives pymorphy3 the word as written; its dictionary spells the apostrophe "
-    "', so Куп’янську (with ’ or ʼ) reads only as an adjective and misses Куп'янськ",
-)
 @pytest.mark.parametrize("apostrophe", APOSTROPHES)
 def test_inflected_forms_with_other_apostrophes(apostrophe: str) -> None:
     sentence = f"У Куп{apostrophe}янську і Слов{apostrophe}янську вибухи."
@@ -286,12 +281,6 @@ def test_inflected_forms_with_other_apostrophes(apostrophe: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_term_keys() adds the term's own spelling as a key of no animacy, so it is compatible "
-    "with every reading whose lemma is spelt alike: Николаевым and Николаевой, read only as the "
-    "surname (anim), still match the city Николаев that _compatible()'s docstring keeps apart",
-)
 @pytest.mark.parametrize("sentence", ["Он говорил с Сергеем Николаевым.", "Интервью с Анной Николаевой."])
 def test_people_named_like_cities(sentence: str) -> None:
     assert found(sentence, "ru") == []
@@ -304,12 +293,6 @@ def test_a_name_that_is_a_person_or_the_city_is_the_city() -> None:
     assert found("Листа надіслали Степанові Харкові.", "uk") == [(26, 33, "Kharkiv")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a name's nominative readings include the common words it is made of (Суми: the plural "
-    "of сума, sum; Рівне: the adjective рівний, even), so those words starting a sentence are the "
-    "place; the matcher could prefer a name's noun readings (Суми Pltm, Рівне NOUN) when it has them",
-)
 @pytest.mark.parametrize("sentence", ["Сума збитків сягнула мільйона.", "Рівні можливості для всіх."])
 def test_a_common_word_at_the_start_of_a_sentence(sentence: str) -> None:
     assert found(sentence, "uk") == []
