@@ -110,6 +110,7 @@ class Glossary:
     def __init__(self, terms: Iterable[Term]) -> None:
         self.terms: tuple[Term, ...] = tuple(terms)
         self._words = {term: _words(term.source) for term in self.terms}
+        self._order = {term: index for index, term in enumerate(self.terms)}  # ties: the first term
         self._keys: dict[str, dict[str, list[Term]]] = {}  # language -> a first word's key -> terms
         self._lock = threading.Lock()
 
@@ -128,13 +129,12 @@ class Glossary:
         position = 0
         while position < len(words):
             best: tuple[int, Term] | None = None
-            for lemma in {lemma for lemma, _ in _keys(words[position][2], language)}:
-                for term in index.get(lemma, ()):
-                    size = len(self._words[term])
-                    if (best is None or size > best[0]) and self._matches(
-                        term, words, position, text, language
-                    ):
-                        best = (size, term)
+            lemmas = {lemma for lemma, _ in _keys(words[position][2], language)}
+            candidates = {term for lemma in lemmas for term in index.get(lemma, ())}
+            for term in sorted(candidates, key=self._order.__getitem__):  # a tie: the first listed
+                size = len(self._words[term])
+                if (best is None or size > best[0]) and self._matches(term, words, position, text, language):
+                    best = (size, term)
             if best is None:
                 position += 1
                 continue
@@ -188,21 +188,17 @@ def _fold(word: str) -> str:
     return word.casefold().replace("’", "'").replace("ʼ", "'").replace("`", "'").replace("ё", "е")
 
 
-Key = tuple[str, str | None]  # a lemma, and "anim" or "inan" when the reading says
+Key = tuple[str, bool]  # a lemma, and whether the reading is a person's name
 
 
 def _compatible(wanted: frozenset[Key], keys: frozenset[Key]) -> bool:
-    """Whether a word of a text can be a term's word: a lemma in common, read as alike
-    animate (a person named Николаев is not the city)."""
-    return any(
-        lemma == other and (animacy is None or kind is None or animacy == kind)
-        for lemma, animacy in wanted
-        for other, kind in keys
-    )
+    """Whether a word of a text can be a term's word: a lemma in common, and not read only
+    as a person's name when the term is not one (Николаевым: a person, not the city)."""
+    return any(lemma == other and (person or not named) for lemma, person in wanted for other, named in keys)
 
 
-def _animacy(tag: Any) -> str | None:
-    return "anim" if "anim" in tag else "inan" if "inan" in tag else None
+def _person(tag: Any) -> bool:
+    return any(grammeme in tag for grammeme in ("Surn", "Name", "Patr"))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -211,29 +207,41 @@ def _keys(form: str, language: str) -> frozenset[Key]:
     folded = _fold(form)
     analyzer = _analyzer(language)
     if analyzer is None:
-        return frozenset({(folded, None)})
+        return frozenset({(folded, False)})
+    readings = analyzer.parse(_apostrophe(form))
     return frozenset(
-        {(folded, None), *((_fold(parse.normal_form), _animacy(parse.tag)) for parse in analyzer.parse(form))}
+        {(folded, False), *((_fold(parse.normal_form), _person(parse.tag)) for parse in readings)}
     )
 
 
 @functools.lru_cache(maxsize=20_000)
 def _term_keys(word: str, language: str) -> frozenset[Key]:
-    """What a term's word is: the lemmas of its readings in the nominative, the way a
-    glossary writes a name (Київ is київ, not the genitive plural of кий), or of every
-    reading when it has none (the genitive in Збройні сили України); and of those, the
-    inanimate ones when there are some (Николаев the city, not the surname)."""
+    """What a term's word is. A glossary writes a name as the dictionary does: the readings
+    whose lemma is the word itself (Київ the city, not the genitive plural of кий; Суми, not
+    the plural of сума); else those in the nominative (Збройні in Збройні сили); else every
+    reading (the genitive України there). Of those, the ones that are not a person's name
+    when there are some (Николаев the city, not the surname)."""
     folded = _fold(word)
     analyzer = _analyzer(language)
     if analyzer is None:
-        return frozenset({(folded, None)})
-    parses = analyzer.parse(word)
-    readings = [parse for parse in parses if "nomn" in parse.tag] or parses
-    if any(_animacy(parse.tag) != "anim" for parse in readings):
-        readings = [parse for parse in readings if _animacy(parse.tag) != "anim"]
-    return frozenset(
-        {(folded, None), *((_fold(parse.normal_form), _animacy(parse.tag)) for parse in readings)}
+        return frozenset({(folded, False)})
+    parses = analyzer.parse(_apostrophe(word))
+    readings = (
+        [parse for parse in parses if _fold(parse.normal_form) == folded]
+        or [parse for parse in parses if "nomn" in parse.tag]
+        or parses
     )
+    if not all(_person(parse.tag) for parse in readings):
+        readings = [parse for parse in readings if not _person(parse.tag)]
+    keys = {(_fold(parse.normal_form), _person(parse.tag)) for parse in readings}
+    if not any(lemma == folded for lemma, _ in keys):  # a word the dictionary lacks: itself
+        keys.add((folded, False))
+    return frozenset(keys)
+
+
+def _apostrophe(word: str) -> str:
+    """As pymorphy3's dictionaries spell it: Куп'янськ, whichever apostrophe the text has."""
+    return word.replace("’", "'").replace("ʼ", "'").replace("`", "'")
 
 
 @functools.cache
@@ -256,7 +264,7 @@ def forms(term: Term, language: str) -> list[str]:
         return result
     keys = _term_keys(words[0], language)
     for parse in analyzer.parse(words[0]):
-        if not _compatible(keys, frozenset({(_fold(parse.normal_form), _animacy(parse.tag))})):
+        if not _compatible(keys, frozenset({(_fold(parse.normal_form), _person(parse.tag))})):
             continue
         for form in parse.lexeme:
             word = _cased(form.word, words[0])

@@ -7,6 +7,8 @@ again, and an engine whose answer still fails has failed the article (see _trans
 - length: the answer's length over the source's, far outside what a language pair gives.
 - loop: a phrase repeated back to back, more often than the source repeats anything.
 - commentary: a model's refusal or chatter instead of, or around, a translation.
+- numbers: most of the source's numbers missing from the answer (a model that wrote
+  something else, a paragraph dropped).
 - terms: a glossary term's English missing from the answer.
 
 Pure functions: no I/O.
@@ -48,7 +50,10 @@ _COMMENTARY = (
     re.compile(r"\bas an ai\b|\bas a language model\b", re.IGNORECASE),
     re.compile(r"(^|\n)\W*\(?(note|translator'?s note)\s*:", re.IGNORECASE),
 )
-CHECKS = ("script", "length", "loop", "commentary", "terms")
+# A number as news writes it: 1 500, 1,500, 2,5, 2.5 are 1500, 1500, 25, 25 (digits compared).
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f,.'’]\d{3})*(?:[.,]\d+)?")
+MIN_NUMBERS_MISSING = 2
+CHECKS = ("script", "length", "loop", "commentary", "numbers", "terms")
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,22 @@ def commentary(answer: str) -> str | None:
     return None
 
 
+def numbers(text: str) -> list[str]:
+    return [re.sub(r"\D", "", found) for found in _NUMBER.findall(text)]
+
+
+def missing_numbers(source: str, answer: str) -> int:
+    """How many of the source's numbers the answer lacks (each as often as the source has it)."""
+    left = numbers(answer)
+    missing = 0
+    for number in numbers(source):
+        if number in left:
+            left.remove(number)
+        else:
+            missing += 1
+    return missing
+
+
 def missing_terms(answer: str, english: Iterable[str]) -> list[str]:
     """The English of glossary terms that an answer does not hold (any case; a plural's
     ending may follow)."""
@@ -152,7 +173,10 @@ def check(source: str, answer: str, target: str, english: Sequence[str] = ()) ->
         failures.append(Failure("loop", float(loop), f"a phrase repeated {loop} times"))
     chatter = commentary(answer)
     if chatter:
-        failures.append(Failure("commentary", 1.0, f"not a translation: {chatter!r}"))
+        failures.append(Failure("commentary", 1.0, f'commentary, not a translation: "{chatter}"'))
+    lost, total = missing_numbers(source, answer), len(numbers(source))
+    if lost >= MIN_NUMBERS_MISSING and lost * 2 > total:
+        failures.append(Failure("numbers", float(lost), f"{lost} of the source's {total} numbers missing"))
     missed = missing_terms(answer, english)
     if missed:
         failures.append(Failure("terms", float(len(missed)), "glossary terms missed: " + ", ".join(missed)))

@@ -330,7 +330,7 @@ class _Attempt:
         index, failure = self.failures[0]
         more = len({index for index, _ in self.failures}) - 1
         also = f", and {more} more paragraph{'s' if more > 1 else ''}" if more else ""
-        return f"its translation failed the quality check ({failure.detail} in paragraph {index + 1}{also})"
+        return f"its translation failed the quality check: {failure.detail}, in paragraph {index + 1}{also}"
 
 
 class Translator:

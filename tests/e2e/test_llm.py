@@ -44,4 +44,7 @@ def test_commentary_instead_of_a_translation_falls_back_along_the_chain(run, cha
     result = run("translate", "a.txt", "--stdout", env={**llm, "WARNEWS_ENGINE": "openai,google"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].endswith("via Google")
-    assert "llama3.1:8b failed (it answered with commentary, not a translation)" in result.stderr
+    assert (
+        "llama3.1:8b failed (its translation failed the quality check: commentary, not a translation:"
+        ' "Here is the translation", in paragraph 1)' in result.stderr
+    )

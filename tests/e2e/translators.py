@@ -92,11 +92,28 @@ _MARKER = re.compile(r"\[\[(\d+)\]\]")
 _PLACEHOLDER = re.compile(r"\[\[T\d+\]\]")
 
 
+_TERM = re.compile(r"\[\[T(\d+)\]\]")
+_TERM_SLOT = re.compile(r"\[\[T#(\d+)\]\]")
+
+
 def emulate_translation(text: str, phrasebook: dict[str, str] | None = None) -> str:
     """What the emulator answers: phrasebook entries translated, the rest of the Cyrillic
-    transliterated, and every run of whitespace (newlines too) collapsed, as Google does."""
+    transliterated, and every run of whitespace (newlines too) collapsed, as Google does.
+
+    A phrasebook entry may hold glossary placeholders: `[[T]]` in its source stands for
+    any [[T1]], [[T2]]... warnews sends, `[[T#k]]` in its English for the k-th of them."""
     for source in sorted(phrasebook or {}, key=len, reverse=True):
-        text = text.replace(source, (phrasebook or {})[source])
+        english = (phrasebook or {})[source]
+        if "[[T]]" not in source:
+            text = text.replace(source, english)
+            continue
+        pattern = re.compile(r"\[\[T(\d+)\]\]".join(map(re.escape, source.split("[[T]]"))))
+        text = pattern.sub(
+            lambda found, english=english: _TERM_SLOT.sub(  # type: ignore[misc]
+                lambda slot: f"[[T{found.group(int(slot.group(1)))}]]", english
+            ),
+            text,
+        )
     return " ".join(text.translate(_TABLE).split())
 
 

@@ -63,7 +63,7 @@ def test_commentary_or_a_refusal_fails_the_quality_gate_after_one_retry(reply):
     seen = []
     with chat(lambda body: reply, seen=seen) as client:
         translator = Translator([engine(client)], strict=True)
-        with pytest.raises(TranslateError, match=r"quality check .*not a translation"):
+        with pytest.raises(TranslateError, match=r"quality check: commentary, not a translation"):
             translator.translate(["Добрий день, друзі мої."], "uk", "en")
     assert len(seen) == 2, "sent once, then once more alone"
 
