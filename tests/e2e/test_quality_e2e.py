@@ -212,7 +212,8 @@ def test_a_model_that_drops_a_paragraph_never_saves_an_article_short_of_one(
 
 
 def test_requests_to_a_model_are_planned_by_its_context(run, chat, llm, google, tmp_path):
-    paragraphs = ukrainian_paragraphs(24, sentences=4)  # about 9,000 characters
+    # About 9,000 characters, no glossary term in them but those of TERMS_PARAGRAPHS.
+    paragraphs = [p.replace("Сили оборони", "Рятувальники") for p in ukrainian_paragraphs(24, sentences=4)]
     paragraphs[3], paragraphs[20] = TERMS_PARAGRAPHS[0], TERMS_PARAGRAPHS[1]
     (tmp_path / "a.txt").write_text(TERMS_TITLE + "\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
     env = {**llm, "WARNEWS_ENGINE": "openai"}
