@@ -170,7 +170,7 @@ class RogueGoogle(GoogleEmulator):
     def _count(self, size: int) -> None:
         self.flooded += size
 
-    def _answer(self, request: _Handler, text: str, mode: str) -> None:
+    def _answer(self, request: _Handler, text: str, mode: str, terms: dict[str, str] | None = None) -> None:
         if mode == "slow_headers":
             _endless_header(request, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n", 0.1, self.stopping)
         elif mode == "slow_body":
@@ -187,7 +187,7 @@ class RogueGoogle(GoogleEmulator):
             head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000000000000\r\n\r\n"
             _flood(request, head, self.stopping, self._count)
         else:
-            super()._answer(request, text, mode)
+            super()._answer(request, text, mode, terms)
 
     def error(
         self, request: _Handler, status: int, message: str, headers: dict[str, str] | None = None

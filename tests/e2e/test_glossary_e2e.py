@@ -85,6 +85,18 @@ def test_the_default_glossary_on_google_writes_kyiv_kharkiv_and_the_armed_forces
     assert "Kyiv" not in sent, "the English is put in after, not sent"
 
 
+def test_russian_forms_of_the_same_names_are_terms_too(run, google, tmp_path):
+    paragraphs = [
+        "В Киеве ночью продолжалась воздушная тревога, энергетики восстанавливают электроснабжение.",
+        "После обстрела Харькова спасатели работали до утра, повреждены двенадцать домов.",
+    ]
+    (tmp_path / "ru.txt").write_text("Ночь в городе\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    text, meta = saved(run("translate", "ru.txt", "-o", "out", env=FAST), tmp_path)
+    assert text.split("\n")[0].endswith("Translated from Russian via Google")
+    assert body_paragraphs(text) == expected(paragraphs, {"Киеве": "Kyiv", "Харькова": "Kharkiv"})
+    assert meta["glossary"]["found"] == {"Киев": 1, "Харьков": 1} and meta["glossary"]["missed"] == []
+
+
 @pytest.mark.parametrize("engine", ["google", "libre", "mymemory", "microsoft"])
 def test_placeholders_an_engine_mangles_fall_back_per_paragraph_then_english_in_place(
     run, google, article, tmp_path, engine

@@ -40,14 +40,14 @@ class BlankingGoogle(GoogleEmulator):
         answer them at once: articles of several processes come back, and are saved, together."""
         self.barrier = threading.Barrier(count, timeout=timeout)
 
-    def _answer(self, request, text, mode):
+    def _answer(self, request, text, mode, terms=None):
         if self.barrier is not None:
             try:
                 self.barrier.wait()
             except threading.BrokenBarrierError:  # they did not all come: answer at once
                 pass
         if mode not in ("zwsp", "blank"):
-            super()._answer(request, text, mode)
+            super()._answer(request, text, mode, terms)
             return
         parts = []
         for part in re.split(r"(\[\[\d+\]\])", text):

@@ -158,9 +158,9 @@ class Echoes:
     echo_part = "whole"
     echoes = 0  # answers that echoed the key
 
-    def _answer(self, request, text, mode):
+    def _answer(self, request, text, mode, terms=None):
         if mode != "echo":
-            super()._answer(request, text, mode)
+            super()._answer(request, text, mode, terms)
             return
         message = echoed(self.key, self.echo_part, "key")
         self.echoes += 1
@@ -222,9 +222,9 @@ class RedirectingMyMemory(Redirects, MyMemoryEmulator):
     echo_part = "whole"
     echoes = 0  # answers that echoed the e-mail
 
-    def _answer(self, request, text, mode):
+    def _answer(self, request, text, mode, terms=None):
         if mode != "bad_email":
-            super()._answer(request, text, mode)
+            super()._answer(request, text, mode, terms)
             return
         message = echoed(EMAIL, self.echo_part, "email")
         self.echoes += 1
