@@ -413,8 +413,8 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
                 " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
-                " last_error = NULL, permanent = 0, queued = 0, warning = ?, quality = ?, last_attempt_at = ?,"
-                " updated_at = ? WHERE id = ?",
+                " last_error = NULL, permanent = 0, queued = 0, warning = ?, quality = ?,"
+                " last_attempt_at = ?, updated_at = ? WHERE id = ?",
                 (
                     str(path.resolve()),
                     canonical_url or None,
