@@ -470,6 +470,7 @@ def engine_lines(row: dict[str, Any]) -> list[str]:
         f"{row['engine']}: {row['name']}, {use}",
         f"  needs: {'; '.join(needs) if needs else 'no key'}",
         f"  limits: {row['limits']}",
+        f"  glossary: {row['glossary']}",
     ]
     if "check" in row:
         result = row["check"]

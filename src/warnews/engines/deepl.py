@@ -38,6 +38,7 @@ class DeepL(Engine):
     key = "deepl"
     name = "DeepL"
     limits = "request body up to 128 KiB; 500,000 characters a month on the free plan"
+    glossary = "a DeepL glossary of every form of every term (terms protected if DeepL refuses one)"
     modules = ("deep_translator.deepl",)
     settings = (
         Setting(

@@ -44,6 +44,7 @@ class OpenAI(Engine):
     key = "openai"
     name = "OpenAI-compatible"
     limits = "the model's context (openai_context tokens, default 8,000; about 2.5 characters each)"
+    glossary = "the terms of each request in the system message"
     settings = (
         Setting(
             "openai_url",
