@@ -262,14 +262,21 @@ def _apostrophe(word: str) -> str:
     return word.replace("’", "'").replace("ʼ", "'").replace("`", "'")
 
 
-@functools.cache
 def _analyzer(language: str) -> Any:
-    """pymorphy3's analyzer for a language it has dictionaries for, else None."""
+    """pymorphy3's analyzer for a language it has dictionaries for, else None: made once
+    per process (its dictionaries take a tenth of a second to open), whichever thread asks."""
     if language not in MORPHOLOGY:
         return None
-    import pymorphy3
+    with _opening:
+        if language not in _analyzers:
+            import pymorphy3
 
-    return pymorphy3.MorphAnalyzer(lang=language)
+            _analyzers[language] = pymorphy3.MorphAnalyzer(lang=language)
+        return _analyzers[language]
+
+
+_analyzers: dict[str, Any] = {}
+_opening = threading.Lock()
 
 
 def forms(term: Term, language: str) -> list[str]:
