@@ -111,6 +111,12 @@ class Glossary:
         self.terms: tuple[Term, ...] = tuple(terms)
         self._words = {term: _words(term.source) for term in self.terms}
         self._order = {term: index for index, term in enumerate(self.terms)}  # ties: the first term
+        # Reading a word with the dictionaries is what costs: only words that could start a
+        # term are read. Inflection changes a word's end and its vowels (Київ, Києві; Харків,
+        # Харкова), not the consonants it starts with; a capitalized term starts with a capital.
+        firsts = [self._words[term][0] for term in self.terms if self._words[term]]
+        self._heads = frozenset(_head(word) for word in firsts)
+        self._any_case = any(not word[0].isupper() for word in firsts)
         self._keys: dict[str, dict[str, list[Term]]] = {}  # language -> a first word's key -> terms
         self._lock = threading.Lock()
 
@@ -129,7 +135,11 @@ class Glossary:
         position = 0
         while position < len(words):
             best: tuple[int, Term] | None = None
-            lemmas = {lemma for lemma, _ in _keys(words[position][2], language)}
+            head = words[position][2]
+            if not (head[0].isupper() or self._any_case) or _head(head) not in self._heads:
+                position += 1
+                continue
+            lemmas = {lemma for lemma, _ in _keys(head, language)}
             candidates = {term for lemma in lemmas for term in index.get(lemma, ())}
             for term in sorted(candidates, key=self._order.__getitem__):  # a tie: the first listed
                 size = len(self._words[term])
@@ -169,6 +179,14 @@ class Glossary:
                         index.setdefault(lemma, []).append(term)
                 self._keys[language] = index
             return index
+
+
+_VOWELS = str.maketrans(dict.fromkeys("аеєиіїоуюяыэёьъaeiouy", "*") | dict.fromkeys("'", None))
+
+
+def _head(word: str) -> str:
+    """What inflection keeps of a word: its first three letters, any vowel as one."""
+    return _fold(word).translate(_VOWELS)[:3]
 
 
 def _words(source: str) -> tuple[str, ...]:
@@ -244,14 +262,21 @@ def _apostrophe(word: str) -> str:
     return word.replace("’", "'").replace("ʼ", "'").replace("`", "'")
 
 
-@functools.cache
 def _analyzer(language: str) -> Any:
-    """pymorphy3's analyzer for a language it has dictionaries for, else None."""
+    """pymorphy3's analyzer for a language it has dictionaries for, else None: made once
+    per process (its dictionaries take a tenth of a second to open), whichever thread asks."""
     if language not in MORPHOLOGY:
         return None
-    import pymorphy3
+    with _opening:
+        if language not in _analyzers:
+            import pymorphy3
 
-    return pymorphy3.MorphAnalyzer(lang=language)
+            _analyzers[language] = pymorphy3.MorphAnalyzer(lang=language)
+        return _analyzers[language]
+
+
+_analyzers: dict[str, Any] = {}
+_opening = threading.Lock()
 
 
 def forms(term: Term, language: str) -> list[str]:

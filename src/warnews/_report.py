@@ -392,6 +392,12 @@ def status_lines(summary: dict[str, Any]) -> list[str]:
             error = printable(row["error"] or "")
             tries = f"{row['attempts']} {'try' if row['attempts'] == 1 else 'tries'}"
             lines.append(f"  {printable(row['url'])}: {error} ({tries}; {retry})")
+    quality = summary.get("quality") or {}
+    if quality.get("after_fallback") or quality.get("failed"):
+        lines.append(
+            f"quality gate: {quality['after_fallback']} passed only after a fallback,"
+            f" {quality['failed']} saved though every engine failed it (see the warnings)"
+        )
     if summary["recent_warnings"]:
         lines.append("recent warnings:")
         for row in summary["recent_warnings"]:
@@ -464,6 +470,7 @@ def engine_lines(row: dict[str, Any]) -> list[str]:
         f"{row['engine']}: {row['name']}, {use}",
         f"  needs: {'; '.join(needs) if needs else 'no key'}",
         f"  limits: {row['limits']}",
+        f"  glossary: {row['glossary']}",
     ]
     if "check" in row:
         result = row["check"]

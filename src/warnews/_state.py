@@ -99,12 +99,28 @@ MIGRATIONS = (
     ALTER TABLE feeds ADD COLUMN channel TEXT;
     CREATE INDEX articles_source ON articles (source);
     """,
+    # quality: how a done article's translation passed the quality gate: NULL (at the first
+    # engine tried, or not translated), 'fallback' (after an engine failed it), 'failed'
+    # (kept though every engine failed it: quality = "warn").
+    """
+    ALTER TABLE articles ADD COLUMN quality TEXT;
+    """,
 )
 
 _TRACKING = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "yclid", "msclkid", "igshid", "mc_cid", "mc_eid", "_ga"}
 )
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+
+
+def gate(metadata: Metadata) -> str | None:
+    """How a done article passed the quality gate, as the state keeps it."""
+    quality = metadata.quality
+    if not quality:
+        return None
+    if not quality.get("passed", True):
+        return "failed"
+    return "fallback" if quality.get("failures") else None
 
 
 def url_key(url: str) -> str:
@@ -397,8 +413,8 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
                 " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
-                " last_error = NULL, permanent = 0, queued = 0, warning = ?, last_attempt_at = ?,"
-                " updated_at = ? WHERE id = ?",
+                " last_error = NULL, permanent = 0, queued = 0, warning = ?, quality = ?,"
+                " last_attempt_at = ?, updated_at = ? WHERE id = ?",
                 (
                     str(path.resolve()),
                     canonical_url or None,
@@ -408,6 +424,7 @@ class State:
                     metadata.source_language,
                     metadata.engine,
                     warning,
+                    gate(metadata),
                     now,
                     now,
                     article_id,
@@ -719,8 +736,16 @@ class State:
             " ORDER BY updated_at DESC LIMIT ?",
             [failures],
         )
+        quality = {
+            record["quality"]: record["n"]
+            for record in self._query(
+                "SELECT quality, COUNT(*) AS n FROM articles WHERE status = 'done' AND quality IS NOT NULL"
+                " GROUP BY quality"
+            )
+        }
         return {
             "state": str(self.path),
+            "quality": {"after_fallback": quality.get("fallback", 0), "failed": quality.get("failed", 0)},
             "articles": {
                 status: by_status.get(status, 0) for status in ("done", "failed", "skipped", "pending")
             },

@@ -370,8 +370,8 @@ class Translator:
         languages = [paragraph_language(paragraph, article, target) for paragraph in paragraphs]
         if given:
             languages = [None if language is None else article for language in languages]
-        matches = [
-            self.glossary.find(paragraph, language) if self.glossary and language else []
+        matches = [  # found in the paragraph as it is sent: normalized
+            self.glossary.find(normalize_paragraph(paragraph), language) if self.glossary and language else []
             for paragraph, language in zip(paragraphs, languages, strict=True)
         ]
         requests, reasons, fallback = 0, [], []
@@ -482,13 +482,16 @@ class Translator:
         units: dict[int, Unit] = {}
         keys: dict[int, str] = {}
         waiting: dict[str, list[int]] = defaultdict(list)
-        cached = 0
+        cached = glossed = 0  # glossed: paragraphs that are glossary terms alone, sent as translated
         for index, language in enumerate(languages):
             if language is None:
                 continue
             glossary = engine.takes_glossary(language, target)
             unit = units[index] = make_unit(results[index], matches[index], protect=not glossary)
             keys[index] = _memory_key(unit, glossary)
+            if unit.protected and not has_letters(PLACEHOLDER.sub("", unit.text)):  # "Харків": nothing to ask
+                results[index], glossed = unit.restore(unit.text), glossed + 1
+                continue
             hit = self.memory.get(engine.key, language, target, keys[index]) if self.memory else None
             if hit is None:
                 waiting[language].append(index)
@@ -505,7 +508,7 @@ class Translator:
             figures[index] = _quality.check(unit.source, results[index], target, unit.english)
             if self.memory and index in answers and not figures[index].failures:  # type: ignore[union-attr]
                 self.memory.put(engine.key, str(languages[index]), target, keys[index], answers[index])
-        sent = sum(len(indices) for indices in waiting.values())
+        sent = sum(len(indices) for indices in waiting.values()) + glossed
         kept = languages.count(None)
         return _Attempt(engine.engine, results, sent, cached, kept, figures)
 

@@ -30,7 +30,7 @@ def article_page(title, paragraphs, published=None, head="", charset="utf-8"):
 
 def ukrainian_paragraphs(count, sentences=3, seed=0):
     """Distinct Ukrainian paragraphs of news-like sentences."""
-    subjects = ["Сили оборони", "Міська рада", "Волонтери", "Енергетики", "Речник штабу", "Жителі громади"]
+    subjects = ["Рятувальники", "Міська рада", "Волонтери", "Енергетики", "Речник штабу", "Жителі громади"]
     verbs = ["повідомили про", "завершили", "розпочали", "оголосили", "підтвердили", "обговорили"]
     objects = [
         "відновлення електромережі",

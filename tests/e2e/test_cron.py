@@ -13,7 +13,7 @@ import time
 import pytest
 from pages import article_page, at_a_terminal, atom, hold_lock, rss, texts, ukrainian_paragraphs
 
-TITLE = "Енергетики відновили світло у Харкові"
+TITLE = "Енергетики відновили світло у районі"
 
 
 def add_articles(site, count, prefix="/news", **page):

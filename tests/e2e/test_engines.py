@@ -225,7 +225,10 @@ def test_engines_lists_each_engine_its_needs_and_limits(run, services, engines_e
     assert rows["google"]["in_use"] and not rows["google"]["needs_key"]
     assert rows["deepl"]["needs_key"] and not rows["deepl"]["configured"]
     assert rows["mymemory"]["configured"] and "500 bytes" in rows["mymemory"]["limits"]
+    assert rows["google"]["glossary"].startswith("terms protected in the request")
+    assert "DeepL glossary" in rows["deepl"]["glossary"] and "system message" in rows["openai"]["glossary"]
     configured = run("engines", "--engine", "deepl,google", env=engines_env)
+    assert "  glossary: a DeepL glossary of every form of every term" in configured.stdout
     assert "deepl: DeepL, in use (#1)" in configured.stdout
     assert "deepl_key (WARNEWS_DEEPL_KEY) is set" in configured.stdout
 

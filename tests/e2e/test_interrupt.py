@@ -16,7 +16,7 @@ import pytest
 from pages import WARNEWS, article_page, body_paragraphs, state_articles, texts, ukrainian_paragraphs
 from translators import emulate_translation
 
-TITLE = "Енергетики відновили світло у Харкові"
+TITLE = "Енергетики відновили світло у районі"
 SIGNALS = [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
 ESCAPE = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])|\r|\n|[^\x1b\r\n]+")
 

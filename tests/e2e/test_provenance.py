@@ -14,7 +14,7 @@ import pytest
 from pages import article_page, state_articles, ukrainian_paragraphs
 from translators import DeepLEmulator
 
-TITLE = "Енергетики відновили світло у Харкові"
+TITLE = "Енергетики відновили світло у районі"
 ENGLISH = [
     "Russian troops refused to attack on the southern front, a military spokesman said on Wednesday.",
     "About forty soldiers left their trenches and tried to flee towards occupied Crimea, he added.",

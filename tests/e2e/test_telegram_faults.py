@@ -49,7 +49,9 @@ def test_fetch_force_of_an_edited_post_reads_its_own_page_again(run, telegram, t
     forced = run("fetch", f"https://t.me/{NAME}/4", "-o", "out", "--force")
     assert forced.returncode == 0, forced.stderr
     assert telegram.requests[-1] == f"/{NAME}/4?embed=1&mode=tme"  # its own page, read again
-    assert "Lvovi" in (tmp_path / forced.stdout.strip()).read_text(encoding="utf-8")
+    assert "u Lviv tezh" in (tmp_path / forced.stdout.strip()).read_text(
+        encoding="utf-8"
+    )  # Львові: the glossary's
 
 
 def test_a_forgotten_post_is_read_again_by_the_next_run(run, telegram):

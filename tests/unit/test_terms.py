@@ -192,3 +192,13 @@ def test_the_memory_keeps_only_what_passed_and_knows_the_terms_an_engine_was_giv
     assert protected.requests == 1 and again.cached == 1, "the placeholder's answer is remembered"
     assert (first.paragraphs, again.paragraphs) == (["Novyny z Kyiv."], ["Novyny z Kyiv (the capital)."])
     memory.close()
+
+
+def test_a_paragraph_of_terms_alone_needs_no_request_and_terms_are_found_in_the_normalized_text():
+    engine = Engine()
+    translation = Translator([engine], glossary=GLOSSARY).translate(
+        ["Харків", "Вибухи  у\u00a0Києві  вночі."], "uk", "en"
+    )
+    assert translation.paragraphs == ["Kharkiv", "Vybuhy u Kyiv vnoci."]
+    assert engine.sent == ["Вибухи у [[T1]] вночі."]
+    assert translation.found == (("Харків", 1), ("Київ", 1)) and translation.passed and translation.sent == 2

@@ -87,6 +87,8 @@ class Engine(ABC):
     # Its own settings: config keys and WARNEWS_* variables (never flags), named
     # "<key>_<what>" by convention; their values reach it as `values`.
     settings: ClassVar[tuple[Setting, ...]] = ()
+    # How it honours glossary terms, as `warnews engines` says it (see takes_glossary).
+    glossary: ClassVar[str] = "terms protected in the request, their English put in after"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -559,6 +561,7 @@ def describe(settings: Settings) -> list[dict[str, Any]]:
                 "settings": needs,
                 "configured": not engine.missing(values),
                 "limits": engine.limits,
+                "glossary": engine.glossary,
             }
         )
     return rows

@@ -124,6 +124,12 @@ class _RequestsThroughHttpx:
             return self.__getattr__("get")(url, params=params, headers=headers, **rest)
         return _send(route, Call("GET", url, dict(params or {}), headers=dict(headers or {})))
 
+    def delete(self, url: str, headers: dict[str, str] | None = None, **rest: Any) -> Any:
+        route = _current.get(None)
+        if route is None:
+            return self.__getattr__("delete")(url, headers=headers, **rest)
+        return _send(route, Call("DELETE", url, headers=dict(headers or {})))
+
     def post(
         self,
         url: str,

@@ -8,12 +8,14 @@ limited only by DeepL's 128 KiB request size, not by a URL's length.
 Glossary terms go through DeepL's glossaries: one per source language and glossary,
 holding every inflected form of every term (DeepL matches entries as written), named by a
 digest of its entries so that the next run finds it (GET /v2/glossaries) instead of
-making another. When DeepL refuses to make one, the terms are protected in the text
-instead, as for other engines, for the rest of the run.
+making another; when the glossary changes, warnews's glossaries of the older one for the
+same language pair are deleted once the new one is made. When DeepL refuses to make one,
+the terms are protected in the text instead, as for other engines, for the rest of the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -38,6 +40,7 @@ class DeepL(Engine):
     key = "deepl"
     name = "DeepL"
     limits = "request body up to 128 KiB; 500,000 characters a month on the free plan"
+    glossary = "a DeepL glossary of every form of every term (terms protected if DeepL refuses one)"
     modules = ("deep_translator.deepl",)
     settings = (
         Setting(
@@ -108,7 +111,10 @@ class DeepL(Engine):
         answer = STAND_IN.post(f"{self._base_url}/v2/translate", data=fields, headers=self._headers())
         if answer.status_code >= 400:
             raise _Refused(answer.status_code)
-        return json.loads(answer.text)["translations"][0]["text"]
+        try:
+            return json.loads(answer.text)["translations"][0]["text"]
+        except (ValueError, KeyError, IndexError, TypeError, RecursionError):
+            raise EngineError(self.name, FailureKind.BAD_ANSWER, "its answer holds no translation") from None
 
     def _glossary_id(self, source: str, target: str) -> str | None:
         """The id of this run's glossary for the language pair, found or made once."""
@@ -120,9 +126,15 @@ class DeepL(Engine):
             listed = STAND_IN.get(f"{self._base_url}/v2/glossaries", headers=self._headers())
             if listed.status_code >= 400:
                 raise _Refused(listed.status_code)
-            for known in json.loads(listed.text).get("glossaries", []):
-                if known.get("name") == name and known.get("ready", True):
-                    self._made[source, target] = str(known["glossary_id"])
+            listing = self._answer(listed.text, "glossaries")
+            known = (
+                [glossary for glossary in listing if isinstance(glossary, dict)]
+                if isinstance(listing, list)
+                else []
+            )
+            for glossary in known:
+                if glossary.get("name") == name and glossary.get("ready", True):
+                    self._made[source, target] = str(glossary["glossary_id"])
                     return self._made[source, target]
             body = {
                 "name": name,
@@ -140,8 +152,31 @@ class DeepL(Engine):
                 )
                 self._made[source, target] = None
                 return None
-            self._made[source, target] = str(json.loads(made.text)["glossary_id"])
+            self._made[source, target] = str(self._answer(made.text, "glossary_id"))
+            for glossary in known:  # warnews's glossaries of an older glossary file: gone
+                if (
+                    str(glossary.get("name", "")).startswith("warnews-")
+                    and str(glossary.get("source_lang", "")).lower() == source.lower()
+                    and str(glossary.get("target_lang", "")).lower() == target.lower()
+                ):
+                    with contextlib.suppress(EngineError):  # left behind: harmless, tried again next time
+                        STAND_IN.delete(
+                            f"{self._base_url}/v2/glossaries/{glossary.get('glossary_id')}",
+                            headers=self._headers(),
+                        )
             return self._made[source, target]
+
+    def _answer(self, text: str, key: str) -> Any:
+        """A field of a glossary endpoint's JSON answer; an answer without it is DeepL's failure."""
+        try:
+            answer = json.loads(text)
+            if not isinstance(answer, dict) or key not in answer:
+                raise ValueError
+            return answer[key]
+        except (ValueError, RecursionError):
+            raise EngineError(
+                self.name, FailureKind.BAD_ANSWER, f"its glossary answer holds no {key}"
+            ) from None
 
     def _engines_own(self, error: Exception) -> bool:
         return isinstance(error, _Refused) or super()._engines_own(error)

@@ -44,6 +44,7 @@ class OpenAI(Engine):
     key = "openai"
     name = "OpenAI-compatible"
     limits = "the model's context (openai_context tokens, default 8,000; about 2.5 characters each)"
+    glossary = "the terms of each request in the system message"
     settings = (
         Setting(
             "openai_url",
@@ -107,7 +108,7 @@ class OpenAI(Engine):
             raise _Refused(answer.status_code)
         try:
             content = json.loads(answer.text)["choices"][0]["message"]["content"]
-        except (ValueError, KeyError, IndexError, TypeError):
+        except (ValueError, KeyError, IndexError, TypeError, RecursionError):
             raise EngineError(self.name, FailureKind.BAD_ANSWER, "its answer holds no translation") from None
         if not isinstance(content, str):
             raise EngineError(self.name, FailureKind.BAD_ANSWER, "its answer holds no translation")
