@@ -14,6 +14,7 @@ from pages import (
     TERMS_TITLE,
     article_page,
     body_paragraphs,
+    texts,
 )
 from translators import (
     ChatEmulator,
@@ -26,7 +27,7 @@ from translators import (
 )
 
 FAST = {"WARNEWS_TRANSLATOR_RATE": "1000"}  # the rate limit has tests of its own
-DEEPL_KEY = "deepl-glossary-key:fx"
+DEEPL_KEY = "deepl-e2e-7c1e:fx"
 REFUSED = "Unsupported glossary language pair"
 
 
@@ -250,10 +251,27 @@ def test_deepl_gets_one_glossary_per_run_and_the_next_run_reuses_it(run, site, d
     changed = run("fetch", urls[0], "-o", "changed", "--force", "--no-cache", env=env)
     assert changed.returncode == 0, changed.stderr
     assert deepl.created == 2, "other terms, another glossary"
-    [(new, described)] = [(g, d) for g, d in deepl.glossaries.items() if g != glossary]
-    assert described["name"] != deepl.glossaries[glossary]["name"]
+    new = deepl.glossary_ids[-1]
+    assert new != glossary and deepl.glossaries[new]["name"] != described["name"]
     assert deepl.entries[new].get("повітряна тривога") == "air raid alert"
-    assert deepl.glossary_ids[-1] == new
+
+
+def test_a_run_with_another_glossary_does_not_break_a_run_in_flight(
+    run, spawn, site, deepl, deepl_env, article, tmp_path
+):
+    """Two warnews set up apart (two cron jobs, two users' glossaries) may share a DeepL key:
+    one's glossary must not vanish under the other while it runs."""
+    urls = [site.add(f"/news/{n}", article_page(TERMS_TITLE, TERMS_PARAGRAPHS[n:])) for n in range(2)]
+    deepl.hold_next = 1
+    first = spawn("fetch", *urls, "-o", "first", "--concurrency", "1", "--no-cache", env=deepl_env)
+    assert deepl.holding.wait(30), "the first run's first request arrived"
+    mine = tmp_path / "terms.txt"
+    mine.write_text("повітряна тривога = air raid alert\n", encoding="utf-8")
+    other = run("translate", article, "-o", "other", env={**deepl_env, "WARNEWS_GLOSSARY": str(mine)})
+    deepl.release.set()
+    assert other.returncode == 0, other.stderr
+    assert first.wait(60) == 0, first.err.seek(0) or first.err.read()
+    assert deepl.created == 2 and len(texts(tmp_path / "first")) == 2
 
 
 def test_deepl_makes_one_glossary_for_each_source_language(run, deepl, deepl_env, article, tmp_path):

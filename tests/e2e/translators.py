@@ -372,7 +372,8 @@ class DeepLEmulator(_Translator):
     DeepL does. A translate request with `glossary_id` needs `source_lang` and the
     glossary's language pair (400 otherwise); its entries are written in place before the
     emulated translation. `refuse_glossaries` (a message): creation answers 400 with it.
-    Glossaries live as long as the emulator, across runs."""
+    Glossaries live as long as the emulator, across runs. `hold_next` translate requests
+    set `holding` and wait for `release`: another run can run while one is in flight."""
 
     def __init__(self, key: str = "deepl-test-key:fx", **kwargs: object) -> None:
         super().__init__(key=key, **kwargs)  # type: ignore[arg-type]
@@ -383,6 +384,9 @@ class DeepLEmulator(_Translator):
         self.deleted = 0
         self.glossary_ids: list[str | None] = []  # each translate request's glossary_id
         self.refuse_glossaries: str | None = None
+        self.hold_next = 0  # that many translate requests wait for `release` before they are answered
+        self.holding = threading.Event()  # set when one does
+        self.release = threading.Event()
 
     @property
     def with_glossary(self) -> int:
@@ -415,6 +419,12 @@ class DeepLEmulator(_Translator):
                 self.error(request, 400, problem)
                 return
             terms = self.entries[glossary]
+        with self._lock:
+            held = self.hold_next > 0
+            self.hold_next -= held
+        if held:  # a run caught in the middle of an article, for another to run meanwhile
+            self.holding.set()
+            self.release.wait(30)
         size = len(body) + sum(len(k) + len(v) + 4 for k, v in request.headers.items())
         self.serve(request, text, size, size > DEEPL_LIMIT, (source, target), terms)
 
