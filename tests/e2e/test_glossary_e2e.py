@@ -86,6 +86,26 @@ def test_the_default_glossary_on_google_writes_kyiv_kharkiv_and_the_armed_forces
     assert "Kyiv" not in sent, "the English is put in after, not sent"
 
 
+def test_abbreviations_and_names_of_two_words_and_english_at_a_sentence_start(run, google, tmp_path):
+    paragraphs = [
+        "ППО збила над Одесою двадцять дронів, повідомили у Верховній Раді після засідання.",
+        "Уночі ППО працювала над Миколаєвом, а ДСНС гасила пожежі до самого ранку.",
+    ]
+    (tmp_path / "a.txt").write_text(TERMS_TITLE + "\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    text, meta = saved(run("translate", "a.txt", "-o", "out", env=FAST), tmp_path)
+    forms = {
+        "ППО": "air defense",
+        "Одесою": "Odesa",
+        "Верховній Раді": "Verkhovna Rada",
+        "Миколаєвом": "Mykolaiv",
+        "ДСНС": "State Emergency Service",
+    }
+    first, second = expected(paragraphs, forms)
+    assert body_paragraphs(text) == ["A" + first[1:], second], "a sentence starts with a capital"
+    assert meta["glossary"]["found"] == {"ППО": 2, "Одеса": 1, "Верховна Рада": 1, "Миколаїв": 1, "ДСНС": 1}
+    assert meta["glossary"]["missed"] == []
+
+
 def test_russian_forms_of_the_same_names_are_terms_too(run, google, tmp_path):
     paragraphs = [
         "В Киеве ночью продолжалась воздушная тревога, энергетики восстанавливают электроснабжение.",

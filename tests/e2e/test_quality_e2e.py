@@ -310,3 +310,18 @@ def test_by_default_the_best_bad_translation_is_saved_with_a_warning(run, site, 
     assert warning and "quality" in warning
     invalid = run("fetch", url, "--quality", "lenient", "--force")
     assert invalid.returncode == 2 and "quality" in invalid.stderr and "Traceback" not in invalid.stderr
+
+
+def test_a_bad_translation_is_kept_when_the_next_engine_does_not_answer_at_all(
+    run, services, engines_env, article, tmp_path
+):
+    services["google"].mode, services["mymemory"].mode = "partial", "error500"
+    flags = ("--engine", "google,mymemory", "--retries", "0")
+    result = run("translate", article, "-o", "out", *flags, env=engines_env)
+    text, meta = saved(result, tmp_path)
+    assert text.split("\n")[0].endswith("via Google"), "the only translation there is"
+    assert meta["quality"]["passed"] is False and "HTTP 500" in result.stderr
+    assert result.stderr.startswith(f"warnews: warning: {article}: ")
+    strict = run("translate", article, "-o", "strict", "--quality", "strict", *flags, env=engines_env)
+    assert strict.returncode == 1 and strict.stdout == ""
+    assert not (tmp_path / "strict").exists() or texts(tmp_path / "strict") == []
