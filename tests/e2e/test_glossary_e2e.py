@@ -118,6 +118,15 @@ def test_russian_forms_of_the_same_names_are_terms_too(run, google, tmp_path):
     assert meta["glossary"]["found"] == {"Киев": 1, "Харьков": 1} and meta["glossary"]["missed"] == []
 
 
+def test_an_article_from_the_translation_memory_has_the_same_records(run, google, article, tmp_path):
+    text, meta = saved(run("translate", article, "-o", "first", env=FAST), tmp_path)
+    asked = google.count
+    again, remembered = saved(run("translate", article, "-o", "again", env=FAST), tmp_path)
+    assert google.count == asked and remembered["paragraphs_cached"] > 0
+    assert again == text and remembered["glossary"] == meta["glossary"]
+    assert remembered["quality"]["passed"] is True
+
+
 @pytest.mark.parametrize("engine", ["google", "libre", "mymemory", "microsoft"])
 def test_placeholders_an_engine_mangles_fall_back_per_paragraph_then_english_in_place(
     run, google, article, tmp_path, engine

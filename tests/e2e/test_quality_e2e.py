@@ -308,6 +308,8 @@ def test_by_default_the_best_bad_translation_is_saved_with_a_warning(run, site, 
     assert quality["figures"]["script"] > 0.2
     [(warning,)] = state_articles(tmp_path, "warning").values()
     assert warning and "quality" in warning
+    status = run("status")
+    assert f"{url}: " in status.stdout and "quality" in status.stdout
     invalid = run("fetch", url, "--quality", "lenient", "--force")
     assert invalid.returncode == 2 and "quality" in invalid.stderr and "Traceback" not in invalid.stderr
 
