@@ -25,6 +25,7 @@ class DeepL:
         self.refuse = refuse
         self.glossaries = dict(glossaries or {})
         self.calls = []
+        self.made = 0
 
     def __call__(self, request):
         self.calls.append((request.method, request.url.path))
@@ -39,7 +40,8 @@ class DeepL:
             if self.refuse:
                 return httpx.Response(400, json={"message": "Unsupported language pair"})
             body = json.loads(request.content)
-            gid = f"g{len(self.glossaries) + 1}"
+            self.made += 1
+            gid = f"g{self.made}"
             self.glossaries[gid] = {**body, "ready": True}
             return httpx.Response(201, json={"glossary_id": gid, "name": body["name"], "ready": True})
         if request.url.path.startswith("/v2/glossaries/") and request.method == "DELETE":
@@ -100,3 +102,21 @@ def test_a_refused_glossary_means_terms_protected_in_the_text():
     assert translation.paragraphs == ["xxxxxx x Kyiv.", "xxxxx x Kharkiv."]
     sent = [call for call in service.calls if call[1] == "/v2/translate"]
     assert len(sent) == 1 and translation.passed
+
+
+def test_a_glossary_deleted_meanwhile_is_made_again():
+    service = DeepL()
+    deepl = translator(service)
+    deepl.translate(["У Києві."], "uk", "en")
+    service.glossaries.clear()  # another run, with another glossary file, replaced it
+
+    def gone(request):
+        if request.url.path == "/v2/translate" and b"glossary_id=g1" in request.content:
+            return httpx.Response(404, json={"message": "Glossary not found"})
+        return service(request)
+
+    deepl.engines[0]._client._transport = httpx.MockTransport(gone)
+    assert deepl.translate(["У Харкові."], "uk", "en").paragraphs == ["x Kharkiv."]
+    assert [call for call in service.calls if call == ("POST", "/v2/glossaries")] == [
+        ("POST", "/v2/glossaries")
+    ] * 2

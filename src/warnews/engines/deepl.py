@@ -99,16 +99,24 @@ class DeepL(Engine):
         return {"Authorization": f"DeepL-Auth-Key {self._api_key}"}
 
     def _call_glossary(self, text: str, source: str, target: str, terms: Sequence[tuple[str, str]]) -> Any:
-        glossary_id = self._glossary_id(source, target)
-        if glossary_id is None:  # refused: the terms protected in the text instead
-            return _protected(text, terms, lambda protected: self._call(protected, source, target))
-        fields = {
-            "text": text,
-            "source_lang": source.upper(),
-            "target_lang": target.upper(),
-            "glossary_id": glossary_id,
-        }
-        answer = STAND_IN.post(f"{self._base_url}/v2/translate", data=fields, headers=self._headers())
+        for attempt in range(2):
+            glossary_id = self._glossary_id(source, target)
+            if glossary_id is None:  # refused: the terms protected in the text instead
+                return _protected(text, terms, lambda protected: self._call(protected, source, target))
+            fields = {
+                "text": text,
+                "source_lang": source.upper(),
+                "target_lang": target.upper(),
+                "glossary_id": glossary_id,
+            }
+            answer = STAND_IN.post(f"{self._base_url}/v2/translate", data=fields, headers=self._headers())
+            if answer.status_code in (400, 404) and not attempt:
+                # Deleted meanwhile (a run with another glossary file replaced it): made again.
+                with self._making:
+                    if self._made.get((source, target)) == glossary_id:
+                        del self._made[source, target]
+                continue
+            break
         if answer.status_code >= 400:
             raise _Refused(answer.status_code)
         try:
