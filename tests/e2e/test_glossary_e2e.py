@@ -161,6 +161,25 @@ def test_placeholders_an_engine_mangles_fall_back_per_paragraph_then_english_in_
     )
 
 
+def test_english_written_in_place_never_makes_a_request_too_long(run, tmp_path):
+    """MyMemory takes 500 bytes: a paragraph that fits with its placeholders may not fit
+    with the English written in their place."""
+    paragraph = (
+        "Вранці ЗСУ відбили атаку біля села, вдень ЗСУ евакуювали поранених, увечері ЗСУ "
+        "знищили склад, а вночі ЗСУ збили дрони; у штабі кажуть, що ЗСУ тримають позиції "
+        "і ЗСУ готові до нових атак. Командування ЗСУ подякувало бійцям за витримку та мужність."
+    )
+    assert 400 < len(paragraph.encode()) < 500
+    (tmp_path / "a.txt").write_text(f"{TERMS_TITLE}\n\n{paragraph}", encoding="utf-8")
+    with MyMemoryEmulator() as mymemory:
+        mymemory.mode = "mangle_terms"
+        env = {**FAST, "WARNEWS_MYMEMORY_URL": mymemory.base_url, "WARNEWS_ENGINE": "mymemory"}
+        text, meta = saved(run("translate", "a.txt", "-o", "out", env=env), tmp_path)
+    assert mymemory.rejected == 0, "no request over the limit"
+    assert body_paragraphs(text) == expected([paragraph])
+    assert meta["glossary"]["missed"] == []
+
+
 def test_a_user_glossary_adds_a_term_and_takes_a_default_one_out(run, google, article, tmp_path):
     mine = tmp_path / "terms.txt"
     mine.write_text("# my terms\n\nповітряна тривога = air raid alert\nХарків =\n", encoding="utf-8")
