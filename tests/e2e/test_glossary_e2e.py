@@ -180,6 +180,15 @@ def test_english_written_in_place_never_makes_a_request_too_long(run, tmp_path):
     assert meta["glossary"]["missed"] == []
 
 
+def test_a_paragraph_of_terms_alone_costs_no_request(run, google, tmp_path):
+    paragraphs = [TERMS_PARAGRAPHS[0], "Київ — Харків"]
+    (tmp_path / "a.txt").write_text(TERMS_TITLE + "\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    text, _ = saved(run("translate", "a.txt", "-o", "out", env=FAST), tmp_path)
+    assert body_paragraphs(text) == [expected(paragraphs[:1])[0], "Kyiv — Kharkiv"]
+    assert not any(re.fullmatch(r"[\W\s]*(\[\[T\d+\]\][\W\s]*)+", t) for t in google.texts)
+    assert "Київ — Харків" not in "\n".join(google.texts) and "— [[T" not in "\n".join(google.texts)
+
+
 def test_a_user_glossary_adds_a_term_and_takes_a_default_one_out(run, google, article, tmp_path):
     mine = tmp_path / "terms.txt"
     mine.write_text("# my terms\n\nповітряна тривога = air raid alert\nХарків =\n", encoding="utf-8")
