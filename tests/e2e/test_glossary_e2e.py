@@ -230,6 +230,28 @@ def test_the_translation_memory_never_serves_english_made_without_the_glossary(
     assert meta["glossary"]["missed"] == []
 
 
+@pytest.mark.parametrize("engine", ["google", "deepl", "openai"])
+def test_a_changed_glossary_is_not_undone_by_the_translation_memory(run, article, tmp_path, engine):
+    with DeepLEmulator(key=DEEPL_KEY) as deepl, ChatEmulator() as chat:
+        env = {
+            **FAST,
+            "WARNEWS_ENGINE": engine,
+            "WARNEWS_DEEPL_URL": deepl.origin,
+            "WARNEWS_DEEPL_KEY": DEEPL_KEY,
+            "WARNEWS_OPENAI_URL": chat.base_url,
+            "WARNEWS_OPENAI_MODEL": "llama3.1:8b",
+        }
+        mine = tmp_path / "terms.txt"
+        mine.write_text("ЗСУ = Ukraine's Armed Forces\n", encoding="utf-8")
+        before, _ = saved(
+            run("translate", article, "-o", "before", env={**env, "WARNEWS_GLOSSARY": str(mine)}), tmp_path
+        )
+        assert "Ukraine's Armed Forces" in before
+        after, meta = saved(run("translate", article, "-o", "after", env=env), tmp_path)
+    assert body_paragraphs(after) == expected(TERMS_PARAGRAPHS), "the glossary as it is now"
+    assert meta["glossary"]["missed"] == []
+
+
 @pytest.mark.parametrize(
     ("content", "cause"),
     [
