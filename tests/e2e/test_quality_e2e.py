@@ -120,10 +120,13 @@ def test_a_good_translation_passes_with_its_figures_in_the_sidecar(run, google, 
     assert 0.35 < low <= high < 3.0
 
 
-def test_a_paragraph_that_fails_once_is_retried_alone_on_the_same_engine(run, google, article, tmp_path):
+def test_a_paragraph_that_fails_once_is_retried_alone_on_the_same_engine(
+    run, services, engines_env, article, tmp_path
+):
+    google = services["google"]
     google.bad_next, google.bad_mode = 1, "loop"  # the packed request's last paragraph loops
     text, meta = saved(
-        run("translate", article, "-o", "out", "--engine", "google,mymemory", env=FAST), tmp_path
+        run("translate", article, "-o", "out", "--engine", "google,mymemory", env=engines_env), tmp_path
     )
     assert text.split("\n")[0].endswith("via Google")
     assert body_paragraphs(text) == expected(TERMS_PARAGRAPHS) and LOOP_PHRASE not in text
