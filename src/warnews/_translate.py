@@ -256,7 +256,8 @@ def _answers(units: Sequence[Unit], engine: Engine, source: str, target: str) ->
     """Each unit's answer, placeholders still in (as the translation memory keeps it)."""
     counted = engine if isinstance(engine, _Counting) else _Counting(engine)
     glossary = counted.takes_glossary(source, target)
-    plan = plan_requests([unit.text for unit in units], engine.limit(source, target))
+    limit = engine.limit(source, target)
+    plan = plan_requests([unit.text for unit in units], limit)
     owner = [units[piece.paragraph] for piece in plan.pieces]
 
     def ask(text: str, carried: Sequence[int]) -> str:
@@ -282,7 +283,12 @@ def _answers(units: Sequence[Unit], engine: Engine, source: str, target: str) ->
         text, unit = plan.pieces[index].text, owner[index]
         answer = ask(text, [index])
         if unit.protected and sorted(unit.numbers(answer)) != sorted(unit.numbers(text)):
-            return ask(unit.restore(text), [index])  # the English written in: the gate checks it is kept
+            # The English written in (the gate checks it is kept), or the source's own words,
+            # whichever fits a request: never one over the engine's limit.
+            for written in (unit.restore(text), unit.raw(text)):
+                if limit.fits(written):
+                    return ask(written, [index])
+            raise EngineError(engine.name, FailureKind.BAD_ANSWER, "it lost a protected glossary term")
         return answer
 
     answers = [piece.text for piece in plan.pieces]  # pieces without letters stay as they are

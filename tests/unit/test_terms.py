@@ -202,3 +202,12 @@ def test_a_paragraph_of_terms_alone_needs_no_request_and_terms_are_found_in_the_
     assert translation.paragraphs == ["Kharkiv", "Vybuhy u Kyiv vnoci."]
     assert engine.sent == ["Вибухи у [[T1]] вночі."]
     assert translation.found == (("Харків", 1), ("Київ", 1)) and translation.passed and translation.sent == 2
+
+
+def test_the_english_written_in_never_makes_a_request_over_the_limit():
+    limit = Limit(40, 20)  # "[[T1]] тут." fits; "Armed Forces of Ukraine тут." does not
+    engine = Engine(answers=lambda text, answer: answer.replace("[[T1]]", "[T1]"), limit=limit)
+    translation = Translator([engine], glossary=GLOSSARY).translate(["ЗСУ тут."], "uk", "en")
+    assert engine.sent == ["[[T1]] тут.", "[[T1]] тут.", "ЗСУ тут."]
+    assert all(limit.fits(text) for text in engine.sent)
+    assert translation.missed == ("ЗСУ",) and not translation.passed
