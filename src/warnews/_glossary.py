@@ -288,7 +288,9 @@ def forms(term: Term, language: str) -> list[str]:
     if analyzer is None or len(words) != 1 or term.source != words[0]:
         return result
     keys = _term_keys(words[0], language)
-    for parse in analyzer.parse(words[0]):
+    for parse in analyzer.parse(_apostrophe(words[0])):
+        if not parse.is_known:  # a guess from the word's ending (a Ukrainian name to the
+            continue  # Russian dictionary): its "forms" are not words
         if not _compatible(keys, frozenset({(_fold(parse.normal_form), _person(parse.tag))})):
             continue
         for form in parse.lexeme:

@@ -208,7 +208,8 @@ class Document:
             return None
         mine = [item for item in quality.get("failures", ()) if item.get("engine") == quality.get("engine")]
         first = (mine or list(quality.get("failures", ())) or [{}])[0]
-        where = f", in paragraph {first['paragraph'] + 1}" if "paragraph" in first else ""
+        number = first.get("paragraph")
+        where = "" if number is None else ", in the title" if number == 0 else f", in paragraph {number}"
         return (
             f"the translation failed the quality check: {first.get('detail', 'see the sidecar')}{where}; "
             "saved as it is, the failures in its sidecar"

@@ -234,7 +234,11 @@ class Pipeline:
             requests, sent, cached, kept = 0, 0, 0, len(units)
         else:
             translation = self.translator.translate(
-                units, detection.language, settings.target_language, given=detection.method == "given"
+                units,
+                detection.language,
+                settings.target_language,
+                given=detection.method == "given",
+                titled=bool(article.title),
             )
             translated, engine_name = translation.paragraphs, translation.engine
             requests, sent, cached, kept = (

@@ -37,7 +37,7 @@ from ._detect import CYRILLIC, CYRILLIC_LANGUAGES, alphabet_vote, paragraph_cand
 from ._errors import EngineError, FailureKind, TranslateError
 from ._glossary import Glossary, Match
 from ._normalize import normalize_paragraph
-from ._split import Limit, has_letters, plan_requests, unpack
+from ._split import Limit, has_letters, plan_requests, split_text, unpack
 
 _log = logging.getLogger("warnews")  # -v (see _report.Verbose)
 
@@ -92,6 +92,7 @@ class Translation:
     enforced: tuple[str, ...] = ()  # found terms whose English the translation holds
     missed: tuple[str, ...] = ()  # found terms whose English it lacks somewhere
     engine_key: str = ""  # the key of the engine that translated ("google")
+    titled: bool = False  # the first paragraph is the title
 
 
 def fallback_note(fallback: Sequence[Fallback], engine: str, untried: bool = True) -> str | None:
@@ -152,7 +153,8 @@ class Unit:
     source: str  # the paragraph
     text: str  # what is sent: the paragraph, its terms as placeholders when protected
     terms: tuple[tuple[str, str], ...] = ()  # (the form in the source, its English), in order
-    protected: bool = False  # text holds [[T1]] for terms[0], [[T2]] for terms[1], ...
+    protected: bool = False  # text holds [[T<after+1>]] for terms[0], [[T<after+2>]] for terms[1], ...
+    after: int = 0  # the placeholders are numbered after any the paragraph itself holds
 
     @property
     def english(self) -> tuple[str, ...]:
@@ -171,8 +173,8 @@ class Unit:
             return text
 
         def value(match: re.Match[str]) -> str:
-            number = int(match.group(1))
-            if not 1 <= number <= len(values):
+            number = int(match.group(1)) - self.after
+            if not 1 <= number <= len(values):  # not one of ours: text as the source has it
                 return match.group()
             found = values[number - 1]
             if capitalize and _SENTENCE_START.search(text[: match.start()]):
@@ -187,21 +189,26 @@ class Unit:
     def english_in(self, text: str) -> list[str]:
         """The English its terms in a piece of what is sent must come back with."""
         if self.protected:
-            return [self.terms[number - 1][1] for number in self.numbers(text) if number <= len(self.terms)]
+            return [
+                self.terms[number - self.after - 1][1]
+                for number in self.numbers(text)
+                if 1 <= number - self.after <= len(self.terms)
+            ]
         return [english for form, english in self.terms if form in text]
 
 
 def make_unit(paragraph: str, matches: Sequence[Match], protect: bool) -> Unit:
     """A paragraph to send, and its terms: as placeholders when protect, else as they are."""
     terms = tuple((paragraph[match.start : match.end], match.term.english) for match in matches)
-    if not protect or not matches or PLACEHOLDER.search(paragraph):  # text like a placeholder: no
+    if not protect or not matches:
         return Unit(paragraph, paragraph, terms)
+    after = max((int(number) for number in PLACEHOLDER.findall(paragraph)), default=0)  # text's own [[T1]]
     parts, end = [], 0
-    for number, match in enumerate(matches, 1):
+    for number, match in enumerate(matches, after + 1):
         parts += [paragraph[end : match.start], f"[[T{number}]]"]
         end = match.end
     parts.append(paragraph[end:])
-    return Unit(paragraph, "".join(parts), terms, protected=True)
+    return Unit(paragraph, "".join(parts), terms, protected=True, after=after)
 
 
 class _Counting:
@@ -283,12 +290,10 @@ def _answers(units: Sequence[Unit], engine: Engine, source: str, target: str) ->
         text, unit = plan.pieces[index].text, owner[index]
         answer = ask(text, [index])
         if unit.protected and sorted(unit.numbers(answer)) != sorted(unit.numbers(text)):
-            # The English written in (the gate checks it is kept), or the source's own words,
-            # whichever fits a request: never one over the engine's limit.
-            for written in (unit.restore(text), unit.raw(text)):
-                if limit.fits(written):
-                    return ask(written, [index])
-            raise EngineError(engine.name, FailureKind.BAD_ANSWER, "it lost a protected glossary term")
+            # The English written in (the gate checks it is kept), cut at sentence ends where it
+            # no longer fits one request: never a request over the engine's limit.
+            written = split_text(unit.restore(text), limit)
+            return _join([(part, ask(part, [index])) for part in written])
         return answer
 
     answers = [piece.text for piece in plan.pieces]  # pieces without letters stay as they are
@@ -332,11 +337,20 @@ class _Attempt:
             for failure in figures.failures
         ]
 
-    def reason(self) -> str:
+    def reason(self, titled: bool) -> str:
         index, failure = self.failures[0]
         more = len({index for index, _ in self.failures}) - 1
         also = f", and {more} more paragraph{'s' if more > 1 else ''}" if more else ""
-        return f"its translation failed the quality check: {failure.detail}, in paragraph {index + 1}{also}"
+        return f"its translation failed the quality check: {failure.detail}, {where(index, titled)}{also}"
+
+
+def paragraph_number(index: int, titled: bool) -> int:
+    """How a unit is numbered for people and in the sidecar: the title 0, the body from 1."""
+    return index if titled else index + 1
+
+
+def where(index: int, titled: bool) -> str:
+    return "in the title" if titled and index == 0 else f"in paragraph {paragraph_number(index, titled)}"
 
 
 class Translator:
@@ -369,10 +383,11 @@ class Translator:
         return sum(getattr(engine, "requests", 0) for engine in self.engines)
 
     def translate(
-        self, paragraphs: Sequence[str], article: str, target: str, given: bool = False
+        self, paragraphs: Sequence[str], article: str, target: str, given: bool = False, titled: bool = False
     ) -> Translation:
         """Translate an article's paragraphs from its main language `article`; `given`: the
-        user named it, so every paragraph sent is sent as that language."""
+        user named it, so every paragraph sent is sent as that language; `titled`: the first
+        is the title (as failures are said)."""
         languages = [paragraph_language(paragraph, article, target) for paragraph in paragraphs]
         if given:
             languages = [None if language is None else article for language in languages]
@@ -394,7 +409,7 @@ class Translator:
             try:
                 attempt = self._translate(paragraphs, languages, matches, counted, target)
                 if attempt.failures:
-                    raise EngineError(engine.name, FailureKind.BAD_ANSWER, attempt.reason())
+                    raise EngineError(engine.name, FailureKind.BAD_ANSWER, attempt.reason(titled))
             except EngineError as error:
                 requests += counted.requests
                 reasons.append((engine.name, error.reason))
@@ -410,11 +425,13 @@ class Translator:
                 continue
             with self._lock:
                 self._failures[engine.key] = 0
-            return self._result(attempt, requests + counted.requests, fallback, failed, matches, passed=True)
+            return self._result(
+                attempt, requests + counted.requests, fallback, failed, matches, passed=True, titled=titled
+            )
         if failed and not self.strict:  # every engine failed the gate: the best of theirs, said so
             best = min(failed, key=lambda attempt: len({index for index, _ in attempt.failures}))
             kept = [item for item in fallback if item.engine != best.engine.key]
-            return self._result(best, requests, kept, failed, matches, passed=False)
+            return self._result(best, requests, kept, failed, matches, passed=False, titled=titled)
         if len(reasons) == 1:
             raise TranslateError(f"{reasons[0][0]} failed: {reasons[0][1]}")
         raise TranslateError("every engine failed: " + "; ".join(f"{name}: {why}" for name, why in reasons))
@@ -427,6 +444,7 @@ class Translator:
         failed: Sequence[_Attempt],
         matches: Sequence[Sequence[Match]],
         passed: bool,
+        titled: bool,
     ) -> Translation:
         found: dict[str, int] = {}
         missed: set[str] = set()
@@ -455,6 +473,7 @@ class Translator:
             tuple(term for term in found if term not in missed),
             tuple(term for term in found if term in missed),
             attempt.engine.key,
+            titled,
         )
 
     def _failed(self, engine: Engine, error: EngineError) -> bool:
@@ -543,7 +562,7 @@ def gate_report(translation: Translation) -> tuple[dict[str, Any], dict[str, Any
         "failures": [
             {
                 "engine": engine,
-                "paragraph": paragraph,
+                "paragraph": paragraph_number(paragraph, translation.titled),
                 "check": failure.check,
                 "figure": failure.figure,
                 "detail": failure.detail,

@@ -67,9 +67,15 @@ def test_terms_travel_as_placeholders_and_their_english_is_put_in_after():
     assert translation.passed and translation.failures == ()
 
 
-def test_text_that_looks_like_a_placeholder_is_sent_as_it_is():
-    unit = make_unit("Код [[T1]] у Києві", GLOSSARY.find("Код [[T1]] у Києві", "uk"), protect=True)
-    assert not unit.protected and unit.text == "Код [[T1]] у Києві"
+def test_text_that_looks_like_a_placeholder_keeps_it_and_the_terms_are_numbered_after_it():
+    text = "Код [[T1]] у Києві, [[T3]] у Харкові"
+    unit = make_unit(text, GLOSSARY.find(text, "uk"), protect=True)
+    assert unit.text == "Код [[T1]] у [[T4]], [[T3]] у [[T5]]"
+    assert unit.restore("Code [[T1]] in [[T4]], [[T3]] in [[T5]]") == "Code [[T1]] in Kyiv, [[T3]] in Kharkiv"
+    assert unit.raw(unit.text) == text and unit.english_in("у [[T5]]") == ["Kharkiv"]
+    engine = Engine()
+    translation = Translator([engine], glossary=GLOSSARY).translate([text], "uk", "en")
+    assert translation.paragraphs == ["Kod [[T1]] u Kyiv, [[T3]] u Kharkiv"] and translation.passed
 
 
 def test_a_placeholder_lost_in_a_packed_request_sends_that_paragraph_alone():
@@ -208,6 +214,7 @@ def test_the_english_written_in_never_makes_a_request_over_the_limit():
     limit = Limit(40, 20)  # "[[T1]] тут." fits; "Armed Forces of Ukraine тут." does not
     engine = Engine(answers=lambda text, answer: answer.replace("[[T1]]", "[T1]"), limit=limit)
     translation = Translator([engine], glossary=GLOSSARY).translate(["ЗСУ тут."], "uk", "en")
-    assert engine.sent == ["[[T1]] тут.", "[[T1]] тут.", "ЗСУ тут."]
+    assert engine.sent[:2] == ["[[T1]] тут.", "[[T1]] тут."]
+    assert "".join(engine.sent[2:]) == "Armed Forces of Ukraine тут." and len(engine.sent) > 3
     assert all(limit.fits(text) for text in engine.sent)
-    assert translation.missed == ("ЗСУ",) and not translation.passed
+    assert translation.paragraphs == ["Armed Forces of Ukraine tut."] and translation.passed

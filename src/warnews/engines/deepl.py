@@ -209,17 +209,20 @@ def _entries(glossary: Glossary | None, source: str) -> str:
 
 
 def _protected(text: str, terms: Sequence[tuple[str, str]], call: Any) -> str:
-    """Translate text with its terms behind placeholders, their English put in after."""
+    """Translate text with its terms behind placeholders, their English put in after, as
+    the translate stage does for other engines; placeholders lost, once more with the
+    English written in."""
     ordered = sorted(dict.fromkeys(terms), key=lambda term: -len(term[0]))
-    protected = text
-    for number, (form, _) in enumerate(ordered, 1):
-        protected = protected.replace(form, f"[[T{number}]]")
+    after = max((int(number) for number in _PLACEHOLDER.findall(text)), default=0)  # the text's own
+    protected, english = text, {}
+    for number, (form, meaning) in enumerate(ordered, after + 1):
+        protected = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", f"[[T{number}]]", protected)
+        english[number] = meaning
     answer = call(protected)
     if not isinstance(answer, str):
         raise EngineError("DeepL", FailureKind.BAD_ANSWER, "its answer holds no translation")
-    return _PLACEHOLDER.sub(
-        lambda match: (
-            ordered[int(match.group(1)) - 1][1] if int(match.group(1)) <= len(ordered) else match.group()
-        ),
-        answer,
-    )
+    if sorted(_PLACEHOLDER.findall(answer)) != sorted(_PLACEHOLDER.findall(protected)):
+        return str(
+            call(_PLACEHOLDER.sub(lambda match: english.get(int(match.group(1)), match.group()), protected))
+        )
+    return _PLACEHOLDER.sub(lambda match: english.get(int(match.group(1)), match.group()), answer)
