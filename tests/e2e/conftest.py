@@ -4,7 +4,7 @@ import subprocess
 import pytest
 from pages import MADE_EPOCH, WARNEWS
 from servers import ForwardProxy, Site
-from translators import GoogleEmulator
+from translators import ChatEmulator, GoogleEmulator, every_service, service_variables
 
 NETWORK_VARIABLES = [
     "HTTP_PROXY",
@@ -22,6 +22,41 @@ NETWORK_VARIABLES = [
 def google():
     with GoogleEmulator() as server:
         yield server
+
+
+CHAT_KEY = "sk-local-test"
+
+
+@pytest.fixture
+def chat():
+    """A local OpenAI-compatible chat API (it wants CHAT_KEY)."""
+    with ChatEmulator(key=CHAT_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def llm(chat):
+    """The variables that make the openai engine use the local chat API."""
+    return {
+        "WARNEWS_ENGINE": "openai",
+        "WARNEWS_OPENAI_URL": chat.base_url,
+        "WARNEWS_OPENAI_KEY": CHAT_KEY,
+        "WARNEWS_OPENAI_MODEL": "llama3.1:8b",
+    }
+
+
+@pytest.fixture
+def services(google, request):
+    """Every engine's emulation, wanting the keys of the test module's KEYS (and its
+    LIBRE_LIMIT, if it has one)."""
+    with every_service(google, request.module.KEYS, getattr(request.module, "LIBRE_LIMIT", 2000)) as services:
+        yield services
+
+
+@pytest.fixture
+def engines_env(services, request):
+    """The variables that point warnews at every emulation, the test module's KEYS set."""
+    return service_variables(services, request.module.KEYS)
 
 
 @pytest.fixture

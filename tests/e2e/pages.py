@@ -1,6 +1,7 @@
 """Test articles and what the tests need to run and read warnews."""
 
 import fcntl
+import json
 import os
 import pty
 import socket
@@ -153,3 +154,13 @@ TERMS_PARAGRAPHS = [
 ]
 DEFAULT_FORMS = {"Києві": "Kyiv", "Харкова": "Kharkiv", "ЗСУ": "Armed Forces of Ukraine"}
 DEFAULT_FOUND = {"Київ": 2, "Харків": 1, "ЗСУ": 1}  # the terms as the default glossary writes them
+
+
+def saved(result, folder):
+    """The saved text and its sidecar of a run that saved one article (its path on stdout,
+    relative to folder)."""
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    [name] = result.stdout.splitlines()
+    path = folder / name
+    return path.read_text(encoding="utf-8"), json.loads(path.with_suffix(".json").read_text())

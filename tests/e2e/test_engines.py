@@ -11,10 +11,7 @@ from translators import (
     MICROSOFT_LIMIT,
     MYMEMORY_LIMIT,
     URL_LIMIT,
-    DeepLEmulator,
     LibreEmulator,
-    MicrosoftEmulator,
-    MyMemoryEmulator,
     emulate_translation,
 )
 
@@ -43,31 +40,7 @@ SECRETS = {
     "WARNEWS_MICROSOFT_KEY": "microsoft-secret-77d0",
     "WARNEWS_MYMEMORY_EMAIL": "volunteer-5b3e@example.org",
 }
-
-
-@pytest.fixture
-def services(google):
-    with (
-        DeepLEmulator(key=SECRETS["WARNEWS_DEEPL_KEY"]) as deepl,
-        LibreEmulator(char_limit=LIBRE_LIMIT, key=SECRETS["WARNEWS_LIBRE_KEY"]) as libre,
-        MyMemoryEmulator() as mymemory,
-        MicrosoftEmulator(key=SECRETS["WARNEWS_MICROSOFT_KEY"]) as microsoft,
-    ):
-        yield {"google": google, "deepl": deepl, "libre": libre, "mymemory": mymemory, "microsoft": microsoft}
-
-
-@pytest.fixture
-def engines_env(services):
-    """Variables that point warnews at every emulation, with every key set."""
-    return {
-        "WARNEWS_DEEPL_URL": services["deepl"].origin,
-        "WARNEWS_LIBRE_URL": services["libre"].origin,
-        "WARNEWS_MYMEMORY_URL": services["mymemory"].base_url,
-        "WARNEWS_MICROSOFT_URL": services["microsoft"].origin,
-        "WARNEWS_MICROSOFT_REGION": "westeurope",
-        "WARNEWS_TRANSLATOR_RATE": "1000",  # the rate limit has tests of its own
-        **SECRETS,
-    }
+KEYS = SECRETS  # what the services fixture's emulations want (conftest.py)
 
 
 @pytest.fixture

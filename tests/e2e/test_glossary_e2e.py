@@ -14,6 +14,7 @@ from pages import (
     TERMS_TITLE,
     article_page,
     body_paragraphs,
+    saved,
     texts,
 )
 from translators import (
@@ -57,15 +58,6 @@ def deepl_env(deepl):
         "WARNEWS_DEEPL_KEY": DEEPL_KEY,
         "WARNEWS_ENGINE": "deepl",
     }
-
-
-def saved(result, tmp_path):
-    """The saved text and its sidecar of a run that saved one article."""
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    [name] = result.stdout.splitlines()
-    path = tmp_path / name
-    return path.read_text(encoding="utf-8"), json.loads(path.with_suffix(".json").read_text())
 
 
 def test_the_default_glossary_on_google_writes_kyiv_kharkiv_and_the_armed_forces(
@@ -407,20 +399,8 @@ def test_deepl_without_its_glossary_falls_back_per_paragraph_like_the_others(
 
 
 @pytest.fixture
-def chat():
-    with ChatEmulator(key="sk-glossary-test") as server:
-        yield server
-
-
-@pytest.fixture
-def llm(chat):
-    return {
-        **FAST,
-        "WARNEWS_ENGINE": "openai",
-        "WARNEWS_OPENAI_URL": chat.base_url,
-        "WARNEWS_OPENAI_KEY": "sk-glossary-test",
-        "WARNEWS_OPENAI_MODEL": "llama3.1:8b",
-    }
+def llm(llm):
+    return {**llm, **FAST}
 
 
 def test_a_chat_model_gets_the_glossary_in_its_instructions_and_only_the_text_as_the_users(

@@ -13,17 +13,13 @@ from pages import (
     TERMS_TITLE,
     article_page,
     body_paragraphs,
+    saved,
     state_articles,
     texts,
     ukrainian_paragraphs,
 )
 from translators import (
     LOOP_PHRASE,
-    ChatEmulator,
-    DeepLEmulator,
-    LibreEmulator,
-    MicrosoftEmulator,
-    MyMemoryEmulator,
     apply_terms,
     emulate_translation,
     glossary_block,
@@ -53,44 +49,8 @@ def expected(paragraphs):
 
 
 @pytest.fixture
-def services(google):
-    with (
-        DeepLEmulator(key=KEYS["WARNEWS_DEEPL_KEY"]) as deepl,
-        LibreEmulator(char_limit=2000) as libre,
-        MyMemoryEmulator() as mymemory,
-        MicrosoftEmulator(key=KEYS["WARNEWS_MICROSOFT_KEY"]) as microsoft,
-    ):
-        yield {"google": google, "deepl": deepl, "libre": libre, "mymemory": mymemory, "microsoft": microsoft}
-
-
-@pytest.fixture
-def engines_env(services):
-    return {
-        **FAST,
-        **KEYS,
-        "WARNEWS_DEEPL_URL": services["deepl"].origin,
-        "WARNEWS_LIBRE_URL": services["libre"].origin,
-        "WARNEWS_MYMEMORY_URL": services["mymemory"].base_url,
-        "WARNEWS_MICROSOFT_URL": services["microsoft"].origin,
-        "WARNEWS_MICROSOFT_REGION": "westeurope",
-    }
-
-
-@pytest.fixture
-def chat():
-    with ChatEmulator(key="sk-quality-test") as server:
-        yield server
-
-
-@pytest.fixture
-def llm(chat):
-    return {
-        **FAST,
-        "WARNEWS_ENGINE": "openai,google",
-        "WARNEWS_OPENAI_URL": chat.base_url,
-        "WARNEWS_OPENAI_KEY": "sk-quality-test",
-        "WARNEWS_OPENAI_MODEL": "llama3.1:8b",
-    }
+def llm(llm):
+    return {**llm, **FAST, "WARNEWS_ENGINE": "openai,google"}
 
 
 @pytest.fixture
@@ -98,15 +58,6 @@ def article(tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(TERMS_TITLE + "\n\n" + "\n\n".join(TERMS_PARAGRAPHS) + "\n", encoding="utf-8")
     return path
-
-
-def saved(result, tmp_path):
-    """The saved text and its sidecar of a run that saved one article."""
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    [name] = result.stdout.splitlines()
-    path = tmp_path / name
-    return path.read_text(encoding="utf-8"), json.loads(path.with_suffix(".json").read_text())
 
 
 def test_a_good_translation_passes_with_its_figures_in_the_sidecar(run, google, article, tmp_path):

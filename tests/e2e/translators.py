@@ -26,6 +26,7 @@ over the service's limit are always refused, counted in `rejected`. `poison` (a 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
@@ -774,3 +775,30 @@ def glossary_block(system: str) -> dict[str, str]:
                 terms[form.strip()] = english.strip()
             break
     return terms
+
+
+@contextlib.contextmanager
+def every_service(google, keys, libre_limit=2000):
+    """Every engine's emulation but Google's (given), wanting the keys of `keys`
+    (WARNEWS_DEEPL_KEY, WARNEWS_LIBRE_KEY, WARNEWS_MICROSOFT_KEY; Libre wants none without one)."""
+    with (
+        DeepLEmulator(key=keys["WARNEWS_DEEPL_KEY"]) as deepl,
+        LibreEmulator(char_limit=libre_limit, key=keys.get("WARNEWS_LIBRE_KEY")) as libre,
+        MyMemoryEmulator() as mymemory,
+        MicrosoftEmulator(key=keys["WARNEWS_MICROSOFT_KEY"]) as microsoft,
+    ):
+        yield {"google": google, "deepl": deepl, "libre": libre, "mymemory": mymemory, "microsoft": microsoft}
+
+
+def service_variables(services, keys):
+    """Variables that point warnews at every emulation, with its keys set, unpaced (the
+    rate limit has tests of its own)."""
+    return {
+        "WARNEWS_DEEPL_URL": services["deepl"].origin,
+        "WARNEWS_LIBRE_URL": services["libre"].origin,
+        "WARNEWS_MYMEMORY_URL": services["mymemory"].base_url,
+        "WARNEWS_MICROSOFT_URL": services["microsoft"].origin,
+        "WARNEWS_MICROSOFT_REGION": "westeurope",
+        "WARNEWS_TRANSLATOR_RATE": "1000",
+        **keys,
+    }
