@@ -6,6 +6,7 @@ JSON, the text asked for)."""
 from __future__ import annotations
 
 import faulthandler
+import functools
 import json
 import logging
 import os
@@ -20,15 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
-
 from ._errors import UsageError, user_line
 from ._redact import MASK, printable, redact
 
 if TYPE_CHECKING:
+    # rich draws only at a terminal: a run in cron, a pipe or a test never imports it.
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
     from ._runner import Job, Outcome
 
 _QUERY = 48  # characters of a query string a -v line shows
@@ -162,7 +163,6 @@ class Reporter:
         self.command = command
         self.json_lines = json_lines
         self.paths = paths
-        self.console = Console(stderr=True, highlight=False)
         self.interactive = not quiet and sys.stderr.isatty()
         self._log = open_log(log_file)
         self._started = time.monotonic()
@@ -179,11 +179,19 @@ class Reporter:
         self._broken_stdout: IO[str] | None = None
         self.log(f"{command} started")
 
+    @functools.cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False)
+
     # --- the run as it goes ---
 
     def start(self, total: int) -> None:
         if not self.interactive or total == 0:
             return
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
         self._progress = Progress(
             TextColumn("{task.description:<28.28}"),
             BarColumn(),
@@ -203,6 +211,8 @@ class Reporter:
 
     def started(self, job: Job) -> None:
         if self._progress is not None and self._task is not None:
+            from rich.markup import escape
+
             self._progress.update(self._task, description=escape(printable(_host(job))))
 
     def finished(self, outcome: Outcome) -> None:
@@ -282,6 +292,8 @@ class Reporter:
 
     def _write(self, line: str) -> None:
         if self._progress is not None:
+            from rich.markup import escape
+
             self._progress.console.print(escape(line), markup=True, soft_wrap=True)
         else:
             sys.stderr.write(line + "\n")
@@ -323,6 +335,8 @@ class Reporter:
 
 
 def summary_table(counts: Counter[str], requests: int, elapsed: float) -> Table:
+    from rich.table import Table
+
     table = Table(title="warnews", title_justify="left", show_header=False, box=None, padding=(0, 2))
     table.add_column()
     table.add_column(justify="right")

@@ -155,8 +155,8 @@ def whole_response(page: bytes) -> bytes:
 class RogueGoogle(GoogleEmulator):
     """The Google emulator with more poison modes, for the texts holding `poison`:
 
-    - "slow_headers": the status line and headers a byte every 0.1 s, for ever;
-    - "slow_body": headers, then the body a byte every 0.1 s, for ever;
+    - "slow_headers": the status line and headers a byte every 0.05 s, for ever;
+    - "slow_body": headers, then the body a byte every 0.05 s, for ever;
     - "endless": a 200 whose body never ends, at full speed (no length, Connection: close);
     - "huge_length": a 200 declaring a terabyte, sent at full speed.
 
@@ -172,12 +172,12 @@ class RogueGoogle(GoogleEmulator):
 
     def _answer(self, request: _Handler, text: str, mode: str, terms: dict[str, str] | None = None) -> None:
         if mode == "slow_headers":
-            _endless_header(request, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n", 0.1, self.stopping)
+            _endless_header(request, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n", 0.05, self.stopping)
         elif mode == "slow_body":
             head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000000\r\n\r\n"
             request.wfile.write(head)
             request.wfile.flush()
-            while _slowly(request, b" ", 0.1, self.stopping):
+            while _slowly(request, b" ", 0.05, self.stopping):
                 pass
             _hang_up(request)
         elif mode == "endless":

@@ -77,7 +77,16 @@ class _Local:
 
     def __exit__(self, *_: object) -> None:
         self.stopping.set()
-        self._httpd.shutdown()
+        # serve_forever sees the shutdown only between waits of up to 0.05 s; a connection
+        # ends the wait at once (a test's servers stop in a millisecond, not 50).
+        stopper = threading.Thread(target=self._httpd.shutdown)
+        stopper.start()
+        while stopper.is_alive():
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                pass
+            stopper.join(0.005)
         self._httpd.server_close()
 
     @property

@@ -145,12 +145,12 @@ def test_page_deadline_covers_every_hop_and_the_headers(environment, site, tmp_p
 
 
 def test_headers_that_never_end(environment, site, tmp_path):
-    bad = site.endless_headers("/bad", every=0.1)
+    bad = site.endless_headers("/bad", every=0.05)  # a tenth of the timeout, as every trickle here
     result = watched(
-        environment, tmp_path, "fetch", bad, good_page(site), "-o", "out", "--timeout", "1", limit=30
+        environment, tmp_path, "fetch", bad, good_page(site), "-o", "out", "--timeout", "0.5", limit=30
     )
     finished(result)
-    assert_fault(result, tmp_path, bad, "did not arrive within 10 timeouts (10 s)")
+    assert_fault(result, tmp_path, bad, "did not arrive within 10 timeouts (5 s)")
     assert result.seconds < 25, f"{result.seconds:.1f} s"
 
 
@@ -169,10 +169,11 @@ def test_headers_that_never_end(environment, site, tmp_path):
 def test_translator_answers_are_bounded(environment, site, google, tmp_path, mode, cause):
     google.poison, google.poison_mode = POISON, mode
     bad = site.add("/bad", article_page(f"{POISON} повідомлення", ukrainian_paragraphs(2, seed=5)))
+    timeout = "0.5" if mode.startswith("slow") else "1"  # ten bytes a timeout: the deadline, 5 s, ends it
     result = watched(
         environment,
         tmp_path,
-        *("fetch", bad, good_page(site), "-o", "out", "--timeout", "1", "--retries", "0", "--no-cache"),
+        *("fetch", bad, good_page(site), "-o", "out", "--timeout", timeout, "--retries", "0", "--no-cache"),
         limit=35,
     )
     finished(result)

@@ -108,8 +108,6 @@ class Engine(ABC):
         missing = self.missing(values)
         if missing:
             raise UsageError(f"the {self.name} engine needs {_ask_for(missing)}")
-        for module in self.modules:
-            install(importlib.import_module(module))
         self.values: Mapping[str, object] = types.MappingProxyType(
             {row.name: values.get(row.name, row.default) for row in self.settings}
         )
@@ -211,6 +209,10 @@ class Engine(ABC):
         secrets: tuple[str, ...],
         terms: tuple[tuple[str, str], ...],
     ) -> str:
+        # At the first call, not when made: a run that translates nothing never imports
+        # deep-translator (with requests and BeautifulSoup, a tenth of a second).
+        for module in self.modules:
+            install(importlib.import_module(module))
         route = Route(
             self.name,
             self._client,
