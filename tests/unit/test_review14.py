@@ -103,3 +103,22 @@ def test_a_term_opening_a_quoted_sentence_is_capitalized():
         + " shot down 20 drones,” the Air Force said."
     )
     assert unit.restore(answer).startswith("“Air defense shot down")
+
+
+WEAPONS = "С-300 = S-300\nХ-101 = Kh-101\n"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="_WORD has no digits: 'С-300' is the word 'С', matched alone in 'С-400'"
+)
+def test_a_term_with_digits_matches_only_itself():
+    glossary = _glossary.Glossary(_glossary.parse(WEAPONS, "terms.txt"))
+    text = "Росія вдарила ракетою С-300 по Харкову, ракетами Х-101 та С-400."
+    unit = make_unit(text, glossary.find(text, "uk"), protect=True)
+    assert unit.restore(unit.text) == "Росія вдарила ракетою S-300 по Харкову, ракетами Kh-101 та С-400."
+
+
+@pytest.mark.xfail(strict=True, reason="_WORD has no digits: the term 'С-300' matches an initial 'С.'")
+def test_a_term_with_digits_leaves_initials_alone():
+    glossary = _glossary.Glossary(_glossary.parse(WEAPONS, "terms.txt"))
+    assert glossary.find("Заяву підписали С. Іванов і Х. Петренко.", "uk") == []
