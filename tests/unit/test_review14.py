@@ -122,3 +122,14 @@ def test_a_term_with_digits_matches_only_itself():
 def test_a_term_with_digits_leaves_initials_alone():
     glossary = _glossary.Glossary(_glossary.parse(WEAPONS, "terms.txt"))
     assert glossary.find("Заяву підписали С. Іванов і Х. Петренко.", "uk") == []
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a Russian quote in a Ukrainian paragraph: Russian forms (Киеве) not matched"
+)
+def test_a_russian_quote_in_a_ukrainian_paragraph_has_its_terms_found():
+    text = "Мер міста сказав: «В Киеве и Харькове сегодня спокойно»."
+    found = [
+        (text[match.start : match.end], match.term.english) for match in _glossary.load().find(text, "uk")
+    ]
+    assert found == [("Киеве", "Kyiv"), ("Харькове", "Kharkiv")]
