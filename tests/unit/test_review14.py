@@ -140,3 +140,37 @@ def test_an_answer_in_another_language_than_english_is_caught():
     source = "Уночі російські війська атакували енергетичну інфраструктуру Харківської області."
     answer = "In der Nacht griffen russische Truppen die Energieinfrastruktur des Gebiets Charkiw an."
     assert failed(source, answer) != []
+
+
+class _Repeating:
+    """A model that answers a packed request with its first paragraph's translation for
+    every paragraph: markers kept, each answer fluent English."""
+
+    key = name = "repeating"
+
+    def limit(self, source, target):
+        from warnews._split import Limit
+
+        return Limit(20_000, 5_000, encoding="utf-8")
+
+    def translate(self, text, source, target):
+        import re
+
+        first = "At night, Russian troops attacked the energy infrastructure of the region."
+        count = len(re.findall(r"\[\[\d+\]\]", text)) + 1
+        return "\n".join([first] + [f"[[{number}]]\n{first}" for number in range(1, count)])
+
+
+@pytest.mark.xfail(
+    strict=True, reason="no check compares paragraphs: a model repeating one answer for all passes"
+)
+def test_a_model_repeating_its_first_paragraph_is_caught():
+    from warnews._translate import Translator
+
+    paragraphs = [
+        "Уночі російські війська атакували енергетичну інфраструктуру області.",
+        "Унаслідок обстрілу без світла залишилися тисячі родин у кількох громадах.",
+        "Рятувальники працювали на місці влучання до самого ранку, повідомили в громаді.",
+    ]
+    translator = Translator([_Repeating()], glossary=_glossary.load())
+    assert not translator.translate(paragraphs, "uk", "en").passed
