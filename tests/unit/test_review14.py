@@ -186,3 +186,10 @@ def test_a_model_repeating_its_first_paragraph_is_caught():
 def test_deepls_glossary_holds_the_inflected_forms_of_multi_word_terms(source, inflected):
     term = next(term for term in _glossary.load().terms if term.source == source)
     assert inflected in _glossary.forms(term, "uk")
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a term matches the first half of a hyphenated word: 'Air defense-шники'"
+)
+def test_an_abbreviation_inside_a_hyphenated_word_is_not_a_term():
+    assert _glossary.load().find("ППО-шники збили всі дрони над містом.", "uk") == []
