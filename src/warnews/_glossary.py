@@ -15,8 +15,11 @@ written with a capital matches only capitalized words (Рада the parliament, 
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import re
+import stat
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,10 +31,13 @@ from ._errors import UsageError
 
 DEFAULT = "glossary.txt"  # in the package's data folder
 MORPHOLOGY = ("uk", "ru")  # the languages whose words match by lemma
-# A word: letters, with the apostrophes of Ukrainian inside (м'ясо, об’єкт).
-_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*")
+# A word: letters or digits (С-300 is two words, С and 300), with the apostrophes of
+# Ukrainian inside (м'ясо, об’єкт).
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*")
+MAX_FILE = 10 * 1024 * 1024  # a glossary file larger than this is not one
 # Between the words of a term in a text: spaces, or the hyphen the term itself has.
 _GAP = re.compile(r"\s+|-")
+_LAST_WORD = re.compile(r"[^\W_]+$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def parse(text: str, name: str) -> list[Term]:
         source, english = " ".join(source.split()), " ".join(english.split())
         if not equals:
             raise GlossaryError(f"{name} line {number}: expected 'term = English', got {_short(line)!r}")
-        if not _WORD.search(source):
+        if not any(char.isalpha() for char in source):
             raise GlossaryError(f"{name} line {number}: the term before '=' has no letters")
         key = source.casefold()
         if key in seen:
@@ -77,6 +83,15 @@ def parse(text: str, name: str) -> list[Term]:
         seen[key] = number
         terms.append(Term(source, english, f"{name} line {number}"))
     return terms
+
+
+def _regular_file(path: str, flags: int) -> int:
+    """Open a file only if it is a regular one (O_NONBLOCK: a FIFO does not wait for a writer)."""
+    descriptor = os.open(path, flags | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise IsADirectoryError(errno.EISDIR, "not a regular file")
+    return descriptor
 
 
 def _short(line: str) -> str:
@@ -95,7 +110,11 @@ def load(default: bool = True, path: Path | None = None) -> Glossary:
         terms.update((term.source.casefold(), term) for term in parse(default_text(), DEFAULT))
     if path is not None:
         try:
-            text = path.read_text(encoding="utf-8")
+            with open(path, "rb", opener=_regular_file) as file:  # a FIFO or a device: refused unopened
+                data = file.read(MAX_FILE + 1)
+            if len(data) > MAX_FILE:
+                raise GlossaryError(f"glossary {path}: larger than {MAX_FILE // 1024 // 1024} MiB")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise GlossaryError(f"glossary {path}: not UTF-8 text") from None
         except OSError as error:
@@ -149,7 +168,9 @@ class Glossary:
                 position += 1
                 continue
             size, term = best
-            found.append(Match(words[position][0], words[position + size - 1][1], term))
+            start, end = words[position][0], words[position + size - 1][1]
+            if not _part_of_a_word(text, start, end):
+                found.append(Match(start, end, term))
             position += size
         return found
 
@@ -187,6 +208,18 @@ _VOWELS = str.maketrans(dict.fromkeys("аеєиіїоуюяыэёьъaeiouy", "*
 def _head(word: str) -> str:
     """What inflection keeps of a word: its first three letters, any vowel as one."""
     return _fold(word).translate(_VOWELS)[:3]
+
+
+def _part_of_a_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is joined by a hyphen to a lower-case part (ППО-шники, екс-СБУ):
+    a word of its own, not the term. Two names so joined (Харків-Київ) are each a name."""
+    after = text[end : end + 2]
+    if len(after) == 2 and after[0] == "-" and after[1].islower():
+        return True
+    if start < 2 or text[start - 1] != "-":
+        return False
+    joined = _LAST_WORD.search(text, 0, start - 1)
+    return joined is not None and joined.group()[0].islower()
 
 
 def _words(source: str) -> tuple[str, ...]:
@@ -279,13 +312,22 @@ _analyzers: dict[str, Any] = {}
 _opening = threading.Lock()
 
 
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+
+
 def forms(term: Term, language: str) -> list[str]:
-    """Every form of a one-word term the dictionary knows (DeepL's glossaries match words
-    as written): the term itself first."""
+    """Every form of a term the dictionary knows (DeepL's glossaries match words as
+    written): the term itself first. A term of several words in each case, its words in
+    the nominative inflected together (Верховної Ради, Харківській області), the others
+    kept (України in Збройні сили України)."""
     result = [term.source]
     analyzer = _analyzer(language)
     words = _words(term.source)
-    if analyzer is None or len(words) != 1 or term.source != words[0]:
+    if analyzer is None or not words:
+        return result
+    if len(words) > 1:
+        return result + [form for form in _phrase_forms(term.source, words, analyzer) if form not in result]
+    if term.source != words[0]:
         return result
     keys = _term_keys(words[0], language)
     for parse in analyzer.parse(_apostrophe(words[0])):
@@ -298,6 +340,40 @@ def forms(term: Term, language: str) -> list[str]:
             if word not in result:
                 result.append(word)
     return result
+
+
+def _phrase_forms(source: str, words: tuple[str, ...], analyzer: Any) -> list[str]:
+    # The words up to the first noun agree with it (Верховна Рада, Кривий Ріг); what follows
+    # the noun keeps its own case (України in Збройні сили України).
+    readings: list[Any] = []
+    head = False
+    for word in words:
+        known = [
+            parse
+            for parse in analyzer.parse(_apostrophe(word))
+            if parse.is_known and "nomn" in parse.tag and not _person(parse.tag)
+        ]
+        reading = None if head or not known else known[0]
+        head = head or (reading is not None and "NOUN" in reading.tag)
+        readings.append(reading)
+    if not any(readings):
+        return []
+    found: list[str] = []
+    for case in CASES:
+        text, end = "", 0
+        for match, reading in zip(_WORD.finditer(source), readings, strict=True):
+            inflected = reading.inflect({case}) if reading is not None else None
+            if reading is not None and inflected is None:
+                break
+            text += source[end : match.start()] + (
+                _cased(inflected.word, match.group()) if inflected else match.group()
+            )
+            end = match.end()
+        else:
+            text += source[end:]
+            if text not in found:
+                found.append(text)
+    return found
 
 
 def _cased(word: str, like: str) -> str:

@@ -28,7 +28,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from . import _quality
@@ -46,7 +46,7 @@ _KEEP_CONFIDENCE = 0.9  # langdetect's certainty before a paragraph is kept untr
 _KEEP_LETTERS = 20  # and no fewer letters than this (short text fools every detector)
 _FAILURES_IN_A_ROW = 3
 PLACEHOLDER = re.compile(r"\[\[\s*T(\d+)\s*\]\]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…]['\"»”’)]*\s+)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]['\"»”’)]*\s+)[«\"“„‘'(\[]*$")  # and after an opening quote
 
 
 class Engine(Protocol):
@@ -531,11 +531,28 @@ class Translator:
         figures: list[_quality.Figures | None] = [None] * len(paragraphs)
         for index, unit in units.items():
             figures[index] = _quality.check(unit.source, results[index], target, unit.english)
-            if self.memory and index in answers and not figures[index].failures:  # type: ignore[union-attr]
+        _repeats(units, results, figures)
+        for index, checked in enumerate(figures):
+            if self.memory and index in answers and checked is not None and not checked.failures:
                 self.memory.put(engine.key, str(languages[index]), target, keys[index], answers[index])
         sent = sum(len(indices) for indices in waiting.values()) + glossed
         kept = languages.count(None)
         return _Attempt(engine.engine, results, sent, cached, kept, figures)
+
+
+def _repeats(units: dict[int, Unit], results: list[str], figures: list[_quality.Figures | None]) -> None:
+    """The repeat check: a paragraph whose translation is another's, word for word, though
+    their sources differ (a model that gave one answer for several)."""
+    seen: dict[str, int] = {}
+    for index in sorted(units):
+        said = " ".join(results[index].casefold().split())
+        other = seen.setdefault(said, index)
+        checked = figures[index]
+        if other == index or checked is None or len(said) < _quality.MIN_LENGTH:
+            continue
+        if " ".join(units[other].source.split()) != " ".join(units[index].source.split()):
+            failure = _quality.Failure("repeat", float(other), "the same translation as another paragraph's")
+            figures[index] = replace(checked, failures=(*checked.failures, failure))
 
 
 def _memory_key(unit: Unit, glossary: bool) -> str:
