@@ -51,6 +51,7 @@ class OpenAI(Engine):
             read_optional_url,
             f"Base URL of the chat API (requests go to URL/chat/completions); default {DEFAULT_URL}.",
             "URL",
+            password=True,  # a proxy in front of a local model may want one in the URL
         ),
         Setting("openai_key", read_secret, "API key (local servers need none).", "KEY", secret=True),
         Setting(
