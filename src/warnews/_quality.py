@@ -95,9 +95,6 @@ class Failure:
     figure: float  # what was measured: a share, a ratio, repeats, terms missing
     detail: str  # for a person: "Cyrillic letters left: 45%"
 
-    def describe(self) -> str:
-        return self.detail
-
 
 @dataclass(frozen=True)
 class Figures:

@@ -28,6 +28,7 @@ from .._errors import EngineError, FailureKind
 from .._glossary import Glossary, forms
 from .._settings import Setting
 from .._split import Limit
+from .._translate import PLACEHOLDER
 from . import Engine, read_optional_url, read_secret
 from ._route import STAND_IN, Call
 
@@ -195,7 +196,6 @@ class _Refused(Exception):
 
 
 _log = logging.getLogger("warnews")
-_PLACEHOLDER = re.compile(r"\[\[\s*T(\d+)\s*\]\]")
 
 
 def _entries(glossary: Glossary | None, source: str) -> str:
@@ -213,7 +213,7 @@ def _protected(text: str, terms: Sequence[tuple[str, str]], call: Any) -> str:
     the translate stage does for other engines; placeholders lost, once more with the
     English written in."""
     ordered = sorted(dict.fromkeys(terms), key=lambda term: -len(term[0]))
-    after = max((int(number) for number in _PLACEHOLDER.findall(text)), default=0)  # the text's own
+    after = max((int(number) for number in PLACEHOLDER.findall(text)), default=0)  # the text's own
     protected, english = text, {}
     for number, (form, meaning) in enumerate(ordered, after + 1):
         protected = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", f"[[T{number}]]", protected)
@@ -221,8 +221,8 @@ def _protected(text: str, terms: Sequence[tuple[str, str]], call: Any) -> str:
     answer = call(protected)
     if not isinstance(answer, str):
         raise EngineError("DeepL", FailureKind.BAD_ANSWER, "its answer holds no translation")
-    if sorted(_PLACEHOLDER.findall(answer)) != sorted(_PLACEHOLDER.findall(protected)):
+    if sorted(PLACEHOLDER.findall(answer)) != sorted(PLACEHOLDER.findall(protected)):
         return str(
-            call(_PLACEHOLDER.sub(lambda match: english.get(int(match.group(1)), match.group()), protected))
+            call(PLACEHOLDER.sub(lambda match: english.get(int(match.group(1)), match.group()), protected))
         )
-    return _PLACEHOLDER.sub(lambda match: english.get(int(match.group(1)), match.group()), answer)
+    return PLACEHOLDER.sub(lambda match: english.get(int(match.group(1)), match.group()), answer)
