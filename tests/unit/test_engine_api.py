@@ -230,3 +230,18 @@ def test_a_plugins_own_parse_error_is_its_failure(echo):
     with pytest.raises(EngineError) as caught:
         engine.translate("malformed", "uk", "en")
     assert caught.value.kind is FailureKind.BAD_ANSWER
+
+
+def test_a_password_in_an_engine_url_is_never_shown():
+    from warnews._settings import resolve, shown
+
+    settings = resolve(
+        {},
+        None,
+        environ={
+            "WARNEWS_LIBRE_URL": "http://user:pw5ecret@127.0.0.1:5000",
+            "WARNEWS_OPENAI_URL": "http://user:pw6ecret@127.0.0.1:11434/v1",
+        },
+    ).settings
+    for name in ("libre_url", "openai_url"):
+        assert "ecret" not in shown(settings, name) and "127.0.0.1" in shown(settings, name)

@@ -38,6 +38,7 @@ class Libre(Engine):
             "LibreTranslate server, e.g. http://localhost:5000.",
             "URL",
             required=True,
+            password=True,  # a server behind basic authentication: its password never shown
         ),
         Setting(
             "libre_key", read_secret, "LibreTranslate API key, if the server wants one.", "KEY", secret=True
