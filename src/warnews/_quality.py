@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -134,11 +135,13 @@ def repeats(text: str) -> int:
     words = [word.casefold() for word in _WORD.findall(text)]
     best = 1
     for size in range(1, LOOP_WORDS + 1):
-        for start in range(len(words) - 2 * size + 1):
-            count, position = 1, start + size
-            while words[position : position + size] == words[start : start + size]:
-                count, position = count + 1, position + size
-            best = max(best, count)
+        # A phrase of `size` words said k times in a row is a run of (k - 1) * size words
+        # each equal to the word `size` before it: one pass, whatever the answer's length
+        # (a model's loop may fill the whole answer).
+        run = 0
+        for position in range(size, len(words)):
+            run = run + 1 if words[position] == words[position - size] else 0
+            best = max(best, run // size + 1)
     return best
 
 
@@ -213,8 +216,8 @@ def check(source: str, answer: str, target: str, english: Sequence[str] = ()) ->
     size = len(" ".join(source.split()))
     if size >= MIN_LENGTH:  # the glossary's English does not count: ЗСУ is Armed Forces of Ukraine
         measured = " ".join(answer.split())
-        for term in english:
-            measured = re.sub(re.escape(term), "", measured, count=1, flags=re.IGNORECASE)
+        for term, times in Counter(english).items():  # each distinct term once: a pass each
+            measured = re.sub(re.escape(term), "", measured, count=times, flags=re.IGNORECASE)
         ratio = len(" ".join(measured.split())) / size
         low, high = WIDE_LENGTH_RATIO if script in _WIDE_SCRIPTS else LENGTH_RATIO
         if not low <= ratio <= high:

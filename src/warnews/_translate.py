@@ -46,7 +46,8 @@ _KEEP_CONFIDENCE = 0.9  # langdetect's certainty before a paragraph is kept untr
 _KEEP_LETTERS = 20  # and no fewer letters than this (short text fools every detector)
 _FAILURES_IN_A_ROW = 3
 PLACEHOLDER = re.compile(r"\[\[\s*T(\d+)\s*\]\]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…]['\"»”’)]*\s+)[«\"“„‘'(\[]*$")  # and after an opening quote
+_OPENERS = frozenset("«\"“„‘'([")  # what may open a sentence before its first word
+_CLOSERS = frozenset("'\"»”’)")  # what may follow its end mark
 
 
 class Engine(Protocol):
@@ -177,7 +178,7 @@ class Unit:
             if not 1 <= number <= len(values):  # not one of ours: text as the source has it
                 return match.group()
             found = values[number - 1]
-            if capitalize and _SENTENCE_START.search(text[: match.start()]):
+            if capitalize and _starts_a_sentence(text, match.start()):
                 return found[:1].upper() + found[1:]
             return found
 
@@ -186,15 +187,37 @@ class Unit:
     def numbers(self, text: str) -> list[int]:
         return [int(number) for number in PLACEHOLDER.findall(text)] if self.protected else []
 
-    def english_in(self, text: str) -> list[str]:
-        """The English its terms in a piece of what is sent must come back with."""
+    def english_in(self, text: str, pairs: bool = False) -> list[Any]:
+        """The English its terms in a piece of what is sent must come back with (pairs:
+        with the form the source has, (form, English))."""
         if self.protected:
-            return [
-                self.terms[number - self.after - 1][1]
+            found = [
+                self.terms[number - self.after - 1]
                 for number in self.numbers(text)
                 if 1 <= number - self.after <= len(self.terms)
             ]
-        return [english for form, english in self.terms if form in text]
+        else:  # each distinct term looked for once
+            found = [term for term in dict.fromkeys(self.terms) if term[0] in text]
+        return found if pairs else [english for _, english in found]
+
+
+def _starts_a_sentence(text: str, position: int) -> bool:
+    """Whether text[position] begins a sentence: at the start, or after an end mark and a
+    space, opening quotes allowed between. Looks back only as far as it needs (a paragraph
+    may hold thousands of terms)."""
+    start = position
+    while start and text[start - 1] in _OPENERS:
+        start -= 1
+    if not start:
+        return True
+    end = start
+    while end and text[end - 1].isspace():
+        end -= 1
+    if end == start:
+        return False
+    while end and text[end - 1] in _CLOSERS:
+        end -= 1
+    return bool(end) and text[end - 1] in ".!?…"
 
 
 def make_unit(paragraph: str, matches: Sequence[Match], protect: bool) -> Unit:
@@ -268,13 +291,11 @@ def _answers(units: Sequence[Unit], engine: Engine, source: str, target: str) ->
     owner = [units[piece.paragraph] for piece in plan.pieces]
 
     def ask(text: str, carried: Sequence[int]) -> str:
-        terms: list[tuple[str, str]] = []
+        terms: dict[tuple[str, str], None] = {}
         if glossary:
-            for index in carried:
-                for form, english in owner[index].terms:
-                    if form in plan.pieces[index].text and (form, english) not in terms:
-                        terms.append((form, english))
-        return counted.translate(text, source, target, terms)
+            for index in carried:  # each distinct term once (a long paragraph repeats its names)
+                terms.update(dict.fromkeys(owner[index].english_in(plan.pieces[index].text, pairs=True)))
+        return counted.translate(text, source, target, list(terms))
 
     def problem(index: int, answer: str) -> str | None:
         text, unit = plan.pieces[index].text, owner[index]

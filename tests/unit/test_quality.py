@@ -116,3 +116,11 @@ def test_real_reference_translations_pass():
     for source, english in book.items():
         source, english = source.replace("[[T]]", "Київ"), re.sub(r"\[\[T#\d\]\]", "Kyiv", english)
         assert check(source, english, "en", ["Kyiv"] if "Київ" in source else []).failures == (), source
+
+
+def test_a_loop_filling_a_whole_answer_is_measured_in_one_pass():
+    # Measured phrase by phrase, a model's answer of one phrase repeated for 200,000 words
+    # took hours (quadratic); the suite's timeout catches that.
+    assert repeats("air raid alert " * 70_000) == 70_000
+    assert repeats("a b c d e f g h " * 3 + "x") == 3
+    assert repeats("one two three") == 1
