@@ -105,6 +105,20 @@ MIGRATIONS = (
     """
     ALTER TABLE articles ADD COLUMN quality TEXT;
     """,
+    # record: a done article as it was saved (its sidecar and its text, as zlib-compressed
+    # JSON), so that the Atom feed and `warnews export` need no file on disk; paces: the
+    # request rate each translator (an engine at its endpoint) was last found to take, so
+    # that a run starts where the last one ended.
+    """
+    ALTER TABLE articles ADD COLUMN record BLOB;
+    CREATE INDEX articles_updated ON articles (status, updated_at);
+    CREATE TABLE paces (
+        translator TEXT PRIMARY KEY,
+        rate REAL NOT NULL,
+        peak REAL,
+        updated_at REAL NOT NULL
+    );
+    """,
 )
 
 _TRACKING = frozenset(

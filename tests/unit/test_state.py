@@ -157,7 +157,7 @@ def test_copy_saved_refuses_files_it_cannot_trust(tmp_path, damage):
     assert list((tmp_path / "b").iterdir()) == []
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_an_older_database_is_upgraded_with_its_rows(tmp_path, version):
     import sqlite3
 
@@ -187,8 +187,10 @@ def test_an_older_database_is_upgraded_with_its_rows(tmp_path, version):
         assert state.channel_memory("https://a.ua/rss") == (None, 0)
     finally:
         state.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(articles)")}
-    assert "quality" in columns  # how a done article passed the quality gate
+    assert {"quality", "record"} <= columns  # the gate's verdict; the article as saved
+    tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
+    assert "paces" in tables  # the pace each translator was found to take
     indexes = {row[1] for row in sqlite3.connect(path).execute("PRAGMA index_list(articles)")}
     assert "articles_source" in indexes  # a channel's rows are counted every run
