@@ -35,6 +35,7 @@ from httpcore._sync.http11 import HTTP11Connection
 
 from . import __version__
 from ._errors import FetchError, Stopped, UsageError
+from ._pace import Pace
 from ._redact import holds, mask_url, printable, proxy_password, redact
 from ._settings import PROXY_SCHEMES
 
@@ -374,13 +375,15 @@ class Download:
 class Throttle:
     """At most `concurrency` requests at once and `rate` a second, shared by threads.
 
-    pause() holds every later request back (a 429's Retry-After applies to the whole
-    run, not to one thread), and a set `stop` event ends every wait at once.
+    rate: a number, or a Pace that answers and 429s move (told through answered() and
+    refused()). pause() holds every later request back (a 429's Retry-After applies to the
+    whole run, not to one thread), and a set `stop` event ends every wait at once.
     """
 
-    def __init__(self, concurrency: int, rate: float, stop: threading.Event | None = None) -> None:
+    def __init__(self, concurrency: int, rate: float | Pace, stop: threading.Event | None = None) -> None:
         self._slots = threading.BoundedSemaphore(concurrency)
-        self._interval = 1.0 / rate
+        self.pace = rate if isinstance(rate, Pace) else None
+        self._interval = 0.0 if isinstance(rate, Pace) else 1.0 / rate
         self._next = 0.0
         self._hold = 0.0  # no request before this moment (a 429's Retry-After)
         self._lock = threading.Lock()
@@ -395,8 +398,23 @@ class Throttle:
         if seconds > 0 and self.stop.wait(seconds):
             raise Stopped
 
+    def answered(self, sent: float) -> None:
+        """The request that left at `sent` (what __call__ gave) was answered."""
+        if self.pace is not None:
+            with self._lock:
+                self.pace.answered(sent, time.monotonic())
+
+    def refused(self, sent: float, seconds: float) -> None:
+        """The request that left at `sent` was answered 429: slow down, and hold every
+        request back `seconds` (its Retry-After, or a backoff)."""
+        with self._lock:
+            if self.pace is not None:
+                self.pace.refused(sent, time.monotonic())
+        self.pause(seconds)
+
     @contextmanager
-    def __call__(self) -> Iterator[None]:
+    def __call__(self) -> Iterator[float]:
+        """A turn to send one request; gives the moment it leaves (for answered, refused)."""
         while not self._slots.acquire(timeout=0.1):
             if self.stop.is_set():
                 raise Stopped
@@ -404,7 +422,7 @@ class Throttle:
             with self._lock:
                 now = time.monotonic()
                 slot = max(now, self._next)
-                self._next = slot + self._interval
+                self._next = slot + (self.pace.interval if self.pace is not None else self._interval)
             self.wait(slot - now)
             while True:  # a pause that came while this one waited for its turn holds it too
                 with self._lock:
@@ -412,7 +430,11 @@ class Throttle:
                 if hold <= 0:
                     break
                 self.wait(hold)
-            yield
+            with self._lock:
+                sent = time.monotonic()
+                if self.pace is not None:
+                    self.pace.sent(sent, slot - now)
+            yield sent
         finally:
             self._slots.release()
 
@@ -882,7 +904,7 @@ def send_with_retries(
     throttle = throttle or Throttle(1, float("inf"))
     for attempt in range(retries + 1):
         try:
-            with throttle(), deadline(deadline_seconds(client)):
+            with throttle() as sent, deadline(deadline_seconds(client)):
                 response = exchange(client, request, secrets)
                 try:
                     content = read_body(response, MAX_ANSWER_BYTES, "answer")
@@ -895,12 +917,19 @@ def send_with_retries(
             throttle.wait(_retrying(request, reason, retry_delay(None, attempt), attempt, retries))
             continue
         _answered(response, len(content))
+        if response.status_code != 429:
+            throttle.answered(sent)
         if response.status_code not in _RETRY_STATUSES or attempt == retries:
+            if response.status_code == 429:
+                throttle.refused(sent, 0.0)
             return Answer(response.status_code, _text(content, response.charset_encoding))
         status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
         delay = _retrying(request, status, retry_delay(response, attempt), attempt, retries)
-        if response.status_code == 429:
-            throttle.pause(delay)  # the whole run slows down, not just this request
+        if response.status_code == 429 and "retry-after" in response.headers:
+            throttle.refused(sent, delay)  # the whole run waits as told, not just this request
+        elif response.status_code == 429:
+            throttle.refused(sent, 0.0)  # the pace is cut for all; this request backs off alone
+            throttle.wait(delay)
         else:
             throttle.wait(delay)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -25,13 +25,14 @@ from ._languages import language_name
 from ._model import Document, Extracted, Metadata, Source
 from ._net import Download, HostLimits, Throttle, download, make_client
 from ._normalize import normalize_paragraph
+from ._pace import Learned, Pace
 from ._redact import redact
 from ._render import document, header
 from ._settings import Settings, secret_values
 from ._state import site
 from ._store import copy_saved
 from ._translate import Fallback, Translator, gate_report
-from .engines import make_engines
+from .engines import Engine, make_engines
 from .sources import preview, telegram
 from .sources.telegram import Post
 
@@ -76,9 +77,11 @@ class Pipeline:
         stop: threading.Event | None = None,
         warn: Callable[[str], None] | None = None,
         client: httpx.Client | None = None,
+        paces: Mapping[str, Learned] | None = None,
     ) -> None:
         """client: the caller's own httpx client, for pages and the translator alike (its
-        timeouts, proxy and transport then apply; it is not closed here)."""
+        timeouts, proxy and transport then apply; it is not closed here); paces: what earlier
+        runs learned of each translator's pace (Engine.translator: Learned)."""
         if client is not None and settings.public_only:
             raise UsageError("public_only needs warnews's own HTTP client: give one or the other")
         self.settings = settings
@@ -96,15 +99,25 @@ class Pipeline:
         self._hosts = HostLimits(settings.per_host, self.stop)
         # Channel previews come from one host, which answers 429 when polled fast.
         self._hosts.pace(settings.telegram_url, preview.PAGE_RATE)
-        throttle = Throttle(settings.translator_concurrency, settings.translator_rate, self.stop)
+        self._paces: dict[str, Pace] = {}
+
+        def pace(engine: Engine) -> Throttle:  # each translator its own, from what was learned
+            learned = (paces or {}).get(engine.translator)
+            self._paces[engine.translator] = Pace(settings.translator_rate, learned)
+            return Throttle(settings.translator_concurrency, self._paces[engine.translator], self.stop)
+
         try:
             glossary = load_glossary(settings.default_glossary, settings.glossary)
-            engines = make_engines(settings, self._client, throttle)
+            engines = make_engines(settings, self._client, pace)
             memory = Memory(settings.cache_file, warn) if settings.cache else None
         except BaseException:
             self._close_clients()
             raise
         self.translator = Translator(engines, memory, glossary or None, strict=settings.quality == "strict")
+
+    def learned(self) -> dict[str, Learned]:
+        """The pace of each translator this pipeline asked anything, as it is now."""
+        return {translator: pace.learned for translator, pace in self._paces.items() if pace.used}
 
     def _close_clients(self) -> None:
         if self._owned:

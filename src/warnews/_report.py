@@ -412,6 +412,12 @@ def status_lines(summary: dict[str, Any]) -> list[str]:
             f"quality gate: {quality['after_fallback']} passed only after a fallback,"
             f" {quality['failed']} saved though every engine failed it (see the warnings)"
         )
+    for pace in summary.get("paces", ()):
+        refused = f", 429s at {pace['peak']:.1f}" if pace["peak"] is not None else ", no 429 yet"
+        lines.append(
+            f"translator pace: {printable(pace['translator'])}: {pace['rate']:.1f} requests a second"
+            f"{refused} (learned {when(pace['updated_at'])})"
+        )
     if summary["recent_warnings"]:
         lines.append("recent warnings:")
         for row in summary["recent_warnings"]:

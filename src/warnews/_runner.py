@@ -12,6 +12,7 @@ under one lock, which the stop takes and closes before reporting what is left.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -158,7 +159,8 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
             lock.acquire(options.wait)
             state = State(settings.state)
             run_id = state.run_started(options.command)
-        with Pipeline(settings, warn=reporter.warning) as pipeline:
+        paces = state.paces() if state is not None else None
+        with Pipeline(settings, warn=reporter.warning, paces=paces) as pipeline:
             batch = Batch(pipeline, state, reporter.outcome, options.force, options.to_stdout)
             batch.on_start, batch.on_finish = reporter.started, reporter.finished
             work = jobs(batch)
@@ -167,6 +169,9 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
                 counts = batch.run(work)
             finally:
                 requests = pipeline.translator.requests
+                if state is not None:  # the next run starts at the pace this one ended at
+                    with contextlib.suppress(WarnewsError):  # only a start: never worth a run
+                        state.keep_paces(pipeline.learned())
         code = EXIT_FAILED if counts["failed"] or counts["feed_failed"] else EXIT_OK
     except KeyboardInterrupt as stop:  # handled here: Typer would turn it into a silent exit
         code, last_words = exit_code(stop), why_stopped()

@@ -67,7 +67,7 @@ class Settings:
     concurrency: int = 8
     per_host: int = 2
     translator_concurrency: int = 4
-    translator_rate: float = 4.0
+    translator_rate: float = 100.0
     retries: int = 3
     max_attempts: int = 5
     retry_delay: float = 900.0

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from publicsuffixlist import PublicSuffixList
 
 from ._errors import Locked, StoreError, database_problem
+from ._pace import Learned
 from ._store import META_SUFFIX
 
 if TYPE_CHECKING:
@@ -702,6 +703,28 @@ class State:
             found.update(keys[record["url_key"]] for record in records)
         return found
 
+    # --- what each translator takes ---
+
+    def paces(self) -> dict[str, Learned]:
+        """The pace each translator was last found to take (see _pace)."""
+        return {
+            record["translator"]: Learned(float(record["rate"]), record["peak"])
+            for record in self._query("SELECT translator, rate, peak FROM paces")
+        }
+
+    def keep_paces(self, learned: Mapping[str, Learned]) -> None:
+        """Keep what this run found, for the next run to start from."""
+        if not learned:
+            return
+        now = time.time()
+        with self._write() as db:
+            db.executemany(
+                "INSERT INTO paces (translator, rate, peak, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (translator) DO UPDATE SET rate = excluded.rate, peak = excluded.peak,"
+                " updated_at = excluded.updated_at",
+                [(translator, pace.rate, pace.peak, now) for translator, pace in learned.items()],
+            )
+
     # --- runs and the summary ---
 
     def run_started(self, command: str) -> int:
@@ -757,9 +780,19 @@ class State:
                 " GROUP BY quality"
             )
         }
+        paces = self._query("SELECT * FROM paces ORDER BY translator")
         return {
             "state": str(self.path),
             "quality": {"after_fallback": quality.get("fallback", 0), "failed": quality.get("failed", 0)},
+            "paces": [
+                {
+                    "translator": record["translator"],
+                    "rate": record["rate"],
+                    "peak": record["peak"],
+                    "updated_at": record["updated_at"],
+                }
+                for record in paces
+            ],
             "articles": {
                 status: by_status.get(status, 0) for status in ("done", "failed", "skipped", "pending")
             },

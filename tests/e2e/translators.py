@@ -26,6 +26,7 @@ over the service's limit are always refused, counted in `rejected`. `poison` (a 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import html
@@ -179,6 +180,13 @@ class _Translator(_Local):
         self.bad_mode = "loop"
         self.throttle_next = 0
         self.throttled_at: list[float] = []
+        # The requests a second it takes from one address (None: any): more within any
+        # second are answered 429 (with capacity_retry_after as Retry-After, if set), as a
+        # free endpoint does; counted in over_capacity.
+        self.capacity: float | None = None
+        self.capacity_retry_after: str | None = None
+        self.over_capacity = 0
+        self._accepted: collections.deque[float] = collections.deque()
         self.stall_seconds = 60.0
         self.texts: list[str] = []  # the text of each answered request
         self.languages: list[tuple[str, str]] = []  # (source, target) of each answered request
@@ -213,6 +221,9 @@ class _Translator(_Local):
             ):
                 seen.clear()
             self.rejected = 0
+            self.over_capacity = 0
+            self.throttled_at.clear()
+            self._accepted.clear()
 
     def seen(self, secret: str) -> bool:
         """Whether a secret ever appeared in a request's URL."""
@@ -237,11 +248,20 @@ class _Translator(_Local):
             self.fail_next -= failing
             throttled = self.throttle_next > 0
             self.throttle_next -= throttled
+            if not throttled and self.capacity is not None:
+                now = self.times[-1]
+                while self._accepted and self._accepted[0] <= now - 1.0:
+                    self._accepted.popleft()
+                throttled = len(self._accepted) >= self.capacity
+                self.over_capacity += throttled
+                if not throttled:
+                    self._accepted.append(now)
             bad = self.bad_next > 0 and not (failing or throttled or over)
             self.bad_next -= bad
         if throttled:
             self.throttled_at.append(self.times[-1])
-            self.error(request, 429, "Too many requests", {"Retry-After": "1"})
+            retry_after = "1" if self.capacity is None else self.capacity_retry_after
+            self.error(request, 429, "Too many requests", {"Retry-After": retry_after} if retry_after else {})
             return
         if over:
             self.too_long(request, size)

@@ -23,8 +23,9 @@ import traceback
 import types
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Self
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -117,6 +118,23 @@ class Engine(ABC):
         self._throttle = throttle or Throttle(1, float("inf"))
         self._lock = threading.Lock()
         self.requests = 0
+
+    @property
+    def translator(self) -> str:
+        """Which translator it talks to, for the pace learned of it: its key, and the
+        origin of its endpoint when a setting names one (a mirror is another translator);
+        never a credential of the URL."""
+        origins = []
+        for row in self.settings:
+            value = self.values.get(row.name)
+            if row.name.endswith("_url") and isinstance(value, str) and value:
+                try:
+                    parts = urlsplit(value)
+                    port = f":{parts.port}" if parts.port else ""
+                except ValueError:
+                    continue
+                origins.append(f"{parts.scheme}://{(parts.hostname or '').lower()}{port}")
+        return " ".join([self.key, *origins])
 
     @classmethod
     def missing(cls, values: Mapping[str, object]) -> list[str]:
@@ -462,13 +480,19 @@ def parse_chain(value: str) -> tuple[str, ...]:
     return names
 
 
-def make_engines(settings: Settings, client: httpx.Client, throttle: Throttle | None = None) -> list[Engine]:
-    """The run's engines, in fallback order."""
+def make_engines(
+    settings: Settings, client: httpx.Client, throttle: Callable[[Engine], Throttle] | None = None
+) -> list[Engine]:
+    """The run's engines, in fallback order; throttle: each engine's own pace."""
     known = registry()
-    return [
-        known[name](settings.engine_settings, client, throttle, retries=settings.retries)
+    engines = [
+        known[name](settings.engine_settings, client, retries=settings.retries)
         for name in parse_chain(settings.engine)
     ]
+    if throttle is not None:
+        for engine in engines:
+            engine._throttle = throttle(engine)
+    return engines
 
 
 def get_engine(name: str, **config: object) -> Engine:

@@ -1,0 +1,124 @@
+"""The pace of translator requests: found while running, as TCP finds what a path takes.
+
+No one knows how many requests a second Google's free endpoint takes from an address
+today; it answers 429 beyond that. So the pace is not a setting but a measurement: it
+starts gently, rises while answers come back (quickly until the first 429, then
+carefully near the pace that brought it), and is cut sharply by a 429. `translator_rate`
+is only its ceiling. What was learned is kept in the state database, so the next run
+starts where this one ended (see Learned).
+
+Pure: the clock is the caller's (time.monotonic() in a run, a number in tests), and one
+lock outside (the Throttle's) serializes the calls.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+
+START = 4.0  # requests a second when nothing is known: the fixed pace of earlier versions
+FLOOR = 0.2  # never slower: a run that meets 429s still ends
+CUT = 0.5  # a 429 halves the pace: sharply, as TCP does, so that a run never storms
+# Before any 429, and well under the pace that brought the last one: each answer adds one
+# (the pace doubles every second, as TCP's slow start).
+SLOW_START = 1.0
+NEAR = 0.85  # "near": from this share of that pace up; a run starts no higher than 0.9 of it
+# Near or over the pace of the last 429, the pace rises by what NEAR leaves (15% of that
+# pace) over this many answers, whatever the translator's capacity: a 429 or two each time
+# it is reached again are then under 2% of the requests.
+PROBE_ANSWERS = 200
+# A translator counts requests over a second or so: those sent within this long after a
+# cut may still be refused for what came before it, and must not cut the pace again.
+GRACE = 1.0
+HISTORY = 2.0  # seconds of send times kept
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What a run found a translator takes: the pace it ended at, and the pace at which it
+    last answered 429 (None: it never did)."""
+
+    rate: float
+    peak: float | None = None
+
+
+class Pace:
+    """Requests a second for one translator, raised on answers, cut on 429s."""
+
+    def __init__(self, ceiling: float, learned: Learned | None = None) -> None:
+        self.ceiling = ceiling
+        peak = learned.peak if learned else None
+        self.peak = peak if peak is not None and math.isfinite(peak) and peak > 0 else None
+        start = learned.rate if learned and math.isfinite(learned.rate) and learned.rate > 0 else START
+        if self.peak is not None:  # a run that ended probing over it starts just under it
+            start = min(start, 0.9 * self.peak)
+        self.rate = max(min(start, ceiling), min(FLOOR, ceiling))
+        self.answers = 0
+        self.refusals = 0  # 429s, whatever came of them
+        self._cut_at = -math.inf  # when the pace was last cut
+        self._held_until = -math.inf  # the pace held requests back until about then
+        self._history: list[float] = []  # when the requests of the last seconds left, in order
+
+    @property
+    def interval(self) -> float:
+        return 1.0 / self.rate
+
+    @property
+    def learned(self) -> Learned:
+        return Learned(self.rate, self.peak)
+
+    @property
+    def used(self) -> bool:
+        """Whether anything was learned: a request was answered or refused."""
+        return bool(self.answers or self.refusals)
+
+    def sent(self, now: float, held: float) -> None:
+        """A request leaves at now, after the pace held it back `held` seconds. Only a pace
+        that holds requests back may rise: a run that asks for little learns nothing about
+        what more would bring."""
+        if held > 0:
+            self._held_until = now + 2.0 * self.interval
+        self._history.append(now)
+        old = bisect.bisect_left(self._history, now - HISTORY)
+        if old > len(self._history) // 2:  # trimmed now and then: amortized constant time
+            del self._history[:old]
+
+    def _sent_in_second_to(self, moment: float) -> int:
+        """Requests sent in the second up to moment: what a translator that counts requests
+        a second had counted then (the history holds the moments they left)."""
+        history = self._history
+        return bisect.bisect_right(history, moment) - bisect.bisect_right(history, moment - 1.0)
+
+    def _sent_before(self, moment: float) -> int:
+        """Requests sent in the second before the one that left at moment."""
+        history = self._history
+        return bisect.bisect_left(history, moment) - bisect.bisect_right(history, moment - 1.0)
+
+    def answered(self, sent: float, now: float) -> None:
+        """A request sent at `sent` was answered (not with a 429)."""
+        self.answers += 1
+        if sent > self._held_until:
+            return
+        if self.peak is None:
+            rate = self.rate + SLOW_START
+        elif self.rate < NEAR * self.peak:  # back quickly, but not past NEAR in one step
+            rate = min(self.rate + SLOW_START, NEAR * self.peak)
+        else:
+            rate = self.rate + (1.0 - NEAR) * self.peak / PROBE_ANSWERS
+        # Never far over what is sent: a pace that held requests back only now and then
+        # must not climb on answers to a pace never tried.
+        used = max(START, 2.0 * self._sent_in_second_to(now))
+        self.rate = max(self.rate, min(self.ceiling, rate, used))
+
+    def refused(self, sent: float, now: float) -> None:
+        """A request sent at `sent` was answered 429. One cut answers every 429 of the
+        requests that were on their way when it was made, or sent within GRACE after."""
+        self.refusals += 1
+        if sent < self._cut_at + GRACE:
+            return
+        # What the translator took is what it counted: the requests sent in the second
+        # before this one (not the pace, which answers on their way may have raised).
+        self.peak = max(float(self._sent_before(sent)), FLOOR)
+        self.rate = max(min(FLOOR, self.ceiling), min(self.rate, self.peak) * CUT)
+        self._cut_at = now
