@@ -255,7 +255,9 @@ def _entry(entry: Any, item: Exported, updated: datetime) -> None:
     entry.updated(updated)
     if item.published is not None:
         entry.published(datetime(item.published.year, item.published.month, item.published.day, tzinfo=UTC))
-    entry.content("".join(f"<p>{html.escape(_xml(text))}</p>" for text in paragraphs), type="html")
+    entry.content(
+        "".join(f"<p>{html.escape(_xml(text), quote=False)}</p>" for text in paragraphs), type="html"
+    )
     link = sidecar.get("url") or item.article["url"]
     entry.link(href=_xml(str(link)), rel="alternate")
     language = sidecar.get("source_language")

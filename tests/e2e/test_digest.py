@@ -37,7 +37,9 @@ def digest_feed(count, hostile=None):
     )
 
 
-def test_a_30_item_feed_costs_two_requests_at_most_then_none_and_nothing_is_saved(run, site, google, tmp_path):
+def test_a_30_item_feed_costs_two_requests_at_most_then_none_and_nothing_is_saved(
+    run, site, google, tmp_path
+):
     feed = site.add("/rss.xml", digest_feed(30), "application/rss+xml")
     first = run("feed", feed, "--titles-only")
     assert first.returncode == 0, first.stderr
@@ -45,9 +47,15 @@ def test_a_30_item_feed_costs_two_requests_at_most_then_none_and_nothing_is_save
     assert 1 <= google.count <= 2, google.count
     lines = [line.split("\t") for line in first.stdout.splitlines()]
     assert len(lines) == 30 and all(len(fields) == 3 for fields in lines)
-    assert lines[0] == ["2024-01-01", "Enerhetyky vidnovyly svitlo u Kharkiv nomer 0", "https://news.example/n/0"]
+    assert lines[0] == [
+        "2024-01-01",
+        "Enerhetyky vidnovyly svitlo u Kharkiv nomer 0",
+        "https://news.example/n/0",
+    ]
     assert lines[29][0] == "2024-01-02" and lines[29][2] == "https://news.example/n/29"
-    assert not any(any("а" <= char <= "я" for char in fields[1]) for fields in lines), "every title in English"
+    assert not any(any("а" <= char <= "я" for char in fields[1]) for fields in lines), (
+        "every title in English"
+    )
     requests = google.count
     again = run("feed", feed, "--titles-only", "--json")
     assert again.returncode == 0, again.stderr
@@ -80,14 +88,18 @@ def test_since_and_feed_items_bound_the_digest_and_it_leaves_no_conditional_get_
     feed = site.add("/rss.xml", digest_feed(10), "application/rss+xml", headers={"ETag": '"v1"'})
     result = run("feed", feed, "--titles-only", "--since", "2024-01-05", "--feed-items", "3")
     assert result.returncode == 0, result.stderr
-    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["2024-01-05", "2024-01-06", "2024-01-07"]
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [
+        "2024-01-05",
+        "2024-01-06",
+        "2024-01-07",
+    ]
     again = run("feed", feed, "--titles-only", "--since", "2024-01-05", "--feed-items", "3")
     assert again.stdout == result.stdout
     assert site.not_modified["/rss.xml"] == 0, "read in full each time: no validators were kept"
 
 
 def test_hostile_titles_come_out_inert_and_a_failing_feed_is_one_error(run, site, google):
-    hostile = "=HYPERLINK(\"x\")\x1b[31m <b>Новина</b>\tз\u202eтабом\x07"
+    hostile = '=HYPERLINK("x")\x1b[31m <b>Новина</b>\tз\u202eтабом\x07'
     feed = site.add("/rss.xml", digest_feed(2, hostile=hostile), "application/rss+xml")
     missing = site.url("/gone.xml")
     result = run("feed", missing, feed, "--titles-only")

@@ -38,7 +38,9 @@ A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
-def make(url, title="Power restored", paragraphs=("First paragraph.", "Second one."), published=None, **changes):
+def make(
+    url, title="Power restored", paragraphs=("First paragraph.", "Second one."), published=None, **changes
+):
     meta = replace(
         metadata(url, sha256=url, title=title, paragraphs=len(paragraphs)),
         url=url,
@@ -80,12 +82,18 @@ def test_a_record_is_compressed_json_of_what_was_saved(tmp_path):
     doc = make("https://site.ua/a", published=date(2024, 1, 9))
     blob = pack(doc, tmp_path / "2024-01-09-power-restored.txt", 123.0)
     record = json.loads(zlib.decompress(blob))
-    assert record["header"] == doc.text.split("\n")[0] and record["header"].startswith("date 2024-01-11 01/09/2024")
+    assert record["header"] == doc.text.split("\n")[0] and record["header"].startswith(
+        "date 2024-01-11 01/09/2024"
+    )
     assert record["paragraphs"] == list(doc.paragraphs) and record["saved_at"] == 123.0
     assert record["sidecar"]["file"] == "2024-01-09-power-restored.txt"
     assert record["sidecar"]["published"] == "2024-01-09"
     assert unpack(blob) == record
-    assert unpack(b"not zlib") is None and unpack(zlib.compress(b'{"sidecar": 1}')) is None and unpack(None) is None
+    assert (
+        unpack(b"not zlib") is None
+        and unpack(zlib.compress(b'{"sidecar": 1}')) is None
+        and unpack(None) is None
+    )
 
 
 def test_done_keeps_the_record_and_a_relocation_keeps_it_too(state, tmp_path):
@@ -138,7 +146,10 @@ def test_the_atom_feed_is_valid_rfc_4287():
     assert first.title == "Power restored" and first.link == "https://site.ua/b"
     assert first.published.startswith("2024-01-10T00:00:00")
     assert [link.rel for link in first.links] == ["alternate"]
-    assert {(tag.term, tag.scheme) for tag in first.tags} == {("uk", LANGUAGE_SCHEME), ("Google", ENGINE_SCHEME)}
+    assert {(tag.term, tag.scheme) for tag in first.tags} == {
+        ("uk", LANGUAGE_SCHEME),
+        ("Google", ENGINE_SCHEME),
+    }
     assert first.content[0].type == "text/html"
     content = first.content[0].value
     assert content.startswith("<p>date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google</p>")
@@ -164,7 +175,7 @@ def test_hostile_titles_and_text_come_out_inert():
     assert parsed.entries[0].title.startswith('<script>alert(1)</script> & "x" ')
     assert "&lt;img src=x" in parsed.entries[0].content[0].value, "markup in the text stays text in the HTML"
     rows = list(csv.reader(io.StringIO(csv_text([item("https://site.ua/f", title='=1+2,"x"\n@y')]))))
-    assert rows[1][COLUMNS.index("title")] == "'=1+2,\"x\"\n@y", "quoted whole, a formula made text"
+    assert rows[1][COLUMNS.index("title")] == '\'=1+2,"x"\n@y', "quoted whole, a formula made text"
     assert rows[1][COLUMNS.index("original_title")] == 'Оригінал =1+2,"x"\n@y', "not at the start: as it is"
     line = jsonl([bad])
     assert line.isascii() and json.loads(line)["title"] == hostile
