@@ -10,7 +10,7 @@ import os
 import sqlite3
 
 import feedparser
-from pages import article_page, rss, ukrainian_paragraphs
+from pages import article_page, rss, state_articles, ukrainian_paragraphs
 
 TITLE = "Енергетики відновили світло у районі"
 
@@ -84,8 +84,7 @@ def test_a_feed_that_cannot_be_written_is_one_error_and_the_articles_stay_saved(
     assert result.stderr.startswith("warnews: error: the Atom feed was not written: cannot write ")
     assert result.stderr.count("\n") == 1, result.stderr
     assert len(list((tmp_path / "out").glob("*.txt"))) == 2
-    listed = run("list", "--status", "done")
-    assert len(listed.stdout.splitlines()) == 2, "and their rows say done"
+    assert sorted(state_articles(tmp_path, "status").values()) == [("done",), ("done",)], "and recorded"
     # fetch --stdout keeps no state and writes no feed; fetch that saves writes it.
     printed = run("fetch", links[0], "--stdout", "--atom", "feed.xml")
     assert printed.returncode == 0 and not (tmp_path / "feed.xml").exists()
@@ -174,3 +173,17 @@ def test_export_of_an_article_done_before_records_and_of_no_state(run, site, goo
     assert nothing.returncode == 0 and nothing.stdout == ""
     assert nothing.stderr.startswith("warnews: no state database at ")
     assert not (tmp_path / "nowhere").exists() and not (tmp_path / "none.xml").exists()
+
+
+def test_a_hostile_title_comes_out_inert_in_csv_and_atom(run, site, google, tmp_path):
+    hostile = '=HYPERLINK("http://evil") <script>alert(1)</script> Новина'
+    page = site.add("/news/h", article_page(hostile, ukrainian_paragraphs(2), published="2024-01-05"))
+    assert run("fetch", page, "-o", "out").returncode == 0
+    (row,) = csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout))
+    assert row["title"] == "'" + '=HYPERLINK("http://evil") <script>alert(1)</script> Novyna', (
+        "text, not a formula"
+    )
+    text = run("export", "--format", "atom").stdout
+    assert "<script" not in text
+    (entry,) = feedparser.parse(text).entries
+    assert entry.title == '=HYPERLINK("http://evil") <script>alert(1)</script> Novyna', "markup as text"

@@ -7,6 +7,7 @@ import re
 import zlib
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -66,8 +67,6 @@ def item(url, saved_at=1_700_000_000.0, status="done", **fields):
         "error": None,
         "reason": None,
     }
-    from pathlib import Path
-
     return Exported(article, unpack(pack(doc, Path(article["file"]), saved_at)))
 
 
@@ -125,7 +124,7 @@ def test_the_atom_feed_is_valid_rfc_4287():
         item("https://site.ua/b", published=date(2024, 1, 10), saved_at=1_704_900_000),
         item("https://site.ua/a", published=None, saved_at=1_704_800_000),
     ]
-    text = atom(items, feed_id(__import__("pathlib").Path("/tmp/state.sqlite3")))
+    text = atom(items, feed_id(Path("/tmp/state.sqlite3")))
     parsed = feedparser.parse(text)
     assert parsed.bozo == 0 and parsed.version == "atom10"
     root = etree.fromstring(text.encode())
