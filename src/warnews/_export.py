@@ -241,10 +241,16 @@ def atom(items: Sequence[Exported], feed: str, now: datetime | None = None) -> s
     if len(targets) == 1 and isinstance(next(iter(targets)), str):
         generator.language(next(iter(targets)))  # xml:lang of the whole feed: its entries' language
     saved = [_moment(item.saved_at) for item in entries]
-    generator.updated(max(saved, default=now or datetime.now(UTC)))
-    for item, updated in zip(entries, saved, strict=True):
-        _entry(generator.add_entry(order="append"), item, updated)
-    return str(generator.atom_str(pretty=True).decode("utf-8"))
+    try:
+        generator.updated(max(saved, default=now or datetime.now(UTC)))
+        for item, updated in zip(entries, saved, strict=True):
+            _entry(generator.add_entry(order="append"), item, updated)
+        return str(generator.atom_str(pretty=True).decode("utf-8"))
+    except (
+        ValueError,
+        TypeError,
+    ) as error:  # a value feedgen (or lxml) refuses: a record warnews did not make
+        raise StoreError(f"cannot make the Atom feed: {error}") from None
 
 
 def _entry(entry: Any, item: Exported, updated: datetime) -> None:

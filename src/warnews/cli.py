@@ -747,7 +747,7 @@ EXPORT_FORMATS = ("jsonl", "csv", "atom")
 @_with_settings("export")
 def export(
     format_name: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="jsonl (the default), csv or atom.")
+        str, typer.Option("--format", metavar="FORMAT", help="jsonl, csv or atom.")
     ] = "jsonl",
     output: Annotated[
         str | None,

@@ -14,6 +14,7 @@ import pytest
 from factories import metadata
 from lxml import etree
 
+from warnews._errors import StoreError
 from warnews._export import (
     COLUMNS,
     ENGINE_SCHEME,
@@ -233,3 +234,10 @@ def test_write_atom_writes_the_newest_n_and_makes_its_folder(state, tmp_path):
     parsed = feedparser.parse(target.read_bytes())
     assert [entry.link for entry in parsed.entries] == ["https://site.ua/2", "https://site.ua/1"]
     assert parsed.feed.id == feed_id(state.path)
+
+
+def test_a_record_warnews_did_not_make_is_an_error_not_a_traceback():
+    tampered = item("https://site.ua/t")
+    tampered.record["sidecar"]["title"] = 42
+    with pytest.raises(StoreError, match="cannot make the Atom feed"):
+        atom([tampered], "urn:x")
