@@ -1,5 +1,5 @@
-"""Titles first (`warnews feed URL --titles-only`): a feed's items with their titles (and
-summaries) translated, one line each, for deciding what to read in full.
+"""Titles first (`warnews feed URL --titles-only`): a feed's items (a channel's posts) with
+their titles (and summaries) translated, one line each, for deciding what to read in full.
 
 A feed's titles and summaries are sent as the paragraphs of one article, so that the
 translate stage packs them into as few requests as the engine's limit allows, through
@@ -49,20 +49,24 @@ class Item:
         return json.dumps(asdict(self))  # ASCII escapes: no control character is printed
 
 
-def refuse_channels(feeds: list[str], telegram_url: str) -> None:
-    """A Telegram channel has posts, not titles: refused before anything is read."""
+def refuse(feeds: list[str], telegram_url: str) -> None:
+    """What is no feed nor channel on Telegram (a post, an invite link) is refused before
+    anything is read."""
     for name in feeds:
-        if telegram.address(name, telegram_url) or telegram.post_address(name, telegram_url):
-            raise UsageError(
-                f"--titles-only reads RSS and Atom feeds: {printable(name)} is Telegram, whose posts have"
-                " no titles (warnews feed without --titles-only translates them)"
-            )
+        target = telegram.address(name, telegram_url)
+        if target is not None and target.refusal is not None:
+            raise UsageError(f"{printable(name)}: {target.refusal}")
+        if target is None and telegram.post_address(name, telegram_url):
+            raise UsageError(f"{printable(name)} is a Telegram post: --titles-only reads feeds and channels")
 
 
 def read(pipeline: Pipeline, url: str) -> tuple[list[Entry], str | None]:
-    """A feed's items, as many as feed_items and of `since` or later (an undated one is),
-    and the feed read for it when url is a web page (None: url is the feed)."""
+    """A feed's items (a channel's posts), as many as feed_items and of `since` or later
+    (an undated one is), and the feed read for it when url is a web page (None: url is the feed)."""
     settings = pipeline.settings
+    target = telegram.address(url, settings.telegram_url)
+    if target is not None:
+        return _posts(pipeline, target.channel), None
     answer = pipeline.download(url, conditional_headers(None, None))
     _, items, found = read_feed(answer, pipeline.download)
     since = settings.since
@@ -72,6 +76,26 @@ def read(pipeline: Pipeline, url: str) -> tuple[list[Entry], str | None]:
         if since is None or entry.published is None or entry.published >= since
     ]
     return entries[: settings.feed_items], found
+
+
+def _posts(pipeline: Pipeline, channel: str) -> list[Entry]:
+    """A channel's newest posts that are articles, each titled as its article would be
+    (its first line, or first sentence), newest first: pages read back as far as
+    feed_items and `since` want."""
+    settings, since = pipeline.settings, pipeline.settings.since
+    entries: list[Entry] = []
+    before: int | None = None
+    while len(entries) < settings.feed_items:
+        page = pipeline.channel_page(channel, before)
+        for post in page.posts:
+            if since is not None and post.day is not None and post.day < since:
+                return entries
+            if post.skip_reason is None and len(entries) < settings.feed_items:
+                entries.append(Entry(post.url, post.title, "", post.day))
+        if page.before is None or page.before == before:
+            break
+        before = page.before
+    return entries
 
 
 def translate(pipeline: Pipeline, entries: list[Entry], feed: str) -> list[Item]:

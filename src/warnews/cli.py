@@ -303,8 +303,8 @@ def feed(
         bool,
         typer.Option(
             "--titles-only",
-            help="Translate only the items' titles (and summaries) and print a digest: date, title, link."
-            " Saves nothing.",
+            help="Translate only the items' (and posts') titles and summaries, and print a digest: date,"
+            " title, link. Saves nothing.",
         ),
     ] = False,
     config: ConfigFile = None,
@@ -314,8 +314,8 @@ def feed(
     """Read RSS or Atom feeds and Telegram channels (URL: a feed, a site's page, t.me/s/NAME or
     @NAME) and process their new items and posts (and earlier failures due a retry).
 
-    --titles-only: a digest of RSS and Atom feeds instead, one line per item (--json: JSON
-    Lines), the titles translated in one or two requests a feed; no file, no state."""
+    --titles-only: a digest instead, one line per item or post (--json: JSON Lines), the
+    titles translated in one or two requests a feed; no file, no state."""
     from ._runner import RunOptions
 
     settings = resolve(flags, config).settings
@@ -329,13 +329,13 @@ def feed(
 
 def _titles_only(settings: Settings, feeds: list[str], quiet: bool, verbose: bool, json_lines: bool) -> int:
     """`warnews feed --titles-only`: the digest of each feed on stdout."""
-    from ._digest import Item, digest, refuse_channels
+    from ._digest import Item, digest, refuse
     from ._pipeline import Pipeline
     from ._report import Verbose
 
     if quiet and verbose:
         raise UsageError("--verbose and --quiet ask for opposite things: give one of them")
-    refuse_channels(feeds, settings.telegram_url)
+    refuse(feeds, settings.telegram_url)
 
     def emit(item: Item) -> None:
         print(item.json() if json_lines else item.line(), flush=True)

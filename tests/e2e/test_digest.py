@@ -6,7 +6,7 @@ Request counts are taken at the local translator."""
 import json
 from html import escape
 
-from pages import rss
+from telegram import Post, Telegram
 
 TITLES = [
     "Енергетики відновили світло у Харкові",
@@ -115,9 +115,26 @@ def test_hostile_titles_come_out_inert_and_a_failing_feed_is_one_error(run, site
     assert original == '=HYPERLINK("x")[31m Новина зтабом', "markup and control characters taken out"
 
 
-def test_telegram_channels_are_refused_before_anything_is_read(run, site, google):
-    feed = site.add("/rss.xml", rss(["https://news.example/n/1"]), "application/rss+xml")
-    result = run("feed", feed, "@kyivnews", "--titles-only")
-    assert result.returncode == 2
-    assert result.stdout == "" and "Telegram" in result.stderr and result.stderr.count("\n") == 1
-    assert sum(site.hits.values()) == 0 and google.count == 0
+def test_a_channel_digest_titles_its_posts_and_a_post_is_refused(run, google):
+    with Telegram() as server:
+        posts = [
+            Post(
+                n,
+                f"Енергетики відновили світло, повідомлення номер {n}.\nПодробиці згодом.",
+                time=f"2024-01-{n:02d}T08:00:00+00:00",
+            )
+            for n in range(1, 26)
+        ]
+        server.channel("Kyiv_News", "Новини Києва", posts)
+        env = {"WARNEWS_TELEGRAM_URL": server.base_url}
+        result = run(
+            "feed", "@Kyiv_News", "--titles-only", "--feed-items", "22", "--since", "2024-01-04", env=env
+        )
+        assert result.returncode == 0, result.stderr
+        lines = [line.split("\t") for line in result.stdout.splitlines()]
+        assert [fields[2] for fields in lines] == [f"https://t.me/Kyiv_News/{n}" for n in range(25, 3, -1)]
+        assert lines[0][:2] == ["2024-01-25", "Enerhetyky vidnovyly svitlo, povidomlennya nomer 25."]
+        assert google.count == 1 and len(server.page_requests("Kyiv_News")) == 2, "two pages of 20"
+        refused = run("feed", "https://t.me/Kyiv_News/3", "--titles-only", env=env)
+        assert refused.returncode == 2 and refused.stdout == "" and "a post, not a channel" in refused.stderr
+        assert len(server.page_requests("Kyiv_News")) == 2, "nothing read"
