@@ -172,6 +172,10 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
             code = _rewrite_feed(state, settings.atom, settings.atom_items, reporter) or code
     except KeyboardInterrupt as stop:  # handled here: Typer would turn it into a silent exit
         code, last_words = exit_code(stop), why_stopped()
+        if state is not None and settings.atom is not None and batch is not None and batch.counts["done"]:
+            _rewrite_feed(
+                state, settings.atom, settings.atom_items, reporter
+            )  # what was saved before the stop
     except WarnewsError as error:
         reporter.error(str(error))  # secrets masked there
         code = exit_code(error)

@@ -7,7 +7,9 @@ import csv
 import io
 import json
 import os
+import signal
 import sqlite3
+import time
 
 import feedparser
 from pages import article_page, rss, state_articles, ukrainian_paragraphs
@@ -187,3 +189,19 @@ def test_a_hostile_title_comes_out_inert_in_csv_and_atom(run, site, google, tmp_
     assert "<script" not in text
     (entry,) = feedparser.parse(text).entries
     assert entry.title == '=HYPERLINK("http://evil") <script>alert(1)</script> Novyna', "markup as text"
+
+
+def test_a_stopped_run_puts_what_it_saved_in_the_feed(spawn, site, google, tmp_path):
+    slow = site.never_answer("/slow")
+    links = add_articles(site, range(3))
+    (tmp_path / "urls.txt").write_text("\n".join([slow, *links]))
+    process = spawn("fetch", "-i", "urls.txt", "-o", "out", "--atom", "feed.xml", "--concurrency", "4")
+    deadline = time.monotonic() + 30
+    while sorted(state_articles(tmp_path, "status").values()).count(("done",)) < 3:
+        assert time.monotonic() < deadline and process.poll() is None, "the run never saved its three"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 143
+    assert sorted(
+        entry.link for entry in feedparser.parse((tmp_path / "feed.xml").read_bytes()).entries
+    ) == sorted(links)
