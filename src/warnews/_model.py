@@ -181,6 +181,11 @@ class Document:
         return self.metadata.title
 
     @property
+    def header(self) -> str:
+        """The provenance line: the text's first line."""
+        return self.text.split("\n", 1)[0]
+
+    @property
     def stem(self) -> str:
         """The file's name without its suffix: the date, then the title's words."""
         metadata = self.metadata

@@ -173,8 +173,14 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
                     with contextlib.suppress(WarnewsError):  # only a start: never worth a run
                         state.keep_paces(pipeline.learned())
         code = EXIT_FAILED if counts["failed"] or counts["feed_failed"] else EXIT_OK
+        if state is not None and settings.atom is not None and counts["done"] and not options.to_stdout:
+            code = _rewrite_feed(state, settings.atom, settings.atom_items, reporter) or code
     except KeyboardInterrupt as stop:  # handled here: Typer would turn it into a silent exit
         code, last_words = exit_code(stop), why_stopped()
+        if state is not None and settings.atom is not None and batch is not None and batch.counts["done"]:
+            _rewrite_feed(
+                state, settings.atom, settings.atom_items, reporter
+            )  # what was saved before the stop
     except WarnewsError as error:
         reporter.error(str(error))  # secrets masked there
         code = exit_code(error)
@@ -191,6 +197,20 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
             lock.release()
         reporter.close(counts, requests, code, last_words)
     return code
+
+
+def _rewrite_feed(state: State, path: Path, count: int, reporter: Reporter) -> int:
+    """The Atom feed with the articles just saved; EXIT_FAILED (said in one line) if it
+    cannot be written: the articles are saved all the same."""
+    from ._export import write_atom
+
+    try:
+        write_atom(state, path, count)
+    except WarnewsError as error:
+        reporter.error(f"the Atom feed was not written: {error}")
+        return EXIT_FAILED
+    _log.info("wrote the Atom feed %s", path)
+    return EXIT_OK
 
 
 class Batch:
@@ -559,7 +579,7 @@ class Batch:
                 out = self.settings.out
                 if state is not None and row is not None:
                     path = translated.save_in(out, row.path, lambda path: state.plan(row.id, path))
-                    state.done(row.id, path, meta, translated.note)
+                    state.done(row.id, path, meta, translated.note, translated)
                 else:
                     path = translated.save_in(out)
                 outcome.path = self._shown(path)

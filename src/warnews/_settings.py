@@ -72,6 +72,8 @@ class Settings:
     max_attempts: int = 5
     retry_delay: float = 900.0
     feed_items: int = 100
+    atom: Path | None = None  # the Atom feed rewritten by every run that saves an article
+    atom_items: int = 100
     since: date | None = None  # only items and posts of this day or later; channels are read back to it
     telegram_url: str = "https://t.me"  # where channel previews are read (/s/NAME)
     state: Path = field(default_factory=default_state_path)
@@ -191,6 +193,18 @@ def _since(value: object) -> date | None:
     return day
 
 
+def read_day(text: str) -> date | None:
+    """A day as `since` takes it (2024-01-10, or 7d: days back from today), for the
+    commands that filter by day (export's --since and --until: a day to come is a day too)."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    return _since(text)
+
+
 def _quality(value: object) -> str:
     text = _text(value).lower()
     if text not in QUALITY:
@@ -242,7 +256,9 @@ def _proxy(value: object) -> str | None:
 DOWNLOADING = frozenset({"fetch", "feed", "run"})  # they download pages and keep the state
 TRANSLATING = DOWNLOADING | {"translate"}
 FEEDS = frozenset({"feed", "run"})
-STATE_COMMANDS = frozenset({"status", "retry", "list", "show", "forget"})  # they read or change the state
+STATE_COMMANDS = frozenset(
+    {"status", "retry", "list", "show", "forget", "export"}
+)  # they read or change the state
 
 
 NONE: frozenset[str] = frozenset()
@@ -388,6 +404,16 @@ SETTINGS = (
         "Only items and posts of this day or later (YYYY-MM-DD, or 7d): channels are read back to it.",
         "DATE",
         FEEDS,
+    ),
+    Setting(
+        "atom",
+        _optional_path,
+        "Rewrite this Atom feed of the newest translated articles after each run that saves one.",
+        "PATH",
+        DOWNLOADING,
+    ),
+    Setting(
+        "atom_items", _number(int, 1, 100_000), "Articles in the Atom feed (newest first).", "N", DOWNLOADING
     ),
     Setting("telegram_url", _url, "Where Telegram channel previews are read (/s/NAME).", "URL"),
     Setting("state", _path, "State database (SQLite).", "PATH", DOWNLOADING | STATE_COMMANDS),

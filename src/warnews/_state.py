@@ -30,7 +30,7 @@ from ._pace import Learned
 from ._store import META_SUFFIX
 
 if TYPE_CHECKING:
-    from ._model import Metadata
+    from ._model import Document, Metadata
 
 # Each migration runs once, in order; PRAGMA user_version counts those applied.
 MIGRATIONS = (
@@ -418,18 +418,29 @@ class State:
                 (str(path.resolve()), time.time(), article_id),
             )
 
-    def done(self, article_id: int, path: Path, metadata: Metadata, warning: str | None = None) -> None:
+    def done(
+        self,
+        article_id: int,
+        path: Path,
+        metadata: Metadata,
+        warning: str | None = None,
+        document: Document | None = None,
+    ) -> None:
         """The article's file is on disk: say so, with what identifies the article
-        (its canonical URL: where it lives, see Metadata.source_id) and what an engine's
-        failure on it said (warning)."""
+        (its canonical URL: where it lives, see Metadata.source_id), what an engine's
+        failure on it said (warning), and the document as saved (its record: the Atom
+        feed and `warnews export` are made from it)."""
+        from ._export import pack
+
         canonical_url = metadata.source_id
         now = time.time()
+        record = pack(document, path, now) if document is not None else None
         with self._write() as db:
             db.execute(
                 "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
                 " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
                 " last_error = NULL, permanent = 0, queued = 0, warning = ?, quality = ?,"
-                " last_attempt_at = ?, updated_at = ? WHERE id = ?",
+                " last_attempt_at = ?, updated_at = ?, record = ? WHERE id = ?",
                 (
                     str(path.resolve()),
                     canonical_url or None,
@@ -442,6 +453,7 @@ class State:
                     gate(metadata),
                     now,
                     now,
+                    record,
                     article_id,
                 ),
             )
@@ -546,21 +558,34 @@ class State:
         sql += " ORDER BY updated_at DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [
-            {
-                "url": record["url"],
-                "status": record["status"],
-                "permanent": bool(record["permanent"]),
-                "file": record["output_path"],
-                "title": record["title"],
-                "published": record["published"],
-                "updated_at": record["updated_at"],
-                "source": record["source"],
-                "error": record["last_error"],
-                "reason": record["reason"],
-            }
-            for record in self._query(sql, parameters)
-        ]
+        return [self._listed(record) for record in self._query(sql, parameters)]
+
+    def saved(
+        self, status: str | None = None, source: str | None = None
+    ) -> list[tuple[dict[str, Any], bytes | None]]:
+        """Articles as `warnews list` shows them, each with its record (see _export.pack;
+        None: not done, or done before records were kept)."""
+        where = " AND ".join(["1", *(["status = ?"] if status else []), *(["source = ?"] if source else [])])
+        parameters = [value for value in (status, source) if value]
+        records = self._query(
+            f"SELECT * FROM articles WHERE {where} ORDER BY updated_at DESC, id DESC", parameters
+        )
+        return [(self._listed(record), record["record"]) for record in records]
+
+    @staticmethod
+    def _listed(record: sqlite3.Row) -> dict[str, Any]:
+        return {
+            "url": record["url"],
+            "status": record["status"],
+            "permanent": bool(record["permanent"]),
+            "file": record["output_path"],
+            "title": record["title"],
+            "published": record["published"],
+            "updated_at": record["updated_at"],
+            "source": record["source"],
+            "error": record["last_error"],
+            "reason": record["reason"],
+        }
 
     def describe(self, url: str, first_delay: float, max_attempts: int) -> dict[str, Any] | None:
         """Everything the state knows about one URL (matched by url_key), or None."""

@@ -20,6 +20,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -298,19 +299,57 @@ def feed(
     json_lines: JsonLines = False,
     force: Force = False,
     wait: Wait = False,
+    titles_only: Annotated[
+        bool,
+        typer.Option(
+            "--titles-only",
+            help="Translate only the items' (and posts') titles and summaries, and print a digest: date,"
+            " title, link. Saves nothing.",
+        ),
+    ] = False,
     config: ConfigFile = None,
     *,
     flags: dict[str, str],
 ) -> int:
     """Read RSS or Atom feeds and Telegram channels (URL: a feed, a site's page, t.me/s/NAME or
-    @NAME) and process their new items and posts (and earlier failures due a retry)."""
+    @NAME) and process their new items and posts (and earlier failures due a retry).
+
+    --titles-only: a digest instead, one line per item or post (--json: JSON Lines), the
+    titles translated in one or two requests a feed; no file, no state."""
     from ._runner import RunOptions
 
     settings = resolve(flags, config).settings
+    if titles_only:
+        return _titles_only(settings, feeds, quiet, verbose, json_lines)
     options = RunOptions(
         "feed", keeps_state=True, quiet=quiet, json_lines=json_lines, force=force, wait=wait, verbose=verbose
     )
     return _run(options, settings, lambda batch: batch.feed_jobs(feeds))
+
+
+def _titles_only(settings: Settings, feeds: list[str], quiet: bool, verbose: bool, json_lines: bool) -> int:
+    """`warnews feed --titles-only`: the digest of each feed on stdout."""
+    from ._digest import Item, digest, refuse
+    from ._pipeline import Pipeline
+    from ._report import Verbose
+
+    if quiet and verbose:
+        raise UsageError("--verbose and --quiet ask for opposite things: give one of them")
+    refuse(feeds, settings.telegram_url)
+
+    def emit(item: Item) -> None:
+        print(item.json() if json_lines else item.line(), flush=True)
+
+    def warn(message: str) -> None:
+        if not quiet:
+            say("warning", printable(message))
+
+    with contextlib.ExitStack() as stack:
+        if verbose:
+            stack.enter_context(Verbose(secret_values(settings), _stderr_line))
+        pipeline = stack.enter_context(Pipeline(settings, warn=warn))
+        ok = digest(pipeline, feeds, emit, lambda message: say("error", printable(message)))
+    return EXIT_OK if ok else EXIT_FAILED
 
 
 @app.command(
@@ -680,19 +719,141 @@ def list_articles(
         # An empty list (stdout carries data only), and why, as status says it.
         print(f"warnews: no state database at {settings.state} yet: nothing has run", file=sys.stderr)
         return EXIT_OK
-    if source is not None:  # a channel however it is named (@name, t.me/NAME): its key
-        from .sources.telegram import address
-
-        channel = address(source, settings.telegram_url)
-        source = channel.key if channel is not None and channel.refusal is None else source
     database = State(settings.state)
     try:
-        articles = database.articles(status_filter, source, None if most is None else int(most))
+        articles = database.articles(
+            status_filter, _source_key(source, settings), None if most is None else int(most)
+        )
     finally:
         database.close()
     for article in articles:
         print(safe_json(article) if json_lines else article_line(article))
     return EXIT_OK
+
+
+EXPORT_FORMATS = ("jsonl", "csv", "atom")
+
+
+@app.command(
+    "export",
+    short_help="Write the state's articles as an Atom feed, JSON Lines or CSV.",
+    epilog=(
+        "Examples:\n\n"
+        "  warnews export --format atom -o feed.xml\n\n"
+        "  warnews export --since 7d --source @kyivnews\n\n"
+        "  warnews export --format csv --status failed -o failed.csv"
+    ),
+)
+@_with_settings("export")
+def export(
+    format_name: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="jsonl, csv or atom.")
+    ] = "jsonl",
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", metavar="FILE", help="Write FILE (atomically) instead of stdout."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help="Only articles of this day or later (YYYY-MM-DD, or 7d)."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", metavar="DATE", help="Only articles of this day or earlier (YYYY-MM-DD, or 7d)."
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            metavar="SOURCE",
+            help='Only what this brought: a feed URL, a channel (@name), "config", "command line".',
+        ),
+    ] = None,
+    status_filter: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Only done, failed, skipped or pending articles (atom: done only).",
+        ),
+    ] = None,
+    limit: Annotated[
+        str | None, typer.Option("--limit", metavar="N", help="At most N articles (atom: atom_items).")
+    ] = None,
+    config: ConfigFile = None,
+    *,
+    flags: dict[str, str],
+) -> int:
+    """Write the articles of the state database, newest first (by publication date, then by
+    when saved): the Atom feed the `atom` setting keeps (done articles), or every status as
+    JSON Lines or CSV (`warnews list --json`'s keys, and made, language, engine,
+    file_published, original_title)."""
+    from ._export import atom, csv_text, feed_id, jsonl, load, select
+    from ._state import State
+    from ._store import write_atomic
+
+    if format_name not in EXPORT_FORMATS:
+        raise UsageError(
+            f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {printable(format_name)!r}"
+        )
+    if status_filter is not None and status_filter not in STATUSES:
+        raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {printable(status_filter)!r}")
+    if format_name == "atom" and status_filter not in (None, "done"):
+        raise UsageError("an Atom feed holds done articles only: --status done, or --format jsonl or csv")
+    most = _number_option(limit, "--limit", int, 1)
+    first, last = _day_option(since, "--since"), _day_option(until, "--until")
+    settings = resolve(flags, config).settings
+    if not settings.state.exists():  # nothing written, nothing created: status says the same
+        print(f"warnews: no state database at {settings.state} yet: nothing has run", file=sys.stderr)
+        return EXIT_OK
+    database = State(settings.state)
+    try:
+        wanted = "done" if format_name == "atom" else status_filter
+        items = select(load(database, wanted, _source_key(source, settings)), first, last)
+    finally:
+        database.close()
+    if format_name == "atom":
+        kept = [item for item in items if item.record is not None]
+        if len(kept) < len(items):
+            left = len(items) - len(kept)
+            say(
+                "warning",
+                f"{left} done article{'s' if left != 1 else ''} left out of the feed: saved before warnews"
+                f" kept records (schema 5), and {'its file is' if left == 1 else 'their files are'} gone",
+            )
+        text = atom(kept[: int(most or settings.atom_items)], feed_id(settings.state))
+    else:
+        items = items if most is None else items[: int(most)]
+        text = jsonl(items) if format_name == "jsonl" else csv_text(items)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(Path(output), text)
+    return EXIT_OK
+
+
+def _day_option(value: str | None, option: str) -> date | None:
+    """A --since or --until day: YYYY-MM-DD, or days back (7d)."""
+    from ._settings import read_day
+
+    try:
+        return None if value is None else read_day(value)
+    except ValueError as error:
+        raise UsageError(f"bad value for {option}: {error}") from None
+
+
+def _source_key(source: str | None, settings: Settings) -> str | None:
+    """A source as the state names it: a channel however it is named (@name, t.me/NAME)."""
+    if source is None:
+        return None
+    from .sources.telegram import address
+
+    channel = address(source, settings.telegram_url)
+    return channel.key if channel is not None and channel.refusal is None else source
 
 
 @app.command(short_help="Show what warnews knows about one URL.")

@@ -37,6 +37,8 @@ VALID = {
     "max_attempts": "4",
     "retry_delay": "60",
     "feed_items": "10",
+    "atom": '"feed.xml"',
+    "atom_items": "50",
     "since": '"2024-01-10"',
     "telegram_url": '"http://127.0.0.1:9"',
     "state": '"state.sqlite3"',

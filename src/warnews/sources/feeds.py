@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,10 +22,21 @@ _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 
 
 @dataclass(frozen=True)
+class Entry:
+    """An item as a digest shows it (`warnews feed --titles-only`): plain text, no markup."""
+
+    link: str
+    title: str
+    summary: str
+    published: date | None
+
+
+@dataclass(frozen=True)
 class FeedItems:
     links: list[str]  # absolute http(s) links, in feed order, each once
     without_link: int  # items that name no article
     published: dict[str, date] = field(default_factory=dict)  # link -> its item's date, when it has one
+    entries: tuple[Entry, ...] = ()  # the items of `links`, in their order
 
 
 def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
@@ -49,6 +61,7 @@ def parse_feed(data: bytes, base_url: str) -> FeedItems:
     seen: set[str] = set()
     without_link = 0
     published: dict[str, date] = {}
+    entries: list[Entry] = []
     for entry in parsed.entries:
         link = _entry_link(entry)
         absolute = urljoin(base_url, link) if link else ""
@@ -61,11 +74,27 @@ def parse_feed(data: bytes, base_url: str) -> FeedItems:
             day = _entry_date(entry)
             if day is not None:
                 published[absolute] = day
+            entries.append(Entry(absolute, _plain(entry, "title"), _plain(entry, "summary"), day))
     if not links and parsed.bozo and isinstance(parsed.get("bozo_exception"), SAXException):
         # Broken XML that gave items without links (a cut or mangled document): no feed
         # read, said so, rather than a feed that seems empty.
         raise FetchError(_not_a_feed(data, True))
-    return FeedItems(links, without_link, published)
+    return FeedItems(links, without_link, published, tuple(entries))
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(entry: feedparser.FeedParserDict, name: str) -> str:
+    """An item's title or summary as plain text: markup (an HTML title, a summary's
+    paragraphs and images) taken out, its entities read; not yet normalized."""
+    text = dict.get(entry, name)
+    if not isinstance(text, str):
+        return ""
+    detail = dict.get(entry, f"{name}_detail") or {}
+    if "html" in str(detail.get("type", "text/html")):
+        text = html.unescape(_TAG.sub(" ", text))
+    return text
 
 
 def _entry_date(entry: feedparser.FeedParserDict) -> date | None:

@@ -1,0 +1,243 @@
+"""The record a done article keeps, and what is made of many: Atom (RFC 4287), JSON Lines, CSV (issue 15)."""
+
+import csv
+import io
+import json
+import re
+import zlib
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import feedparser
+import pytest
+from factories import metadata
+from lxml import etree
+
+from warnews._errors import StoreError
+from warnews._export import (
+    COLUMNS,
+    ENGINE_SCHEME,
+    LANGUAGE_SCHEME,
+    Exported,
+    atom,
+    csv_text,
+    feed_id,
+    jsonl,
+    load,
+    pack,
+    select,
+    unpack,
+    write_atom,
+)
+from warnews._model import Document
+from warnews._render import document, header
+from warnews._state import State
+from warnews._store import save
+
+A = "{http://www.w3.org/2005/Atom}"
+# RFC 3339 date-time, as RFC 4287 3.3 requires it (an upper-case T and Z, or an offset).
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def make(
+    url, title="Power restored", paragraphs=("First paragraph.", "Second one."), published=None, **changes
+):
+    meta = replace(
+        metadata(url, sha256=url, title=title, paragraphs=len(paragraphs)),
+        url=url,
+        original_title=f"Оригінал {title}",
+        published=published,
+        **changes,
+    )
+    first = header(meta.made, published, "Ukrainian", "Google")
+    return Document(document(first, list(paragraphs)), tuple(paragraphs), meta)
+
+
+def item(url, saved_at=1_700_000_000.0, status="done", **fields):
+    doc = make(url, **fields)
+    article = {
+        "url": url,
+        "status": status,
+        "permanent": False,
+        "file": f"/out/{doc.stem}.txt",
+        "title": doc.title,
+        "published": None,
+        "updated_at": saved_at,
+        "source": "https://site.ua/rss.xml",
+        "error": None,
+        "reason": None,
+    }
+    return Exported(article, unpack(pack(doc, Path(article["file"]), saved_at)))
+
+
+@pytest.fixture
+def state(tmp_path):
+    database = State(tmp_path / "state.sqlite3")
+    yield database
+    database.close()
+
+
+def test_a_record_is_compressed_json_of_what_was_saved(tmp_path):
+    doc = make("https://site.ua/a", published=date(2024, 1, 9))
+    blob = pack(doc, tmp_path / "2024-01-09-power-restored.txt", 123.0)
+    record = json.loads(zlib.decompress(blob))
+    assert record["header"] == doc.text.split("\n")[0] and record["header"].startswith(
+        "date 2024-01-11 01/09/2024"
+    )
+    assert record["paragraphs"] == list(doc.paragraphs) and record["saved_at"] == 123.0
+    assert record["sidecar"]["file"] == "2024-01-09-power-restored.txt"
+    assert record["sidecar"]["published"] == "2024-01-09"
+    assert unpack(blob) == record
+    assert (
+        unpack(b"not zlib") is None
+        and unpack(zlib.compress(b'{"sidecar": 1}')) is None
+        and unpack(None) is None
+    )
+
+
+def test_done_keeps_the_record_and_a_relocation_keeps_it_too(state, tmp_path):
+    row = state.add("https://site.ua/a", "config")
+    doc = make("https://site.ua/a")
+    state.done(row.id, tmp_path / "a.txt", doc.metadata, None, doc)
+    state.relocated(row.id, tmp_path / "elsewhere" / "a.txt")
+    (only,) = load(state)
+    assert only.record is not None and only.record["paragraphs"] == list(doc.paragraphs)
+    assert only.article["file"] == str((tmp_path / "elsewhere" / "a.txt").resolve())
+
+
+def test_an_article_done_before_records_reads_its_files_while_they_are_there(state, tmp_path):
+    doc = make("https://site.ua/old")
+    path = save(tmp_path / "old.txt", doc)
+    row = state.add("https://site.ua/old", "config")
+    state.done(row.id, path, doc.metadata)  # as before schema 5: no document, no record
+    (old,) = load(state)
+    assert old.record is not None and old.record["header"] == doc.header
+    assert old.record["paragraphs"] == list(doc.paragraphs)
+    path.write_text(path.read_text() + "\n")  # no longer what warnews wrote
+    assert load(state)[0].record is None
+    path.unlink()
+    assert load(state)[0].record is None
+
+
+def test_the_atom_feed_is_valid_rfc_4287():
+    items = [
+        item("https://site.ua/b", published=date(2024, 1, 10), saved_at=1_704_900_000),
+        item("https://site.ua/a", published=None, saved_at=1_704_800_000),
+    ]
+    text = atom(items, feed_id(Path("/tmp/state.sqlite3")))
+    parsed = feedparser.parse(text)
+    assert parsed.bozo == 0 and parsed.version == "atom10"
+    root = etree.fromstring(text.encode())
+    assert root.tag == f"{A}feed" and root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    for name in ("id", "title", "updated"):  # 4.1.1: exactly one of each
+        assert len(root.findall(f"{A}{name}")) == 1, name
+    assert root.findtext(f"{A}author/{A}name") == "warnews"
+    assert root.findtext(f"{A}id").startswith("urn:uuid:")
+    assert root.findtext(f"{A}updated") == "2024-01-10T15:20:00+00:00", "the newest entry's"
+    entries = root.findall(f"{A}entry")
+    assert len(entries) == 2
+    for entry in entries:
+        for name in ("id", "title", "updated", "content"):
+            assert len(entry.findall(f"{A}{name}")) == 1, name
+        for moment in [entry.findtext(f"{A}updated"), *[e.text for e in entry.findall(f"{A}published")]]:
+            assert RFC3339.fullmatch(moment), moment
+    first = parsed.entries[0]
+    assert first.title == "Power restored" and first.link == "https://site.ua/b"
+    assert first.published.startswith("2024-01-10T00:00:00")
+    assert [link.rel for link in first.links] == ["alternate"]
+    assert {(tag.term, tag.scheme) for tag in first.tags} == {
+        ("uk", LANGUAGE_SCHEME),
+        ("Google", ENGINE_SCHEME),
+    }
+    assert first.content[0].type == "text/html"
+    content = first.content[0].value
+    assert content.startswith("<p>date 2024-01-11 01/10/2024 – Translated from Ukrainian via Google</p>")
+    assert content.endswith("<p>First paragraph.</p><p>Second one.</p>")
+    assert "published" not in parsed.entries[1], "an unknown publication date is not made up"
+
+
+def test_entry_ids_are_stable_per_article_and_distinct_between_articles():
+    same = item("https://www.site.ua/a?utm_source=x").entry_id
+    assert item("http://site.ua/a", saved_at=1).entry_id == same, "made again, reached by another URL form"
+    assert item("https://site.ua/b").entry_id != same
+    text = atom([item("https://site.ua/a", saved_at=2), item("https://site.ua/a", saved_at=1)], "urn:x")
+    assert len(feedparser.parse(text).entries) == 1, "one article is one entry"
+
+
+def test_hostile_titles_and_text_come_out_inert():
+    hostile = '<script>alert(1)</script> & "x" \x01\x1b[31m\x85 =HYPERLINK("http://evil")'
+    bad = item("https://site.ua/h?a=1&b=<2>", title=hostile, paragraphs=("<img src=x onerror=alert(1)>",))
+    text = atom([bad], "urn:x")
+    assert "<script" not in text and "<img" not in text and "\x01" not in text and "\x1b" not in text
+    parsed = feedparser.parse(text)
+    assert parsed.bozo == 0
+    assert parsed.entries[0].title.startswith('<script>alert(1)</script> & "x" ')
+    assert "&lt;img src=x" in parsed.entries[0].content[0].value, "markup in the text stays text in the HTML"
+    rows = list(csv.reader(io.StringIO(csv_text([item("https://site.ua/f", title='=1+2,"x"\n@y')]))))
+    assert rows[1][COLUMNS.index("title")] == '\'=1+2,"x"\n@y', "quoted whole, a formula made text"
+    assert rows[1][COLUMNS.index("original_title")] == 'Оригінал =1+2,"x"\n@y', "not at the start: as it is"
+    line = jsonl([bad])
+    assert line.isascii() and json.loads(line)["title"] == hostile
+
+
+def test_newest_first_by_publication_then_made_then_saved_and_filters():
+    items = [
+        item("https://site.ua/old", published=date(2024, 1, 1), saved_at=50),
+        item("https://site.ua/undated", published=None, saved_at=10),  # made 2024-01-11
+        item("https://site.ua/new", published=date(2024, 1, 10), saved_at=40),
+        item("https://site.ua/new-later", published=date(2024, 1, 10), saved_at=45),
+    ]
+    order = [entry.article["url"].rsplit("/", 1)[1] for entry in select(items)]
+    assert order == ["undated", "new-later", "new", "old"]
+    assert [e.article["url"] for e in select(items, since=date(2024, 1, 2), until=date(2024, 1, 10))] == [
+        "https://site.ua/new-later",
+        "https://site.ua/new",
+    ]
+    assert len(select(items, limit=1)) == 1
+
+
+def test_jsonl_and_csv_have_the_list_keys_and_the_records(state):
+    row = state.add("https://site.ua/x", "config")
+    failed = state.add("https://site.ua/y", "config")
+    doc = make("https://site.ua/x", published=date(2024, 1, 9))
+    state.done(row.id, state.path.parent / "x.txt", doc.metadata, None, doc)
+    state.failed(failed.id, "HTTP 503")
+    items = select(load(state))
+    objects = [json.loads(line) for line in jsonl(items).splitlines()]
+    listed = {article["url"]: article for article in state.articles()}
+    for obj in objects:
+        assert list(obj) == list(COLUMNS)
+        assert {key: obj[key] for key in listed[obj["url"]]} == listed[obj["url"]]
+    done = next(obj for obj in objects if obj["status"] == "done")
+    assert (done["made"], done["language"], done["engine"], done["file_published"]) == (
+        "2024-01-11",
+        "uk",
+        "Google",
+        "2024-01-09",
+    )
+    assert done["original_title"] == "Оригінал Power restored"
+    other = next(obj for obj in objects if obj["status"] == "failed")
+    assert other["error"] == "HTTP 503" and other["engine"] is None
+    table = list(csv.DictReader(io.StringIO(csv_text(items))))
+    assert [row["url"] for row in table] == [obj["url"] for obj in objects]
+    assert {row["status"]: row["permanent"] for row in table} == {"done": "false", "failed": "false"}
+
+
+def test_write_atom_writes_the_newest_n_and_makes_its_folder(state, tmp_path):
+    for number in range(3):
+        row = state.add(f"https://site.ua/{number}", "config")
+        doc = make(f"https://site.ua/{number}", published=date(2024, 1, 1 + number))
+        state.done(row.id, tmp_path / f"{number}.txt", doc.metadata, None, doc)
+    target = tmp_path / "feeds" / "news.xml"
+    write_atom(state, target, 2)
+    parsed = feedparser.parse(target.read_bytes())
+    assert [entry.link for entry in parsed.entries] == ["https://site.ua/2", "https://site.ua/1"]
+    assert parsed.feed.id == feed_id(state.path)
+
+
+def test_a_record_warnews_did_not_make_is_an_error_not_a_traceback():
+    tampered = item("https://site.ua/t")
+    tampered.record["sidecar"]["title"] = 42
+    with pytest.raises(StoreError, match="cannot make the Atom feed"):
+        atom([tampered], "urn:x")
