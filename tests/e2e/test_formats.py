@@ -49,7 +49,9 @@ def test_md_bilingual_with_the_original_renders_as_text(run, site, google, tmp_p
         "date 2024-01-11 01/10/2024 \u2013 Original in Ukrainian",
         *paragraphs,
     ]
-    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, meta["original_file"], path.stem + ".json"])
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted(
+        [path.name, meta["original_file"], path.stem + ".json"]
+    )
 
 
 def test_html_is_a_standalone_page_with_languages(run, site, google, tmp_path):
@@ -76,9 +78,11 @@ def test_html_is_a_standalone_page_with_languages(run, site, google, tmp_path):
     body = page.xpath("//article/p[not(@class='provenance') and not(@class='link')]")
     assert [(p.get("lang"), p.text_content()) for p in body] == [
         ("uk", TITLE),
-        *[pair for source, english in zip(paragraphs, english) for pair in (("uk", source), ("en", english))],
+        *[pair for uk, en in zip(paragraphs, english, strict=True) for pair in (("uk", uk), ("en", en))],
     ]
-    assert [(h1.get("lang"), h1.text_content()) for h1 in page.xpath("//h1")] == [("en", emulate_translation(TITLE))]
+    assert [(h1.get("lang"), h1.text_content()) for h1 in page.xpath("//h1")] == [
+        ("en", emulate_translation(TITLE))
+    ]
 
 
 def test_a_new_format_of_an_article_writes_its_file_and_relocation_copies_it(run, site, google, tmp_path):
@@ -152,9 +156,13 @@ def test_bilingual_text_files_and_unknown_formats_are_usage_errors(run, tmp_path
         " but format is txt (from --format)\n"
     )
     assert unknown.returncode == 2
-    assert unknown.stderr == "warnews: error: bad value for format in WARNEWS_FORMAT: expected txt, md or html\n"
+    assert (
+        unknown.stderr == "warnews: error: bad value for format in WARNEWS_FORMAT: expected txt, md or html\n"
+    )
     assert shown.returncode == 0, shown.stderr
-    assert [line.split()[:3] for line in shown.stdout.splitlines() if line.startswith(("format ", "bilingual "))] == [
+    assert [
+        line.split()[:3] for line in shown.stdout.splitlines() if line.startswith(("format ", "bilingual "))
+    ] == [
         ["format", "=", '"md"'],
         ["bilingual", "=", "true"],
     ]
