@@ -414,7 +414,7 @@ SETTINGS = (
     Setting(
         "keep_original",
         _switch,
-        "Also save the source text, as NAME.uk.txt beside NAME.txt.",
+        "Also save the source text, as NAME.uk.txt beside NAME.txt (in the files' format).",
         "",
         TRANSLATING,
         switch=True,

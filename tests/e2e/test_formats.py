@@ -1,11 +1,15 @@
 """Output formats (issue 15): md and html files, bilingual, through the installed command."""
 
 import json
+import os
 
 import lxml.html
+from conftest import NETWORK_VARIABLES
 from markdown_it import MarkdownIt
-from pages import article_page, saved, ukrainian_paragraphs
+from pages import MADE_EPOCH, article_page, saved, ukrainian_paragraphs
 from translators import emulate_translation
+
+import warnews
 
 TITLE = "Енергетики відновили світло у районі"
 # Text that CommonMark and HTML would take as markup, were it not escaped.
@@ -167,3 +171,22 @@ def test_bilingual_text_files_and_unknown_formats_are_usage_errors(run, tmp_path
         ["bilingual", "=", "true"],
     ]
     assert not (tmp_path / "state").exists()
+
+
+def test_the_library_makes_the_commands_document(run, site, google, tmp_path, monkeypatch):
+    for name in list(os.environ):
+        if name.upper() in NETWORK_VARIABLES or name.startswith("WARNEWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", MADE_EPOCH)
+    paragraphs = [*MARKUP, *ukrainian_paragraphs(1)]
+    url = site.add("/news/lib", article_page(TITLE, paragraphs, published="2024-01-10"))
+    printed = run("fetch", url, "--stdout", "--format", "md", "--bilingual", "--keep-original", "--no-cache")
+
+    document = warnews.fetch(url, google_url=google.base_url, format="md", bilingual=True, keep_original=True)
+    assert document.text == printed.stdout
+    assert document.header == HEADER and document.format == "md" and document.metadata.bilingual
+    assert document.paragraphs == tuple(emulate_translation(paragraph) for paragraph in paragraphs)
+    assert document.source == tuple(paragraphs)
+    path = document.save(tmp_path / "lib")
+    assert path.suffix == ".md" and path.read_text(encoding="utf-8") == printed.stdout
+    assert path.with_name(f"{path.stem}.uk.md").read_text(encoding="utf-8") == document.original
