@@ -101,10 +101,11 @@ def markdown(content: Content) -> str:
     source block quoted (`> `) before its translation, the title's too."""
     blocks = []
     sources = content.source_paragraphs
-    if content.title:
-        if content.source_title and sources is not None:
-            blocks.append("> # " + escape_markdown(normalize_paragraph(content.source_title), heading=True))
-        blocks.append("# " + escape_markdown(normalize_paragraph(content.title), heading=True))
+    title, source_title = (normalize_paragraph(text or "") for text in (content.title, content.source_title))
+    if title:
+        if source_title and sources is not None:
+            blocks.append("> # " + escape_markdown(source_title, heading=True))
+        blocks.append("# " + escape_markdown(title, heading=True))
     blocks.append(escape_markdown(normalize_paragraph(content.header)))
     for number, paragraph in enumerate(content.paragraphs):
         if sources is not None and number < len(sources):
@@ -190,10 +191,10 @@ def html_page(content: Content) -> str:
         "<body>",
         "<article>",
     ]
+    source_title = normalize_paragraph(content.source_title or "")
     if title:
-        if content.source_title and sources is not None:
-            original_title = html.escape(normalize_paragraph(content.source_title))
-            lines.append(f'<p class="original title"{source}>{original_title}</p>')
+        if source_title and sources is not None:
+            lines.append(f'<p class="original title"{source}>{html.escape(source_title)}</p>')
         lines.append(f"<h1{mine}>{html.escape(title)}</h1>")
     lines.append(f'<p class="provenance">{html.escape(normalize_paragraph(content.header))}</p>')
     for number, paragraph in enumerate(content.paragraphs):
