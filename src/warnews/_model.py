@@ -225,8 +225,9 @@ class Document:
         """Save the text file and its JSON sidecar in folder (created if missing); return the
         text file's path.
 
-        As the command line saves: named DATE-TITLE.txt (.md, .html: its format; -2, -3 … when another article
-        has the name; this article's own files are replaced), the sidecar first, each
+        As the command line saves: named DATE-TITLE.txt (.md or .html by its format; -2, -3 …
+        when another article has the name; this article's own files are replaced, and one
+        sidecar serves all its formats), the sidecar first, each
         file written whole to a temporary file and renamed into place, and nothing written
         if the document breaks the format (StoreError).
         """
