@@ -62,7 +62,7 @@ def test_html_is_a_standalone_page_with_languages(run, site, google, tmp_path):
     paragraphs = [*MARKUP, *ukrainian_paragraphs(1)]
     url = site.add("/news/2", article_page(TITLE, paragraphs, published="2024-01-10"))
     plain = run("fetch", url, "--stdout", env={"WARNEWS_FORMAT": "html"})
-    paired = run("fetch", url, "-o", "out", "--bilingual", env={"WARNEWS_FORMAT": "html"})
+    paired = run("fetch", url, "-o", "out", "--bilingual", "--keep-original", env={"WARNEWS_FORMAT": "html"})
     english = [emulate_translation(paragraph) for paragraph in paragraphs]
 
     assert plain.returncode == 0, plain.stderr
@@ -87,6 +87,12 @@ def test_html_is_a_standalone_page_with_languages(run, site, google, tmp_path):
     assert [(h1.get("lang"), h1.text_content()) for h1 in page.xpath("//h1")] == [
         ("en", emulate_translation(TITLE))
     ]
+    original = lxml.html.document_fromstring(
+        (tmp_path / "out" / meta["original_file"]).read_text(encoding="utf-8")
+    )
+    assert meta["original_file"].endswith(".uk.html") and original.get("lang") == "uk"
+    assert [h1.text_content() for h1 in original.xpath("//h1")] == [TITLE]
+    assert [p.text_content() for p in original.xpath("//article/p[not(@class)]")] == paragraphs
 
 
 def test_a_new_format_of_an_article_writes_its_file_and_relocation_copies_it(run, site, google, tmp_path):
