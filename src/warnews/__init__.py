@@ -5,8 +5,8 @@ The library (see README, "Use from Python"):
     fetch(url, **settings) -> Document           one article from the web (or a Telegram post)
     translate_file(path, **settings) -> Document  a local text or HTML file
     translate_text(text, **settings) -> Document  a text (or an HTML page) in hand
-    Document: .text, .paragraphs, .title, .metadata (Metadata; .to_dict() is the sidecar),
-              .save(folder) -> Path
+    Document: .text (in its format: txt, md, html), .header, .paragraphs, .source, .title,
+              .metadata (Metadata; .to_dict() is the sidecar), .save(folder) -> Path
     get_engine(name, **config) -> Engine          one translation engine, for text in hand
     the errors: WarnewsError and its kinds
 

@@ -49,6 +49,8 @@ _TRANSLATE_SETTINGS = frozenset(
         "glossary",
         "default_glossary",
         "quality",
+        "format",
+        "bilingual",
     }
 )
 _FETCH_SETTINGS = _TRANSLATE_SETTINGS | {"public_only", "telegram_url"}

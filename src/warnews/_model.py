@@ -98,6 +98,7 @@ class Metadata:
     telegram: Mapping[str, Any] | None = None
     file: str | None = None  # the text file's name, once saved
     original_file: str | None = None  # the source text's file name (keep_original), once saved
+    bilingual: bool = False  # its file pairs each source paragraph with its translation (md, html)
     format: int = FORMAT_VERSION
     warnews_version: str = __version__
 
@@ -153,6 +154,8 @@ class Metadata:
             sidecar["file"] = self.file
         if self.original_file is not None:
             sidecar["original_file"] = self.original_file
+        if self.bilingual:
+            sidecar["bilingual"] = True
         return sidecar
 
 
@@ -169,21 +172,23 @@ class Document:
     `save(folder)` writes them as `warnews fetch` does.
     """
 
-    text: str  # the whole file: the provenance line, a blank line, the paragraphs
+    text: str  # the whole file, in its format: for txt the provenance line, a blank line, the paragraphs
     paragraphs: tuple[str, ...]  # the body, translated (the title is in metadata.title)
     metadata: Metadata
-    # The normalized source text as its own document (keep_original), else None.
+    # The normalized source text as its own document, in the same format (keep_original), else None.
     original: str | None = field(default=None, repr=False)
+    header: str = ""  # the provenance line
+    source: tuple[str, ...] = field(default=(), repr=False)  # the body as the source has it, normalized
+    format: str = "txt"  # the file's: txt, md or html
+
+    def __post_init__(self) -> None:
+        if not self.header and self.format == "txt":  # a txt file's first line is its provenance line
+            object.__setattr__(self, "header", self.text.split("\n", 1)[0])
 
     @property
     def title(self) -> str | None:
         """The translated title; None when the source had none."""
         return self.metadata.title
-
-    @property
-    def header(self) -> str:
-        """The provenance line: the text's first line."""
-        return self.text.split("\n", 1)[0]
 
     @property
     def stem(self) -> str:
@@ -224,8 +229,9 @@ class Document:
         """Save the text file and its JSON sidecar in folder (created if missing); return the
         text file's path.
 
-        As the command line saves: named DATE-TITLE.txt (-2, -3 … when another article
-        has the name; this article's own files are replaced), the sidecar first, each
+        As the command line saves: named DATE-TITLE.txt (.md or .html by its format; -2, -3 …
+        when another article has the name; this article's own files are replaced, and one
+        sidecar serves all its formats), the sidecar first, each
         file written whole to a temporary file and renamed into place, and nothing written
         if the document breaks the format (StoreError).
         """
@@ -245,7 +251,7 @@ class Document:
         # Other processes and threads saving into the folder wait their turn, or two
         # articles could choose one name.
         with folder_lock(folder):
-            path = choose_path(folder, self.stem, self.metadata.identity, preferred)
+            path = choose_path(folder, self.stem, self.metadata.identity, preferred, f".{self.format}")
             if before is not None:
                 before(path)
             return save(path, self)

@@ -19,6 +19,7 @@ from ._dates import last_modified, publication
 from ._detect import Detection, detect_language
 from ._errors import FetchError, InputError, NotAnArticle, Stopped, UsageError
 from ._extract import extract
+from ._formats import Content, render
 from ._glossary import load as load_glossary
 from ._hints import not_a_file, not_a_url
 from ._languages import language_name
@@ -27,7 +28,7 @@ from ._net import Download, HostLimits, Throttle, download, make_client
 from ._normalize import normalize_paragraph
 from ._pace import Learned, Pace
 from ._redact import redact
-from ._render import document, header
+from ._render import header
 from ._settings import Settings, secret_values
 from ._state import site
 from ._store import copy_saved
@@ -274,11 +275,9 @@ class Pipeline:
                 for item in translation.fallback
             )
             glossary, quality = gate_report(translation)
-            if settings.keep_original:
-                first = header(settings.made, published, source_name, None, settings.credit)
-                original = document(first, units[1:] if article.title else units)
         title = translated[0] if article.title else ""
         body = translated[1:] if article.title else translated
+        bilingual = settings.bilingual and engine_name is not None  # an English article has no pairs
         metadata = Metadata(
             title=title or None,
             original_title=article.title or None,
@@ -308,12 +307,36 @@ class Pipeline:
             source_id=extracted.origin,
             source_sha256=extracted.sha256,
             telegram=article.post,
+            bilingual=bilingual,
         )
         first_line = header(settings.made, published, source_name, engine_name, settings.credit)
         paragraphs = tuple(normalize_paragraph(paragraph) for paragraph in body)
-        return Document(document(first_line, body), paragraphs, metadata, original)
+        source_body = tuple(normalize_paragraph(paragraph) for paragraph in article.paragraphs)
+        link = article.canonical_url or source.url
+        content = Content(first_line, title or None, paragraphs, settings.target_language, link)
+        if bilingual:
+            content = replace(
+                content,
+                source_title=article.title or None,
+                source_paragraphs=source_body,
+                source_language=detection.language,
+            )
+        if settings.keep_original and engine_name is not None:
+            first = header(settings.made, published, source_name, None, settings.credit)
+            as_written = Content(first, article.title or None, source_body, detection.language, link)
+            original = render(settings.format, as_written)
+        return Document(
+            render(settings.format, content),
+            paragraphs,
+            metadata,
+            original,
+            header=first_line,
+            source=source_body,
+            format=settings.format,
+        )
 
     def copy(self, saved: Path) -> tuple[Path, bool, dict[str, Any]] | None:
         """An article saved elsewhere, made in the output folder from its files (see copy_saved)."""
         self._check()
-        return copy_saved(saved, self.settings.out)
+        settings = self.settings
+        return copy_saved(saved, settings.out, settings.format, settings.bilingual)

@@ -92,7 +92,7 @@ def document(first_line: str, paragraphs: list[str]) -> str:
     return "\n\n".join([normalize_paragraph(first_line), *body]) + "\n"
 
 
-_HEADER = re.compile(rf"date \d{{4}}-\d{{2}}-\d{{2}} (\d{{2}}/\d{{2}}/\d{{4}}|{UNKNOWN}) \u2013 \S")
+HEADER = re.compile(rf"date \d{{4}}-\d{{2}}-\d{{2}} (\d{{2}}/\d{{2}}/\d{{4}}|{UNKNOWN}) \u2013 \S")
 
 
 def document_problem(text: str, paragraphs: int) -> str | None:
@@ -102,7 +102,7 @@ def document_problem(text: str, paragraphs: int) -> str | None:
     if not text.endswith("\n") or text.endswith("\n\n"):
         return "it does not end with exactly one newline"
     first, *body = text[:-1].split("\n\n")
-    if "\n" in first or not _HEADER.match(first) or first != normalize_paragraph(first):
+    if "\n" in first or not HEADER.match(first) or first != normalize_paragraph(first):
         return "its first line is not a provenance line"
     if len(body) != paragraphs:
         return f"it has {len(body)} paragraphs for {paragraphs} in the source"

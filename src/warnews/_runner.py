@@ -45,7 +45,7 @@ from ._redact import redact
 from ._report import Reporter, copy_fatal_errors
 from ._settings import Settings, secret_values
 from ._state import Row, RunLock, State, url_key
-from ._store import prepare_folder
+from ._store import as_asked, prepare_folder
 from .sources import channel, telegram
 from .sources.discover import read_feed
 from .sources.feeds import FeedItems, conditional_headers, parse_feed
@@ -644,8 +644,14 @@ class Batch:
             return None
 
     def _here(self, path: Path | None) -> bool:
-        """Whether a file is in the output folder (else it is made there when asked for)."""
-        return path is not None and path.parent.resolve() == self.settings.out.resolve()
+        """Whether a file is in the output folder, in the format asked for (else it is made
+        there when asked for)."""
+        settings = self.settings
+        return (
+            path is not None
+            and path.parent.resolve() == settings.out.resolve()
+            and as_asked(path, settings.format, settings.bilingual)
+        )
 
     def _message(self, error: Exception) -> str:
         """What a failure says, everywhere it is said (stderr, JSON, log, state): no secret."""

@@ -84,6 +84,8 @@ class Settings:
     glossary: Path | None = None  # the user's glossary file, read after the default one
     default_glossary: bool = True  # warnews's own glossary of Ukrainian news terms
     quality: str = "warn"  # every engine failed the quality gate: "warn" saves the best, "strict" nothing
+    format: str = "txt"  # the files' format: txt, md or html (see _formats)
+    bilingual: bool = False  # md and html: each source paragraph before its translation
     # The engines' own settings by config key ("deepl_key" -> its value), as their rows
     # read them; one missing is its row's default. Keys only from the config file or the
     # environment. Immutable, as the rest.
@@ -213,6 +215,23 @@ def _quality(value: object) -> str:
 
 
 QUALITY = ("warn", "strict")
+FORMATS = ("txt", "md", "html")  # the output formats (see _formats)
+
+
+def _format(value: object) -> str:
+    text = _text(value).strip().lower()
+    if text not in FORMATS:
+        raise ValueError(f"expected {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
+    return text
+
+
+def _check_together(settings: Settings, origins: Mapping[str, str]) -> None:
+    """Settings that are each fine but not together."""
+    if settings.bilingual and settings.format == "txt":
+        raise UsageError(
+            f"bilingual (from {origins['bilingual']}) needs format md or html,"
+            f" but format is txt (from {origins['format']})"
+        )
 
 
 def _optional_url(value: object) -> str | None:
@@ -421,7 +440,7 @@ SETTINGS = (
     Setting(
         "keep_original",
         _switch,
-        "Also save the source text, as NAME.uk.txt beside NAME.txt.",
+        "Also save the source text, as NAME.uk.txt beside NAME.txt (in the files' format).",
         "",
         TRANSLATING,
         switch=True,
@@ -455,6 +474,15 @@ SETTINGS = (
         "Every engine's translation failed the quality check: warn (save the best, said) or strict (none).",
         "warn|strict",
         TRANSLATING,
+    ),
+    Setting("format", _format, "The files' format: txt, md or html.", "txt|md|html", TRANSLATING),
+    Setting(
+        "bilingual",
+        _switch,
+        "md and html: each source paragraph, then its translation.",
+        "",
+        TRANSLATING,
+        switch=True,
     ),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -609,8 +637,10 @@ def resolve(
         for setting in rows
         if setting.name not in _BY_NAME
     }
+    settings = Settings(**values, engine_settings=MappingProxyType(engine_values))
+    _check_together(settings, origins)
     return Resolved(
-        settings=Settings(**values, engine_settings=MappingProxyType(engine_values)),
+        settings=settings,
         origins=origins,
         config_path=config_path,
         config_found=found,
@@ -661,7 +691,10 @@ def from_keywords(values: Mapping[str, object], allowed: Collection[str]) -> Set
         except (ValueError, UsageError) as error:
             raise UsageError(f"bad value for {name}: {error}") from None
     engine_values = {name: chosen.pop(name, rows[name].default) for name in engines}
-    return Settings(**chosen, engine_settings=MappingProxyType(engine_values))
+    settings = Settings(**chosen, engine_settings=MappingProxyType(engine_values))
+    given = {name: "the keyword argument" if name in chosen else "the default" for name in _BY_NAME}
+    _check_together(settings, given)
+    return settings
 
 
 _RUN_ONLY = {

@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import StoreError
-from ._render import document_problem
+from ._formats import format_of, problem
+from ._settings import FORMATS
 
 if TYPE_CHECKING:
     from ._model import Document
 
 TEXT_SUFFIX = ".txt"
-META_SUFFIX = ".json"
+META_SUFFIX = ".json"  # one sidecar for an article's file in any format
 
 
 # .NAME.<pid>.<32 hex digits>.warnews-tmp: no other program makes such names, and the
@@ -117,28 +118,37 @@ def _same_article(meta_path: Path, identity: dict[str, str]) -> bool:
     )
 
 
-def choose_path(folder: Path, stem: str, identity: dict[str, str], preferred: Path | None = None) -> Path:
-    """The text file's path: stem.txt, or stem-2.txt, ... unless that name holds this article.
+def choose_path(
+    folder: Path,
+    stem: str,
+    identity: dict[str, str],
+    preferred: Path | None = None,
+    suffix: str = TEXT_SUFFIX,
+) -> Path:
+    """The file's path: stem.txt (or its format's suffix), or stem-2.txt, ... unless that
+    name holds this article.
 
     `preferred` (the name an interrupted earlier run chose for this article) wins when it
     is free or holds this article, so that a title translated differently the second
     time does not make a second file.
     """
     if preferred is not None and preferred.parent.resolve() == folder.resolve():
-        preferred = folder / preferred.name
+        preferred = folder / f"{Path(preferred.name).stem}{suffix}"
         if _free_or_own(preferred, identity):
             return preferred
     for number in itertools.count(1):
         name = stem if number == 1 else f"{stem}-{number}"
-        if _free_or_own(folder / f"{name}{TEXT_SUFFIX}", identity):
-            return folder / f"{name}{TEXT_SUFFIX}"
+        if _free_or_own(folder / f"{name}{suffix}", identity):
+            return folder / f"{name}{suffix}"
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _free_or_own(text_path: Path, identity: dict[str, str]) -> bool:
-    """Nothing at the name (not even a dangling link), or this article's own files."""
+    """Nothing at the name in any format (not even a dangling link), or this article's own
+    files: the sidecar, shared by the formats, says whose they are."""
     meta_path = text_path.with_suffix(META_SUFFIX)
-    if not os.path.lexists(text_path) and not os.path.lexists(meta_path):
+    names = [text_path.with_suffix(f".{format}") for format in FORMATS]
+    if not any(os.path.lexists(path) for path in [meta_path, text_path, *names]):
         return True
     return _same_article(meta_path, identity)
 
@@ -177,8 +187,9 @@ def _alive(pid: int) -> bool:
 
 
 def original_path(path: Path, language: str) -> Path:
-    """Where the source text of the translation at path goes: NAME.uk.txt beside NAME.txt."""
-    return path.with_name(f"{path.stem}.{language}{TEXT_SUFFIX}")
+    """Where the source text of the translation at path goes: NAME.uk.txt beside NAME.txt
+    (NAME.uk.md beside NAME.md)."""
+    return path.with_name(f"{path.stem}.{language}{path.suffix}")
 
 
 def save(path: Path, document: Document) -> Path:
@@ -198,10 +209,12 @@ def _write(path: Path, text: str, sidecar: dict[str, Any], original: tuple[Path,
     and a re-run after a crash between the two recognises the name as its own; the
     translation last, so that its presence means the article is complete.
     """
-    for content in (text, original[1] if original else None):
-        problem = content is not None and document_problem(content, int(sidecar["paragraphs"]))
-        if problem:
-            raise StoreError(f"refusing to write a wrong file: {problem}")
+    paragraphs = int(sidecar["paragraphs"])
+    wrong = _problem(path, text, paragraphs, bool(sidecar.get("bilingual")))
+    if original is not None:
+        wrong = wrong or _problem(path, original[1], paragraphs, False)
+    if wrong:
+        raise StoreError(f"refusing to write a wrong file: {wrong}")
     files = [(path.with_suffix(META_SUFFIX), json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n")]
     files += [*([original] if original else []), (path, text)]
     created: list[Path] = []  # a new article's files, removed if it cannot be saved whole
@@ -220,11 +233,37 @@ def _write(path: Path, text: str, sidecar: dict[str, Any], original: tuple[Path,
     return path
 
 
-def copy_saved(text_path: Path, folder: Path) -> tuple[Path, bool, dict[str, Any]] | None:
+def _problem(path: Path, text: str, paragraphs: int, bilingual: bool) -> str | None:
+    """What is wrong with text as the file at path (its format by its suffix), or None."""
+    format = format_of(path.suffix)
+    if format is None:
+        return f"{path.name} is not named as a txt, md or html file"
+    return problem(format, text, paragraphs, bilingual)
+
+
+def as_asked(text_path: Path, format: str, bilingual: bool) -> bool:
+    """Whether the article saved at text_path is in this format, and bilingual if asked
+    (and translated: an article in the target language has no pairs)."""
+    if text_path.suffix != f".{format}":
+        return False
+    try:
+        sidecar = json.loads(_read_own(text_path.with_suffix(META_SUFFIX)))
+        paired, translated = bool(sidecar.get("bilingual")), sidecar.get("engine") is not None
+    except (OSError, ValueError, AttributeError):
+        return False
+    return paired == (bilingual and translated and format != "txt")
+
+
+def copy_saved(
+    text_path: Path, folder: Path, format: str = "txt", bilingual: bool = False
+) -> tuple[Path, bool, dict[str, Any]] | None:
     """Make an article saved at text_path again in folder, from its files alone (the
     translation, its sidecar and its original, if kept): (the path in folder, whether it
     was made (False: the article was there already), its metadata); None when the files
-    cannot be used (gone, or not what warnews wrote) and the article must be made anew."""
+    cannot be used (gone, not what warnews wrote, or not in the format asked for, see
+    as_asked) and the article must be made anew."""
+    if not as_asked(text_path, format, bilingual):
+        return None
     try:
         metadata = json.loads(_read_own(text_path.with_suffix(META_SUFFIX)))
         text = _read_own(text_path)
@@ -238,13 +277,12 @@ def copy_saved(text_path: Path, folder: Path) -> tuple[Path, bool, dict[str, Any
         return None
     if not isinstance(identity["source_id"], str) or not isinstance(identity["source_sha256"], str):
         return None
-    if any(
-        content is not None and document_problem(content, paragraphs)
-        for content in (text, original and original[1])
+    if _problem(text_path, text, paragraphs, bool(metadata.get("bilingual"))) or (
+        original is not None and _problem(text_path, original[1], paragraphs, False)
     ):
         return None
     with folder_lock(folder):
-        path = choose_path(folder, text_path.stem, identity)
+        path = choose_path(folder, text_path.stem, identity, suffix=text_path.suffix)
         if os.path.lexists(path):  # choose_path gives a taken name only to this article's files
             return path, False, metadata
         metadata = {**metadata, "file": path.name}

@@ -63,6 +63,8 @@ VALID = {
     "glossary": '"~/terms.txt"',
     "default_glossary": "false",
     "quality": '"strict"',
+    "format": '"html"',
+    "bilingual": "false",  # true alone is refused: txt, the default format, has no pairs
 }
 # TOML values of the wrong kind for each kind of setting.
 WRONG = {
