@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import json
 import re
 import uuid
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -120,6 +121,7 @@ class Exported:
 
     article: dict[str, Any]
     record: dict[str, Any] | None = None
+    sort_day: str | None = None  # its day as the state orders them (State.saved)
 
     @property
     def sidecar(self) -> dict[str, Any]:
@@ -135,7 +137,8 @@ class Exported:
         """Its day for ordering and --since/--until: the publication date, else the day it
         was made, else its feed item's date, else the day its row last changed."""
         return (
-            self.published
+            _day(self.sort_day)
+            or self.published
             or _day(self.sidecar.get("made"))
             or _day(self.article.get("published"))
             or datetime.fromtimestamp(float(self.article.get("updated_at") or 0), UTC).date()
@@ -163,24 +166,6 @@ class Exported:
             "file_published": sidecar.get("published"),
             "original_title": sidecar.get("original_title"),
         }
-
-
-def newest_first(items: Iterable[Exported]) -> list[Exported]:
-    """By publication date (the made day when unknown), then by when saved, newest first."""
-    return sorted(items, key=lambda item: (item.day or date.min, item.saved_at), reverse=True)
-
-
-def select(
-    items: Iterable[Exported], since: date | None = None, until: date | None = None, limit: int | None = None
-) -> list[Exported]:
-    """Those of these days (both ends included), newest first, at most limit."""
-    chosen = [
-        item
-        for item in newest_first(items)
-        if (since is None or (item.day or date.min) >= since)
-        and (until is None or (item.day or date.max) <= until)
-    ]
-    return chosen if limit is None else chosen[:limit]
 
 
 # --- renderings ---
@@ -291,23 +276,32 @@ def _moment(timestamp: float) -> datetime:
 # --- the edges ---
 
 
-def load(state: State, status: str | None = None, source: str | None = None) -> list[Exported]:
-    """The state's articles with their records; a done article saved before records were
-    kept takes its record from its files, if they are still there and sound."""
-    items = []
-    for article, blob in state.saved(status, source):
+def load(
+    state: State,
+    status: str | None = None,
+    source: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Iterator[Exported]:
+    """The state's articles with their records, newest first (see State.saved), read as
+    they are used; a done article saved before records were kept takes its record from
+    its files, if they are still there and sound."""
+    rows = state.saved(
+        status, source, since.isoformat() if since else None, until.isoformat() if until else None
+    )
+    for article, day, blob in rows:
         record = unpack(blob)
         if record is None and article["status"] == "done" and article["file"]:
             record = from_files(Path(article["file"]), float(article["updated_at"]))
-        items.append(Exported(article, record))
-    return items
+        yield Exported(article, record, day)
 
 
 def write_atom(state: State, path: Path, count: int) -> None:
-    """Rewrite the Atom feed at path (atomically) with the newest `count` done articles."""
-    items = [item for item in select(load(state, "done")) if item.record is not None]
+    """Rewrite the Atom feed at path (atomically) with the newest `count` done articles:
+    only as many records are read as the feed takes."""
+    items = list(itertools.islice((item for item in load(state, "done") if item.record), count))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot create {path.parent}: {error.strerror or error}") from None
-    write_atomic(path, atom(items[:count], feed_id(state.path)))
+    write_atomic(path, atom(items, feed_id(state.path)))

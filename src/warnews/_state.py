@@ -106,13 +106,18 @@ MIGRATIONS = (
     """
     ALTER TABLE articles ADD COLUMN quality TEXT;
     """,
-    # record: a done article as it was saved (its sidecar and its text, as zlib-compressed
-    # JSON), so that the Atom feed and `warnews export` need no file on disk; paces: the
-    # request rate each translator (an engine at its endpoint) was last found to take, so
-    # that a run starts where the last one ended.
+    # records: each done article as it was saved (its sidecar and its text, zlib-compressed
+    # JSON), so that the Atom feed and `warnews export` need no file on disk; a table of
+    # their own, so that reading rows never reads them. day: a done article's publication
+    # date, else the day it was made (earlier rows: the feed's date, else the day of their
+    # last change), which orders the feed. paces: the request rate each translator (an
+    # engine at its endpoint) was last found to take, so that a run starts where the last
+    # one ended.
     """
-    ALTER TABLE articles ADD COLUMN record BLOB;
-    CREATE INDEX articles_updated ON articles (status, updated_at);
+    CREATE TABLE records (article INTEGER PRIMARY KEY, record BLOB NOT NULL);
+    ALTER TABLE articles ADD COLUMN day TEXT;
+    UPDATE articles SET day = COALESCE(published, date(updated_at, 'unixepoch')) WHERE status = 'done';
+    CREATE INDEX articles_day ON articles (status, day, updated_at);
     CREATE TABLE paces (
         translator TEXT PRIMARY KEY,
         rate REAL NOT NULL,
@@ -440,7 +445,7 @@ class State:
                 "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
                 " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
                 " last_error = NULL, permanent = 0, queued = 0, warning = ?, quality = ?,"
-                " last_attempt_at = ?, updated_at = ?, record = ? WHERE id = ?",
+                " last_attempt_at = ?, updated_at = ?, day = ? WHERE id = ?",
                 (
                     str(path.resolve()),
                     canonical_url or None,
@@ -453,10 +458,14 @@ class State:
                     gate(metadata),
                     now,
                     now,
-                    record,
+                    (metadata.published or metadata.made).isoformat(),
                     article_id,
                 ),
             )
+            if record is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO records (article, record) VALUES (?, ?)", (article_id, record)
+                )
             self._release(article_id)
 
     def failed(self, article_id: int, error: str, permanent: bool = False) -> Row:
@@ -540,6 +549,7 @@ class State:
                 row = self._row(records[0])
                 db.execute("UPDATE articles SET duplicate_of = NULL WHERE duplicate_of = ?", (row.id,))
                 db.execute("DELETE FROM articles WHERE id = ?", (row.id,))
+                db.execute("DELETE FROM records WHERE article = ?", (row.id,))
                 forgotten.append(row)
         return forgotten, unknown
 
@@ -561,16 +571,44 @@ class State:
         return [self._listed(record) for record in self._query(sql, parameters)]
 
     def saved(
-        self, status: str | None = None, source: str | None = None
-    ) -> list[tuple[dict[str, Any], bytes | None]]:
-        """Articles as `warnews list` shows them, each with its record (see _export.pack;
-        None: not done, or done before records were kept)."""
-        where = " AND ".join(["1", *(["status = ?"] if status else []), *(["source = ?"] if source else [])])
-        parameters = [value for value in (status, source) if value]
-        records = self._query(
-            f"SELECT * FROM articles WHERE {where} ORDER BY updated_at DESC, id DESC", parameters
+        self,
+        status: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
+        """Articles as `warnews list` shows them, newest first by their day (a done
+        article's publication date, else the day it was made; else its feed item's date,
+        else the day of its last change), then by their last change, each with that day
+        and its record (see _export.pack; None: not done, or done before records were
+        kept). since, until: ISO days, both included. Records are read a few at a time."""
+        key = "COALESCE(day, published, date(updated_at, 'unixepoch'))"
+        where, parameters = ["1"], []
+        for clause, value in (
+            ("status = ?", status),
+            ("source = ?", source),
+            (f"{key} >= ?", since),
+            (f"{key} <= ?", until),
+        ):
+            if value is not None:
+                where.append(clause)
+                parameters.append(value)
+        rows = self._query(
+            f"SELECT *, {key} AS sort_day FROM articles WHERE {' AND '.join(where)}"
+            f" ORDER BY sort_day DESC, updated_at DESC, id DESC",
+            parameters,
         )
-        return [(self._listed(record), record["record"]) for record in records]
+        for start in range(0, len(rows), 100):
+            chunk = rows[start : start + 100]
+            ids = [record["id"] for record in chunk]
+            blobs = {
+                record["article"]: record["record"]
+                for record in self._query(
+                    f"SELECT article, record FROM records WHERE article IN ({','.join('?' * len(ids))})", ids
+                )
+            }
+            for record in chunk:
+                yield self._listed(record), record["sort_day"], blobs.get(record["id"])
 
     @staticmethod
     def _listed(record: sqlite3.Row) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import dataclasses
 import faulthandler
 import functools
 import inspect
+import itertools
 import os
 import signal
 import sys
@@ -792,7 +793,7 @@ def export(
     when saved): the Atom feed the `atom` setting keeps (done articles), or every status as
     JSON Lines or CSV (`warnews list --json`'s keys, and made, language, engine,
     file_published, original_title)."""
-    from ._export import atom, csv_text, feed_id, jsonl, load, select
+    from ._export import Exported, atom, csv_text, feed_id, jsonl, load
     from ._state import State
     from ._store import write_atomic
 
@@ -813,22 +814,29 @@ def export(
     database = State(settings.state)
     try:
         wanted = "done" if format_name == "atom" else status_filter
-        items = select(load(database, wanted, _source_key(source, settings)), first, last)
+        left = 0
+        items = load(database, wanted, _source_key(source, settings), first, last)
+        if format_name == "atom":
+            kept: list[Exported] = []
+            for item in items:
+                if len(kept) == int(most or settings.atom_items):
+                    break
+                if item.record is None:
+                    left += 1
+                else:
+                    kept.append(item)
+            text = atom(kept, feed_id(settings.state))
+        else:
+            chosen = list(items if most is None else itertools.islice(items, int(most)))
+            text = jsonl(chosen) if format_name == "jsonl" else csv_text(chosen)
     finally:
         database.close()
-    if format_name == "atom":
-        kept = [item for item in items if item.record is not None]
-        if len(kept) < len(items):
-            left = len(items) - len(kept)
-            say(
-                "warning",
-                f"{left} done article{'s' if left != 1 else ''} left out of the feed: saved before warnews"
-                f" kept records (schema 5), and {'its file is' if left == 1 else 'their files are'} gone",
-            )
-        text = atom(kept[: int(most or settings.atom_items)], feed_id(settings.state))
-    else:
-        items = items if most is None else items[: int(most)]
-        text = jsonl(items) if format_name == "jsonl" else csv_text(items)
+    if format_name == "atom" and left:
+        say(
+            "warning",
+            f"{left} done article{'s' if left != 1 else ''} left out of the feed: saved before warnews"
+            f" kept records (schema 5), and {'its file is' if left == 1 else 'their files are'} gone",
+        )
     if output is None:
         sys.stdout.write(text)
     else:

@@ -26,7 +26,6 @@ from warnews._export import (
     jsonl,
     load,
     pack,
-    select,
     unpack,
     write_atom,
 )
@@ -115,9 +114,9 @@ def test_an_article_done_before_records_reads_its_files_while_they_are_there(sta
     assert old.record is not None and old.record["header"] == doc.header
     assert old.record["paragraphs"] == list(doc.paragraphs)
     path.write_text(path.read_text() + "\n")  # no longer what warnews wrote
-    assert load(state)[0].record is None
+    assert next(load(state)).record is None
     path.unlink()
-    assert load(state)[0].record is None
+    assert next(load(state)).record is None
 
 
 def test_the_atom_feed_is_valid_rfc_4287():
@@ -181,20 +180,50 @@ def test_hostile_titles_and_text_come_out_inert():
     assert line.isascii() and json.loads(line)["title"] == hostile
 
 
-def test_newest_first_by_publication_then_made_then_saved_and_filters():
-    items = [
-        item("https://site.ua/old", published=date(2024, 1, 1), saved_at=50),
-        item("https://site.ua/undated", published=None, saved_at=10),  # made 2024-01-11
-        item("https://site.ua/new", published=date(2024, 1, 10), saved_at=40),
-        item("https://site.ua/new-later", published=date(2024, 1, 10), saved_at=45),
-    ]
-    order = [entry.article["url"].rsplit("/", 1)[1] for entry in select(items)]
-    assert order == ["undated", "new-later", "new", "old"]
-    assert [e.article["url"] for e in select(items, since=date(2024, 1, 2), until=date(2024, 1, 10))] == [
+def test_newest_first_by_publication_then_made_then_saved_and_filters(state, tmp_path):
+    for name, published in (
+        ("old", date(2024, 1, 1)),
+        ("undated", None),  # made 2024-01-11
+        ("new", date(2024, 1, 10)),
+        ("new-later", date(2024, 1, 10)),
+    ):
+        row = state.add(f"https://site.ua/{name}", "config")
+        doc = make(f"https://site.ua/{name}", published=published)
+        state.done(row.id, tmp_path / f"{name}.txt", doc.metadata, None, doc)
+    pending = state.add("https://site.ua/pending", "config")  # no day of its own: the day it changed
+    assert pending.status == "pending"
+    order = [entry.article["url"].rsplit("/", 1)[1] for entry in load(state)]
+    assert order == ["pending", "undated", "new-later", "new", "old"]
+    assert [e.article["url"] for e in load(state, since=date(2024, 1, 2), until=date(2024, 1, 10))] == [
         "https://site.ua/new-later",
         "https://site.ua/new",
     ]
-    assert len(select(items, limit=1)) == 1
+    assert [e.day for e in load(state, "done")] == [
+        date(2024, 1, 11),
+        date(2024, 1, 10),
+        date(2024, 1, 10),
+        date(2024, 1, 1),
+    ]
+
+
+def test_the_feed_reads_only_the_records_it_takes(state, tmp_path):
+    """A state of many articles: the feed decompresses only its newest `count` records."""
+    for number in range(250):
+        row = state.add(f"https://site.ua/{number}", "config")
+        doc = make(f"https://site.ua/{number}", published=date(2024, 1, 1 + number % 28))
+        state.done(row.id, tmp_path / f"{number}.txt", doc.metadata, None, doc)
+    unpacked = []
+    import warnews._export as export
+
+    real = export.unpack
+    export.unpack = lambda blob: unpacked.append(blob) or real(blob)
+    try:
+        write_atom(state, tmp_path / "feed.atom", 10)
+    finally:
+        export.unpack = real
+    assert len(unpacked) == 10, "as many as the feed takes, not all 250"
+    parsed = feedparser.parse((tmp_path / "feed.atom").read_bytes())
+    assert len(parsed.entries) == 10 and parsed.entries[0].published.startswith("2024-01-28")
 
 
 def test_jsonl_and_csv_have_the_list_keys_and_the_records(state):
@@ -203,7 +232,7 @@ def test_jsonl_and_csv_have_the_list_keys_and_the_records(state):
     doc = make("https://site.ua/x", published=date(2024, 1, 9))
     state.done(row.id, state.path.parent / "x.txt", doc.metadata, None, doc)
     state.failed(failed.id, "HTTP 503")
-    items = select(load(state))
+    items = list(load(state))
     objects = [json.loads(line) for line in jsonl(items).splitlines()]
     listed = {article["url"]: article for article in state.articles()}
     for obj in objects:

@@ -171,6 +171,10 @@ def test_an_older_database_is_upgraded_with_its_rows(tmp_path, version):
         " VALUES ('https://a.ua/x', 'a.ua/x', 'config', 'failed', 2, 1.0, 1.0)"
     )
     database.execute("INSERT INTO feeds (url, etag) VALUES ('https://a.ua/rss', '\"v\"')")
+    database.execute(  # a done article: the upgrade gives it a day, the day of its last change
+        "INSERT INTO articles (url, url_key, source, status, attempts, created_at, updated_at)"
+        " VALUES ('https://a.ua/d', 'a.ua/d', 'config', 'done', 1, 1.0, 1704844800.0)"
+    )
     database.commit()
     database.close()
     state = State(path)
@@ -189,8 +193,10 @@ def test_an_older_database_is_upgraded_with_its_rows(tmp_path, version):
         state.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(articles)")}
-    assert {"quality", "record"} <= columns  # the gate's verdict; the article as saved
+    assert {"quality", "day"} <= columns  # the gate's verdict; the day the feed orders by
     tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
-    assert "paces" in tables  # the pace each translator was found to take
+    assert {"paces", "records"} <= tables  # the pace each translator takes; the articles as saved
+    days = dict(sqlite3.connect(path).execute("SELECT url, day FROM articles"))
+    assert days == {"https://a.ua/x": None, "https://a.ua/d": "2024-01-10"}
     indexes = {row[1] for row in sqlite3.connect(path).execute("PRAGMA index_list(articles)")}
     assert "articles_source" in indexes  # a channel's rows are counted every run
