@@ -105,7 +105,7 @@ def translate(pipeline: Pipeline, entries: list[Entry], feed: str) -> list[Item]
     settings = pipeline.settings
     titles = [normalize_paragraph(entry.title) for entry in entries]
     summaries = [normalize_paragraph(entry.summary) for entry in entries]
-    units = [text for text in [*titles, *summaries] if text]
+    units = list(dict.fromkeys(text for text in [*titles, *summaries] if text))  # a repeated title once
     if not units:
         return [_item(entry, feed, "", "", "", "", "und", None) for entry in entries]
     if settings.source_language:

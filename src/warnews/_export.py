@@ -230,12 +230,47 @@ def atom(items: Sequence[Exported], feed: str, now: datetime | None = None) -> s
         generator.updated(max(saved, default=now or datetime.now(UTC)))
         for item, updated in zip(entries, saved, strict=True):
             _entry(generator.add_entry(order="append"), item, updated)
-        return str(generator.atom_str(pretty=True).decode("utf-8"))
+        text = str(generator.atom_str(pretty=True).decode("utf-8"))
     except (
         ValueError,
         TypeError,
     ) as error:  # a value feedgen (or lxml) refuses: a record warnews did not make
         raise StoreError(f"cannot make the Atom feed: {error}") from None
+    wrong = atom_problem(text, len(entries))
+    if wrong:
+        raise StoreError(f"refusing to write a wrong file: the Atom feed {wrong}")
+    return text
+
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def atom_problem(text: str, entries: int) -> str | None:
+    """Why text is not the Atom feed of `entries` articles the README promises (RFC 4287's
+    musts: a feed with an id, a title and updated; each entry with its own id, a title,
+    updated, its content and a link), or None."""
+    from lxml import etree
+
+    try:
+        feed = etree.fromstring(
+            text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
+    except etree.XMLSyntaxError:
+        return "is not well-formed XML"
+    if feed.tag != f"{_ATOM}feed" or any(
+        feed.find(f"{_ATOM}{name}") is None for name in ("id", "title", "updated")
+    ):
+        return "lacks the feed's id, title or updated"
+    found = feed.findall(f"{_ATOM}entry")
+    if len(found) != entries:
+        return f"has {len(found)} entries for {entries} articles"
+    ids = [entry.findtext(f"{_ATOM}id") for entry in found]
+    if len(set(ids)) != len(ids) or not all(ids):
+        return "has an entry without an id of its own"
+    for entry in found:
+        if any(entry.find(f"{_ATOM}{name}") is None for name in ("title", "updated", "content", "link")):
+            return "has an entry without its title, updated, content or link"
+    return None
 
 
 def _entry(entry: Any, item: Exported, updated: datetime) -> None:

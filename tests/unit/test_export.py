@@ -270,3 +270,19 @@ def test_a_record_warnews_did_not_make_is_an_error_not_a_traceback():
     tampered.record["sidecar"]["title"] = 42
     with pytest.raises(StoreError, match="cannot make the Atom feed"):
         atom([tampered], "urn:x")
+
+
+def test_a_wrong_atom_feed_is_refused_before_it_is_written():
+    from warnews._export import atom_problem
+
+    good = atom([item("https://site.ua/a"), item("https://site.ua/b")], "urn:uuid:x")
+    assert atom_problem(good, 2) is None
+    assert atom_problem(good, 3) == "has 2 entries for 3 articles"
+    assert atom_problem(good[:-20], 2) == "is not well-formed XML"
+    assert atom_problem(good.replace("<content", "<summary").replace("</content>", "</summary>"), 2) == (
+        "has an entry without its title, updated, content or link"
+    )
+    first_id = re.search(r"<entry>\s*<id>([^<]+)</id>", good)[1]
+    assert atom_problem(re.sub(r"(<entry>\s*<id>)[^<]+(</id>)", rf"\g<1>{first_id}\2", good), 2) == (
+        "has an entry without an id of its own"
+    )
