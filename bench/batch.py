@@ -7,10 +7,12 @@ per request) on 127.0.0.1, then measures, each in a process of its own:
 
 - baseline: a plain serial loop of httpx.get + trafilatura.extract + deep-translator's
   GoogleTranslator, one call per paragraph;
-- warnews: `warnews fetch -i URLS` with the translator rate limit set high enough not to bind.
+- warnews: `warnews fetch -i URLS` with the translator's ceiling set high enough not to bind:
+  a first run (its pace found while running, from 4 requests a second), then a run over as
+  many new articles with the state the first one left (it starts at the pace learned).
 
 It prints articles per second, translator requests per article and peak memory (max RSS)
-for each, and the speed-up; it exits 1 if the speed-up is under the 10x target.
+for each, and the speed-ups; it exits 1 if the first run's speed-up is under the 10x target.
 """
 
 from __future__ import annotations
@@ -112,8 +114,9 @@ def main() -> None:
     env = {key: value for key, value in os.environ.items() if "PROXY" not in key.upper()}
     env = {key: value for key, value in env.items() if not key.startswith("WARNEWS_")}
     with Site() as site, GoogleEmulator(delay=options.delay) as google, tempfile.TemporaryDirectory() as work:
-        urls = serve_articles(site, count)
-        Path(work, "all.txt").write_text("\n".join(urls))
+        urls = serve_articles(site, 2 * count)
+        Path(work, "all.txt").write_text("\n".join(urls[:count]))
+        Path(work, "again.txt").write_text("\n".join(urls[count:]))
         Path(work, "sample.txt").write_text("\n".join(urls[:sample]))
         Path(work, "base").mkdir()
         base = measure(
@@ -136,44 +139,51 @@ def main() -> None:
             WARNEWS_CACHE="false",  # every article is new: measure translation, not the memory
         )
         c = str(options.concurrency)
-        ours = measure(
-            f"warnews (concurrency {c})",
-            [
-                str(WARNEWS),
-                "fetch",
-                "-i",
-                str(Path(work, "all.txt")),
-                "-o",
-                str(Path(work, "out")),
-                "--quiet",
-                "--concurrency",
-                c,
-                "--per-host",
-                c,
-                "--translator-concurrency",
-                c,
-                "--translator-rate",
-                "10000",
-            ],
-            env,
-            count,
-            google,
-        )
+        runs = []
+        for name, batch in (("warnews, first run", "all.txt"), ("warnews, next run", "again.txt")):
+            runs.append(
+                measure(
+                    name,
+                    [
+                        str(WARNEWS),
+                        "fetch",
+                        "-i",
+                        str(Path(work, batch)),
+                        "-o",
+                        str(Path(work, "out")),
+                        "--quiet",
+                        "--concurrency",
+                        c,
+                        "--per-host",
+                        c,
+                        "--translator-concurrency",
+                        c,
+                        "--translator-rate",
+                        "10000",
+                    ],
+                    env,
+                    count,
+                    google,
+                )
+            )
         saved = [path for path in Path(work, "out").glob("*.txt") if not path.name.startswith(".")]
-        if len(saved) != count:
-            sys.exit(f"warnews saved {len(saved)} of {count} articles")
+        if len(saved) != 2 * count:
+            sys.exit(f"warnews saved {len(saved)} of {2 * count} articles")
     delay = f"{options.delay * 1000:.0f} ms"
     print(f"warnews batch bench: {count} articles of 8-12 paragraphs, translator delay {delay} a request")
     if sample < count:
         print(f"(the baseline ran over the first {sample}; its figures are per article all the same)")
     print(f"{'':28}{'articles/s':>11}{'requests/article':>18}{'peak MiB':>10}{'seconds':>9}")
-    for figures in (base, ours):
+    for figures in (base, *runs):
         print(
             f"{figures.name:28}{figures.rate:11.2f}{figures.requests / figures.articles:18.2f}"
             f"{figures.peak_mib:10.0f}{figures.seconds:9.1f}"
         )
-    speedup = ours.rate / base.rate
-    print(f"speed-up: {speedup:.1f}x (target >= {TARGET:g}x)")
+    speedup = runs[0].rate / base.rate
+    print(
+        f"speed-up: {speedup:.1f}x a first run (target >= {TARGET:g}x),"
+        f" {runs[1].rate / base.rate:.1f}x the next"
+    )
     sys.exit(0 if speedup >= TARGET else 1)
 
 
