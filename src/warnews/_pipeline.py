@@ -339,4 +339,4 @@ class Pipeline:
         """An article saved elsewhere, made in the output folder from its files (see copy_saved)."""
         self._check()
         settings = self.settings
-        return copy_saved(saved, settings.out, settings.format, settings.bilingual)
+        return copy_saved(saved, settings.out, settings.format, settings.bilingual, settings.keep_original)
