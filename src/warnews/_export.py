@@ -9,13 +9,14 @@ Rendering is pure (`atom`, `jsonl`, `csv_text`); `load` and `write_atom` are the
 from __future__ import annotations
 
 import csv
+import heapq
 import html
 import io
 import json
 import re
 import uuid
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -165,22 +166,29 @@ class Exported:
         }
 
 
-def newest_first(items: Iterable[Exported]) -> list[Exported]:
-    """By publication date (the made day when unknown), then by when saved, newest first."""
-    return sorted(items, key=lambda item: (item.day or date.min, item.saved_at), reverse=True)
+def _age(item: Exported) -> tuple[date, float]:
+    return item.day or date.min, item.saved_at
+
+
+def newest_first(items: Iterable[Exported], limit: int | None = None) -> list[Exported]:
+    """By publication date (the made day when unknown), then by when saved, newest first;
+    with a limit, only that many are ever held."""
+    if limit is None:
+        return sorted(items, key=_age, reverse=True)
+    return heapq.nlargest(limit, items, key=_age)  # as sorted(…, reverse=True)[:limit]
 
 
 def select(
     items: Iterable[Exported], since: date | None = None, until: date | None = None, limit: int | None = None
 ) -> list[Exported]:
     """Those of these days (both ends included), newest first, at most limit."""
-    chosen = [
+    chosen = (
         item
-        for item in newest_first(items)
+        for item in items
         if (since is None or (item.day or date.min) >= since)
         and (until is None or (item.day or date.max) <= until)
-    ]
-    return chosen if limit is None else chosen[:limit]
+    )
+    return newest_first(chosen, limit)
 
 
 # --- renderings ---
@@ -294,20 +302,24 @@ def _moment(timestamp: float) -> datetime:
 def load(state: State, status: str | None = None, source: str | None = None) -> list[Exported]:
     """The state's articles with their records; a done article saved before records were
     kept takes its record from its files, if they are still there and sound."""
-    items = []
+    return list(each(state, status, source))
+
+
+def each(state: State, status: str | None = None, source: str | None = None) -> Iterator[Exported]:
+    """load's articles one at a time: a long history is never held whole."""
     for article, blob in state.saved(status, source):
         record = unpack(blob)
         if record is None and article["status"] == "done" and article["file"]:
             record = from_files(Path(article["file"]), float(article["updated_at"]))
-        items.append(Exported(article, record))
-    return items
+        yield Exported(article, record)
 
 
 def write_atom(state: State, path: Path, count: int) -> None:
-    """Rewrite the Atom feed at path (atomically) with the newest `count` done articles."""
-    items = [item for item in select(load(state, "done")) if item.record is not None]
+    """Rewrite the Atom feed at path (atomically) with the newest `count` done articles:
+    each run that saves one does, so only those are ever held, whatever the history."""
+    items = newest_first((item for item in each(state, "done") if item.record is not None), count)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot create {path.parent}: {error.strerror or error}") from None
-    write_atomic(path, atom(items[:count], feed_id(state.path)))
+    write_atomic(path, atom(items, feed_id(state.path)))

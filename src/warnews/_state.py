@@ -561,16 +561,30 @@ class State:
         return [self._listed(record) for record in self._query(sql, parameters)]
 
     def saved(
-        self, status: str | None = None, source: str | None = None
-    ) -> list[tuple[dict[str, Any], bytes | None]]:
+        self, status: str | None = None, source: str | None = None, page: int = 500
+    ) -> Iterator[tuple[dict[str, Any], bytes | None]]:
         """Articles as `warnews list` shows them, each with its record (see _export.pack;
-        None: not done, or done before records were kept)."""
+        None: not done, or done before records were kept), newest change first. Read
+        `page` rows at a time: a history of many thousands is never held whole."""
         where = " AND ".join(["1", *(["status = ?"] if status else []), *(["source = ?"] if source else [])])
-        parameters = [value for value in (status, source) if value]
-        records = self._query(
-            f"SELECT * FROM articles WHERE {where} ORDER BY updated_at DESC, id DESC", parameters
-        )
-        return [(self._listed(record), record["record"]) for record in records]
+        parameters: list[Any] = [value for value in (status, source) if value]
+        after = ""
+        while True:
+            records = self._query(
+                f"SELECT * FROM articles WHERE {where}{after} ORDER BY updated_at DESC, id DESC LIMIT ?",
+                [*parameters, page],
+            )
+            yield from ((self._listed(record), record["record"]) for record in records)
+            if len(records) < page:
+                return
+            last = records[-1]
+            after = " AND (updated_at < ? OR (updated_at = ? AND id < ?))"
+            parameters = [
+                *(value for value in (status, source) if value),
+                last["updated_at"],
+                last["updated_at"],
+                last["id"],
+            ]
 
     @staticmethod
     def _listed(record: sqlite3.Row) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from pages import article_page, ukrainian_paragraphs
 
 def test_an_article_copied_from_another_folder_keeps_its_source_text_when_asked(run, site, google, tmp_path):
     link = site.add(
-        "/news/1", article_page("Енергетики відновили світло", ukrainian_paragraphs(2), published="2024-01-05")
+        "/news/1",
+        article_page("Енергетики відновили світло", ukrainian_paragraphs(2), published="2024-01-05"),
     )
     for format in ("md", "txt"):
         first = run("fetch", link, "-o", f"plain-{format}", "--format", format)
