@@ -301,8 +301,11 @@ def _moment(timestamp: float) -> datetime:
 
 def load(state: State, status: str | None = None, source: str | None = None) -> list[Exported]:
     """The state's articles with their records; a done article saved before records were
-    kept takes its record from its files, if they are still there and sound."""
-    return list(each(state, status, source))
+    kept takes its record from its files, if they are still there and sound. Newest change
+    first."""
+    return sorted(
+        each(state, status, source), key=lambda item: float(item.article["updated_at"]), reverse=True
+    )
 
 
 def each(state: State, status: str | None = None, source: str | None = None) -> Iterator[Exported]:

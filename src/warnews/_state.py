@@ -564,27 +564,22 @@ class State:
         self, status: str | None = None, source: str | None = None, page: int = 500
     ) -> Iterator[tuple[dict[str, Any], bytes | None]]:
         """Articles as `warnews list` shows them, each with its record (see _export.pack;
-        None: not done, or done before records were kept), newest change first. Read
-        `page` rows at a time: a history of many thousands is never held whole."""
-        where = " AND ".join(["1", *(["status = ?"] if status else []), *(["source = ?"] if source else [])])
-        parameters: list[Any] = [value for value in (status, source) if value]
-        after = ""
+        None: not done, or done before records were kept), the newest row first. Read
+        `page` rows at a time, by id, which a concurrent run's changes never move: a history
+        of many thousands is never held whole."""
+        conditions = [*(["status = ?"] if status else []), *(["source = ?"] if source else [])]
+        parameters = [value for value in (status, source) if value]
+        last = None
         while True:
+            where = " AND ".join(["1", *conditions, *(["id < ?"] if last is not None else [])])
             records = self._query(
-                f"SELECT * FROM articles WHERE {where}{after} ORDER BY updated_at DESC, id DESC LIMIT ?",
-                [*parameters, page],
+                f"SELECT * FROM articles WHERE {where} ORDER BY id DESC LIMIT ?",
+                [*parameters, *([last] if last is not None else []), page],
             )
             yield from ((self._listed(record), record["record"]) for record in records)
             if len(records) < page:
                 return
-            last = records[-1]
-            after = " AND (updated_at < ? OR (updated_at = ? AND id < ?))"
-            parameters = [
-                *(value for value in (status, source) if value),
-                last["updated_at"],
-                last["updated_at"],
-                last["id"],
-            ]
+            last = records[-1]["id"]
 
     @staticmethod
     def _listed(record: sqlite3.Row) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import date
 import feedparser
 from test_export import make
 
-from warnews._export import pack, write_atom
+from warnews._export import load, pack, write_atom
 from warnews._state import State
 
 
@@ -46,8 +46,10 @@ def test_rewriting_the_feed_holds_only_the_newest_articles_not_the_whole_history
         write_atom(database, tmp_path / "feed.xml", 5)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        everything = load(database, "done")
     finally:
         database.close()
+    assert len({item.article["url"] for item in everything}) == history, "read in pages, every row once"
     entries = feedparser.parse((tmp_path / "feed.xml").read_bytes()).entries
     assert [entry.link for entry in entries] == [
         f"https://site.ua/{n}" for n in range(history - 1, history - 6, -1)
