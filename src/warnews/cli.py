@@ -793,6 +793,7 @@ def export(
     JSON Lines or CSV (`warnews list --json`'s keys, and made, language, engine,
     file_published, original_title)."""
     from ._export import atom, csv_text, feed_id, jsonl, load, select
+    from ._settings import is_state_file
     from ._state import State
     from ._store import write_atomic
 
@@ -807,6 +808,8 @@ def export(
     most = _number_option(limit, "--limit", int, 1)
     first, last = _day_option(since, "--since"), _day_option(until, "--until")
     settings = resolve(flags, config).settings
+    if output is not None and is_state_file(Path(output), settings.state):
+        raise UsageError(f"-o {printable(output)!r} is the state database: the export would replace it")
     if not settings.state.exists():  # nothing written, nothing created: status says the same
         print(f"warnews: no state database at {settings.state} yet: nothing has run", file=sys.stderr)
         return EXIT_OK

@@ -1,5 +1,8 @@
 """Review of issue 15's output formats and Atom feed: what a demanding user found broken."""
 
+import json
+import os
+
 from pages import article_page, ukrainian_paragraphs
 
 
@@ -17,3 +20,27 @@ def test_an_article_copied_from_another_folder_keeps_its_source_text_when_asked(
         assert names == [
             f"2024-01-05-enerhetyky-vidnovyly-svitlo.{suffix}" for suffix in ("json", format, f"uk.{format}")
         ], "--keep-original saves the source text beside the translation"
+
+
+def test_a_feed_or_an_export_never_replaces_the_state_database(run, site, google, tmp_path):
+    links = [
+        site.add(
+            f"/news/{n}", article_page(f"Новина {n}", ukrainian_paragraphs(2, seed=n), published="2024-01-05")
+        )
+        for n in range(2)
+    ]
+    assert run("fetch", links[0], "-o", "out").returncode == 0
+    database = tmp_path / "state" / "state.sqlite3"
+    os.symlink(database, tmp_path / "feed.xml")  # the same file by another name
+    for atom in (str(database), "state/state.sqlite3-wal", "feed.xml"):
+        refused = run("fetch", links[1], "-o", "out", "--atom", atom)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.startswith("warnews: error: atom (from --atom) names the state database")
+        assert refused.stderr.count("\n") == 1 and refused.stdout == ""
+    export = run("export", "--format", "csv", "-o", "state/state.sqlite3")
+    assert export.returncode == 2 and "is the state database" in export.stderr, export.stderr
+    listed = run("list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [json.loads(line)["url"] for line in listed.stdout.splitlines()] == [links[0]], (
+        "the state is whole"
+    )
