@@ -13,6 +13,7 @@ import dataclasses
 import faulthandler
 import functools
 import inspect
+import io
 import os
 import signal
 import sys
@@ -917,12 +918,26 @@ def forget(
     return EXIT_FAILED if unknown else EXIT_OK
 
 
+def _utf8_stdout() -> None:
+    """What warnews prints is UTF-8, as its files are (documents, the Atom feed, CSV),
+    whatever the locale says: a pipe gets it as such, and a terminal that cannot show a
+    character gets an escape for it, never a traceback."""
+    stream = sys.stdout
+    if not isinstance(stream, io.TextIOWrapper) or stream.encoding.lower().replace("-", "") == "utf8":
+        return
+    if stream.isatty():
+        stream.reconfigure(errors="backslashreplace")
+    else:
+        stream.reconfigure(encoding="utf-8")
+
+
 def main() -> None:
     """Entry point: one line on stderr and a documented exit code for every failure."""
     faulthandler.enable(file=sys.stderr, all_threads=True)  # a crash leaves its traceback
     warnings.showwarning = _show_warning
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
+    _utf8_stdout()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as stop:

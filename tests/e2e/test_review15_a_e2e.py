@@ -44,3 +44,17 @@ def test_a_feed_or_an_export_never_replaces_the_state_database(run, site, google
     assert [json.loads(line)["url"] for line in listed.stdout.splitlines()] == [links[0]], (
         "the state is whole"
     )
+
+
+def test_export_and_documents_on_stdout_are_utf8_whatever_the_locale(run, site, google, tmp_path):
+    link = site.add("/news/1", article_page("Новина", ukrainian_paragraphs(2), published="2024-01-05"))
+    assert run("fetch", link, "-o", "out").returncode == 0
+    latin = {"PYTHONIOENCODING": "latin-1"}  # a locale that cannot write Cyrillic, nor the dash
+    for format in ("csv", "atom"):
+        printed = run("export", "--format", format, env=latin)
+        assert printed.returncode == 0 and printed.stderr == "", printed.stderr
+        assert run("export", "--format", format, "-o", f"all.{format}").returncode == 0
+        assert printed.stdout == (tmp_path / f"all.{format}").read_text(encoding="utf-8"), "the file's UTF-8"
+    shown = run("fetch", link, "--stdout", "--format", "md", "--bilingual", env=latin)
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    assert shown.stdout.startswith("> # Новина\n\n# Novyna\n\ndate 2024-01-11 01/05/2024 – Translated from")
