@@ -42,6 +42,8 @@ _FOLDER_LOCK_WAIT = 60.0  # seconds another process may hold the folder (a save 
 def write_atomic(path: Path, content: str) -> None:
     """Write to a new temporary file beside path (O_EXCL | O_NOFOLLOW, an unguessable
     name), fsync, then rename over path (a link at path is replaced, never followed)."""
+    if path.name in ("", ".", ".."):  # a folder's name ("", ".", "/"): nothing to rename over
+        raise StoreError(f"cannot write {path}: a folder, not a file")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(16)}.warnews-tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     created = False

@@ -752,7 +752,9 @@ def export(
     ] = "jsonl",
     output: Annotated[
         str | None,
-        typer.Option("-o", "--output", metavar="FILE", help="Write FILE (atomically) instead of stdout."),
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="Write FILE (atomically) instead of stdout (-: stdout)."
+        ),
     ] = None,
     since: Annotated[
         str | None,
@@ -806,6 +808,9 @@ def export(
         raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {printable(status_filter)!r}")
     if format_name == "atom" and status_filter not in (None, "done"):
         raise UsageError("an Atom feed holds done articles only: --status done, or --format jsonl or csv")
+    if output == "":
+        raise UsageError("-o needs a file name (or -, standard output)")
+    output = None if output == "-" else output
     most = _number_option(limit, "--limit", int, 1)
     first, last = _day_option(since, "--since"), _day_option(until, "--until")
     settings = resolve(flags, config).settings

@@ -58,3 +58,22 @@ def test_export_and_documents_on_stdout_are_utf8_whatever_the_locale(run, site, 
     shown = run("fetch", link, "--stdout", "--format", "md", "--bilingual", env=latin)
     assert shown.returncode == 0 and shown.stderr == "", shown.stderr
     assert shown.stdout.startswith("> # Новина\n\n# Novyna\n\ndate 2024-01-11 01/05/2024 – Translated from")
+
+
+def test_export_output_names_that_are_no_file(run, site, google, tmp_path):
+    link = site.add("/news/1", article_page("Новина", ukrainian_paragraphs(2), published="2024-01-05"))
+    assert run("fetch", link, "-o", "out").returncode == 0
+    empty = run("export", "-o", "")
+    assert (empty.returncode, empty.stderr) == (
+        2,
+        "warnews: error: -o needs a file name (or -, standard output)\n",
+    )
+    dash = run("export", "--format", "csv", "-o", "-")
+    assert dash.returncode == 0 and dash.stdout.startswith("url,status,"), dash.stderr
+    assert not (tmp_path / "-").exists(), "-: standard output, as everywhere"
+    for folder in (".", str(tmp_path) + "/"):
+        refused = run("export", "-o", folder)
+        assert refused.returncode == 1 and refused.stderr.startswith("warnews: error: cannot write "), (
+            refused.stderr
+        )
+        assert refused.stderr.count("\n") == 1
