@@ -77,3 +77,9 @@ def test_export_output_names_that_are_no_file(run, site, google, tmp_path):
             refused.stderr
         )
         assert refused.stderr.count("\n") == 1
+    feed = run("fetch", link, "-o", "out", "--force", "--atom", ".")
+    assert (
+        feed.returncode == 1
+        and feed.stderr
+        == "warnews: error: the Atom feed was not written: cannot write .: a folder, not a file\n"
+    ), feed.stderr
