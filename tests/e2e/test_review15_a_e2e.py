@@ -3,6 +3,7 @@
 import json
 import os
 
+import feedparser
 from pages import article_page, ukrainian_paragraphs
 
 
@@ -83,3 +84,24 @@ def test_export_output_names_that_are_no_file(run, site, google, tmp_path):
         and feed.stderr
         == "warnews: error: the Atom feed was not written: cannot write .: a folder, not a file\n"
     ), feed.stderr
+
+
+def test_articles_whose_canonical_link_is_the_home_page_are_each_saved_and_in_the_feed(
+    run, site, google, tmp_path
+):
+    # Many sites' templates name the home page as every article's canonical URL: the
+    # articles are not one, and the feed has an entry (its own id) for each.
+    head = f'<link rel="canonical" href="{site.url("/")}">'
+    links = [
+        site.add(
+            f"/news/{n}",
+            article_page(f"Новина {n}", ukrainian_paragraphs(2, seed=n), published="2024-01-05", head=head),
+        )
+        for n in range(3)
+    ]
+    fetched = run("fetch", *links, "-o", "out", "--atom", "feed.xml")
+    assert fetched.returncode == 0 and fetched.stderr == "", fetched.stderr
+    assert len(fetched.stdout.splitlines()) == 3
+    entries = feedparser.parse((tmp_path / "feed.xml").read_bytes()).entries
+    assert sorted(entry.link for entry in entries) == sorted(links)
+    assert len({entry.id for entry in entries}) == 3
