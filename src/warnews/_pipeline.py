@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -38,6 +39,12 @@ from .sources import preview, telegram
 from .sources.telegram import Post
 
 _log = logging.getLogger("warnews")  # -v (see _report.Verbose)
+
+
+def _home(url: str) -> bool:
+    """Whether a URL is a site's home page (no path, no query)."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
 
 
 def read_file(name: str, max_bytes: int) -> Source:
@@ -214,9 +221,16 @@ class Pipeline:
     def extract(self, source: Source) -> Extracted:
         self._check()
         article = extract(source.data, source.media_type, source.charset, source.url, source.name)
-        if article.canonical_url and source.url and site(article.canonical_url) != site(source.url):
+        canonical = article.canonical_url
+        if (
+            canonical
+            and source.url
+            and (site(canonical) != site(source.url) or _home(canonical) > _home(source.url))
+        ):
             # Any page can name any URL as its canonical one: only the page's own site is
             # believed, or a page could make another site's article a "duplicate" of itself.
+            # Nor the site's home page, which a careless template names on every article:
+            # each would be a "duplicate" of the first.
             article = replace(article, canonical_url=None)
         return Extracted(source, article)
 
@@ -339,4 +353,4 @@ class Pipeline:
         """An article saved elsewhere, made in the output folder from its files (see copy_saved)."""
         self._check()
         settings = self.settings
-        return copy_saved(saved, settings.out, settings.format, settings.bilingual)
+        return copy_saved(saved, settings.out, settings.format, settings.bilingual, settings.keep_original)

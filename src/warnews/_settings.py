@@ -232,6 +232,24 @@ def _check_together(settings: Settings, origins: Mapping[str, str]) -> None:
             f"bilingual (from {origins['bilingual']}) needs format md or html,"
             f" but format is txt (from {origins['format']})"
         )
+    if settings.atom is not None and is_state_file(settings.atom, settings.state):
+        raise UsageError(
+            f"atom (from {origins.get('atom', 'default')}) names the state database"
+            f" (from {origins.get('state', 'default')}): the feed would replace it"
+        )
+
+
+def is_state_file(path: Path, state: Path) -> bool:
+    """Whether path is the state database or one of SQLite's files beside it: a file
+    written there would destroy every article's record."""
+    try:
+        target, database = path.expanduser().resolve(), state.expanduser().resolve()
+    except (OSError, RuntimeError):  # a loop of links: no database is there either
+        return False
+    return target in {
+        database,
+        *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal")),
+    }
 
 
 def _optional_url(value: object) -> str | None:

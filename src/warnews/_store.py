@@ -42,6 +42,8 @@ _FOLDER_LOCK_WAIT = 60.0  # seconds another process may hold the folder (a save 
 def write_atomic(path: Path, content: str) -> None:
     """Write to a new temporary file beside path (O_EXCL | O_NOFOLLOW, an unguessable
     name), fsync, then rename over path (a link at path is replaced, never followed)."""
+    if path.name in ("", ".", ".."):  # a folder's name ("", ".", "/"): nothing to rename over
+        raise StoreError(f"cannot write {path}: a folder, not a file")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(16)}.warnews-tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     created = False
@@ -255,13 +257,14 @@ def as_asked(text_path: Path, format: str, bilingual: bool) -> bool:
 
 
 def copy_saved(
-    text_path: Path, folder: Path, format: str = "txt", bilingual: bool = False
+    text_path: Path, folder: Path, format: str = "txt", bilingual: bool = False, keep_original: bool = False
 ) -> tuple[Path, bool, dict[str, Any]] | None:
     """Make an article saved at text_path again in folder, from its files alone (the
     translation, its sidecar and its original, if kept): (the path in folder, whether it
     was made (False: the article was there already), its metadata); None when the files
     cannot be used (gone, not what warnews wrote, or not in the format asked for, see
-    as_asked) and the article must be made anew."""
+    as_asked; or the source text asked for and not kept there) and the article must be made
+    anew."""
     if not as_asked(text_path, format, bilingual):
         return None
     try:
@@ -277,6 +280,8 @@ def copy_saved(
         return None
     if not isinstance(identity["source_id"], str) or not isinstance(identity["source_sha256"], str):
         return None
+    if keep_original and original is None and metadata.get("engine") is not None:
+        return None  # a translated article's source text is asked for: only a new run has it
     if _problem(text_path, text, paragraphs, bool(metadata.get("bilingual"))) or (
         original is not None and _problem(text_path, original[1], paragraphs, False)
     ):

@@ -13,6 +13,7 @@ import dataclasses
 import faulthandler
 import functools
 import inspect
+import io
 import itertools
 import os
 import signal
@@ -752,7 +753,9 @@ def export(
     ] = "jsonl",
     output: Annotated[
         str | None,
-        typer.Option("-o", "--output", metavar="FILE", help="Write FILE (atomically) instead of stdout."),
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="Write FILE (atomically) instead of stdout (-: stdout)."
+        ),
     ] = None,
     since: Annotated[
         str | None,
@@ -794,6 +797,7 @@ def export(
     JSON Lines or CSV (`warnews list --json`'s keys, and made, language, engine,
     file_published, original_title)."""
     from ._export import Exported, atom, csv_text, feed_id, jsonl, load
+    from ._settings import is_state_file
     from ._state import State
     from ._store import write_atomic
 
@@ -805,9 +809,14 @@ def export(
         raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {printable(status_filter)!r}")
     if format_name == "atom" and status_filter not in (None, "done"):
         raise UsageError("an Atom feed holds done articles only: --status done, or --format jsonl or csv")
+    if output == "":
+        raise UsageError("-o needs a file name (or -, standard output)")
+    output = None if output == "-" else output
     most = _number_option(limit, "--limit", int, 1)
     first, last = _day_option(since, "--since"), _day_option(until, "--until")
     settings = resolve(flags, config).settings
+    if output is not None and is_state_file(Path(output), settings.state):
+        raise UsageError(f"-o {printable(output)!r} is the state database: the export would replace it")
     if not settings.state.exists():  # nothing written, nothing created: status says the same
         print(f"warnews: no state database at {settings.state} yet: nothing has run", file=sys.stderr)
         return EXIT_OK
@@ -922,12 +931,26 @@ def forget(
     return EXIT_FAILED if unknown else EXIT_OK
 
 
+def _utf8_stdout() -> None:
+    """What warnews prints is UTF-8, as its files are (documents, the Atom feed, CSV),
+    whatever the locale says: a pipe gets it as such, and a terminal that cannot show a
+    character gets an escape for it, never a traceback."""
+    stream = sys.stdout
+    if not isinstance(stream, io.TextIOWrapper) or stream.encoding.lower().replace("-", "") == "utf8":
+        return
+    if stream.isatty():
+        stream.reconfigure(errors="backslashreplace")
+    else:
+        stream.reconfigure(encoding="utf-8")
+
+
 def main() -> None:
     """Entry point: one line on stderr and a documented exit code for every failure."""
     faulthandler.enable(file=sys.stderr, all_threads=True)  # a crash leaves its traceback
     warnings.showwarning = _show_warning
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
+    _utf8_stdout()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as stop:
