@@ -85,15 +85,19 @@ def _posts(pipeline: Pipeline, channel: str) -> list[Entry]:
     settings, since = pipeline.settings, pipeline.settings.since
     entries: list[Entry] = []
     before: int | None = None
-    while len(entries) < settings.feed_items:
+    # As many pages as a run reads of a channel (sources.channel): a channel of photos
+    # without captions would otherwise be read back to its first post for feed_items articles.
+    for _ in range(settings.feed_items // 10 + 5):
+        if len(entries) >= settings.feed_items:
+            break
         page = pipeline.channel_page(channel, before)
         for post in page.posts:
             if since is not None and post.day is not None and post.day < since:
                 return entries
             if post.skip_reason is None and len(entries) < settings.feed_items:
                 entries.append(Entry(post.url, post.title, "", post.day))
-        if page.before is None or page.before == before:
-            break
+        if page.before is None or (before is not None and page.before >= before):
+            break  # the link goes back no further: a page read again would be read forever
         before = page.before
     return entries
 
