@@ -10,6 +10,7 @@ conditional-GET memory.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -24,6 +25,30 @@ from ._settings import secret_values
 from .sources import telegram
 from .sources.discover import read_feed
 from .sources.feeds import Entry, conditional_headers
+
+# A digest is for deciding what to read: a summary is its first sentences up to
+# SUMMARY_MAX characters, a title at most TITLE_MAX. Many feeds give an item's whole text
+# as its summary, and a hostile one any title: at full length, a feed of 30 such items
+# cost 53 requests where the digest promises one or two.
+SUMMARY_MAX = 200
+TITLE_MAX = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+
+
+def _short(text: str, limit: int) -> str:
+    """text if it is no longer than limit, else its first sentences within it, else its
+    first words within it and an ellipsis."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        if len(kept) + 1 + len(sentence) > limit:
+            break
+        kept = f"{kept} {sentence}" if kept else sentence
+    if kept:
+        return kept
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return f"{cut.rstrip(',;:—–- ')}…"
 
 
 @dataclass(frozen=True)
@@ -107,8 +132,8 @@ def translate(pipeline: Pipeline, entries: list[Entry], feed: str) -> list[Item]
     for the whole feed, its language detected from all of them together (a title alone
     is too short to tell)."""
     settings = pipeline.settings
-    titles = [normalize_paragraph(entry.title) for entry in entries]
-    summaries = [normalize_paragraph(entry.summary) for entry in entries]
+    titles = [_short(normalize_paragraph(entry.title), TITLE_MAX) for entry in entries]
+    summaries = [_short(normalize_paragraph(entry.summary), SUMMARY_MAX) for entry in entries]
     units = [text for text in [*titles, *summaries] if text]
     if not units:
         return [_item(entry, feed, "", "", "", "", "und", None) for entry in entries]

@@ -48,3 +48,17 @@ def test_a_channel_of_posts_with_nothing_to_translate_is_read_a_bounded_number_o
     )
     assert _digest._posts(pipeline, "photos") == []  # type: ignore[arg-type]
     assert channel.pages <= 30 // 10 + 5, "as many pages as a run's reading of the channel"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "short"),
+    [
+        ("Коротко.", 20, "Коротко."),
+        ("Перше речення. Друге речення. Третє речення тут.", 30, "Перше речення. Друге речення."),
+        ("Одне дуже довге речення без кінця і краю", 20, "Одне дуже довге…"),
+        ("А" * 50, 10, "А" * 9 + "…"),
+    ],
+)
+def test_a_summary_or_title_is_kept_short_at_a_sentence_or_a_word(text, limit, short):
+    assert _digest._short(text, limit) == short
+    assert len(_digest._short(text, limit)) <= limit

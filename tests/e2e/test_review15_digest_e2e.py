@@ -1,0 +1,31 @@
+"""Review of issue 15: `feed --titles-only` against a feed whose items carry their whole text."""
+
+import json
+from html import escape
+
+LEAD = "Енергетики відновили світло у Харкові після нічної атаки, повідомили в міській раді."
+REST = " Ремонтні бригади працювали всю ніч, щоб повернути тепло у будинки мешканців району." * 60
+
+
+def test_a_feed_of_whole_texts_as_summaries_still_costs_one_or_two_requests(run, site, google):
+    items = "".join(
+        f"<item><title>{'Новина ' * 2000 if n == 0 else f'Новина номер {n}'}</title><link>https://news.example/n/{n}</link>"
+        f"<description>{escape(f'<p>{LEAD} {n}.{REST}</p>')}</description></item>"
+        for n in range(30)
+    )
+    feed = site.add(
+        "/full.xml",
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Новини</title>'
+        f"<link>https://news.example/</link><description>Стрічка</description>{items}</channel></rss>",
+        "application/rss+xml",
+    )
+    result = run("feed", feed, "--titles-only", "--json")
+    assert result.returncode == 0, result.stderr
+    assert google.count <= 2, f"{google.count} requests: the whole texts were translated"
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(objects) == 30
+    assert objects[0]["original_title"].endswith("Новина…") and len(objects[0]["original_title"]) <= 300
+    assert objects[1]["original_title"] == "Новина номер 1"
+    for number, item in enumerate(objects):
+        assert item["original_summary"].startswith(f"{LEAD} {number}."), "the lead is kept"
+        assert len(item["original_summary"]) <= 300 and len(item["summary"]) <= 400
