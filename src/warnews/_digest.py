@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from ._detect import Detection, detect_language
+from ._detect import CYRILLIC, CYRILLIC_LANGUAGES, Detection, detect_language
 from ._errors import UsageError, WarnewsError
 from ._normalize import normalize_paragraph
 from ._pipeline import Pipeline
@@ -143,11 +143,15 @@ def translate(pipeline: Pipeline, entries: list[Entry], feed: str) -> list[Item]
         detection = detect_language(units)
     language, engine = detection.language, None
     translated = dict(zip(units, units, strict=True))
-    if language != settings.target_language:
+    # In a feed in Cyrillic, a title in Latin letters only ("NATO", "iPhone 15 Pro Max") is
+    # a name or English already, and comes back as it is: a request of nothing else (the
+    # rest in the translation memory) would be taken for an echo and fail the whole feed.
+    sent = [text for text in units if language not in CYRILLIC_LANGUAGES or CYRILLIC.search(text) is not None]
+    if language != settings.target_language and sent:
         translation = pipeline.translator.translate(
-            units, language, settings.target_language, given=detection.method == "given"
+            sent, language, settings.target_language, given=detection.method == "given"
         )
-        translated = dict(zip(units, translation.paragraphs, strict=True))
+        translated.update(zip(sent, translation.paragraphs, strict=True))
         engine = translation.engine
     return [
         _item(

@@ -29,3 +29,31 @@ def test_a_feed_of_whole_texts_as_summaries_still_costs_one_or_two_requests(run,
     for number, item in enumerate(objects):
         assert item["original_summary"].startswith(f"{LEAD} {number}."), "the lead is kept"
         assert len(item["original_summary"]) <= 300 and len(item["summary"]) <= 400
+
+
+def rss(titles):
+    items = "".join(
+        f"<item><title>{escape(title)}</title><link>https://news.example/t/{n}</link></item>"
+        for n, title in enumerate(titles)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Новини</title>'
+        f"<link>https://news.example/</link><description>Стрічка</description>{items}</channel></rss>"
+    )
+
+
+def test_new_items_titled_in_latin_letters_only_do_not_fail_the_feeds_digest(run, site, google):
+    ukrainian = [f"Енергетики відновили світло у Харкові номер {n}" for n in range(5)]
+    feed = site.add("/rss.xml", rss(ukrainian), "application/rss+xml")
+    assert run("feed", feed, "--titles-only").returncode == 0
+    # The next time the feed has three new items named in Latin letters: the Ukrainian titles
+    # are in the translation memory, so the only request holds these, which a translator
+    # gives back as they are (names); alone in the feed's first request they pass.
+    site.add("/rss.xml", rss([*ukrainian, "NATO", "BBC News", "iPhone 15 Pro Max"]), "application/rss+xml")
+    again = run("feed", feed, "--titles-only")
+    assert again.returncode == 0, again.stderr
+    assert [line.split("\t")[1] for line in again.stdout.splitlines()[-3:]] == [
+        "NATO",
+        "BBC News",
+        "iPhone 15 Pro Max",
+    ]
