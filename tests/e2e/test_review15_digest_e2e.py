@@ -1,7 +1,10 @@
 """Review of issue 15: `feed --titles-only` against a feed whose items carry their whole text."""
 
 import json
+import subprocess
 from html import escape
+
+from pages import WARNEWS
 
 LEAD = "Енергетики відновили світло у Харкові після нічної атаки, повідомили в міській раді."
 REST = " Ремонтні бригади працювали всю ніч, щоб повернути тепло у будинки мешканців району." * 60
@@ -57,3 +60,25 @@ def test_new_items_titled_in_latin_letters_only_do_not_fail_the_feeds_digest(run
         "BBC News",
         "iPhone 15 Pro Max",
     ]
+
+
+def test_a_digest_whose_reader_stops_reading_says_so_and_keeps_its_exit_code(
+    site, google, environment, tmp_path
+):
+    titles = [f"Енергетики відновили світло у Харкові номер {n}" for n in range(400)]
+    feed = site.add("/many.xml", rss(titles), "application/rss+xml")
+    process = subprocess.Popen(
+        [str(WARNEWS), "feed", feed, "--titles-only", "--json", "--feed-items", "400"],
+        env=environment,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert json.loads(process.stdout.readline())["link"] == "https://news.example/t/0"
+    process.stdout.close()  # `| head -1`: over 100 KB more to print, into a closed pipe
+    assert process.wait(timeout=60) == 0, "as README's exit codes: a closed output changes nothing"
+    assert process.stderr.read() == (
+        "warnews: warning: standard output was closed: nothing more is printed there\n"
+    )
