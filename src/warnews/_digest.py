@@ -10,11 +10,12 @@ conditional-GET memory.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from ._detect import Detection, detect_language
+from ._detect import CYRILLIC, CYRILLIC_LANGUAGES, Detection, detect_language
 from ._errors import UsageError, WarnewsError
 from ._normalize import normalize_paragraph
 from ._pipeline import Pipeline
@@ -24,6 +25,30 @@ from ._settings import secret_values
 from .sources import telegram
 from .sources.discover import read_feed
 from .sources.feeds import Entry, conditional_headers
+
+# A digest is for deciding what to read: a summary is its first sentences up to
+# SUMMARY_MAX characters, a title at most TITLE_MAX. Many feeds give an item's whole text
+# as its summary, and a hostile one any title: at full length, a feed of 30 such items
+# cost 53 requests where the digest promises one or two.
+SUMMARY_MAX = 200
+TITLE_MAX = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+
+
+def _short(text: str, limit: int) -> str:
+    """text if it is no longer than limit, else its first sentences within it, else its
+    first words within it and an ellipsis."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        if len(kept) + 1 + len(sentence) > limit:
+            break
+        kept = f"{kept} {sentence}" if kept else sentence
+    if kept:
+        return kept
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return f"{cut.rstrip(',;:—–- ')}…"
 
 
 @dataclass(frozen=True)
@@ -85,15 +110,19 @@ def _posts(pipeline: Pipeline, channel: str) -> list[Entry]:
     settings, since = pipeline.settings, pipeline.settings.since
     entries: list[Entry] = []
     before: int | None = None
-    while len(entries) < settings.feed_items:
+    # As many pages as a run reads of a channel (sources.channel): a channel of photos
+    # without captions would otherwise be read back to its first post for feed_items articles.
+    for _ in range(settings.feed_items // 10 + 5):
+        if len(entries) >= settings.feed_items:
+            break
         page = pipeline.channel_page(channel, before)
         for post in page.posts:
             if since is not None and post.day is not None and post.day < since:
                 return entries
             if post.skip_reason is None and len(entries) < settings.feed_items:
                 entries.append(Entry(post.url, post.title, "", post.day))
-        if page.before is None or page.before == before:
-            break
+        if page.before is None or (before is not None and page.before >= before):
+            break  # the link goes back no further: a page read again would be read forever
         before = page.before
     return entries
 
@@ -103,8 +132,8 @@ def translate(pipeline: Pipeline, entries: list[Entry], feed: str) -> list[Item]
     for the whole feed, its language detected from all of them together (a title alone
     is too short to tell)."""
     settings = pipeline.settings
-    titles = [normalize_paragraph(entry.title) for entry in entries]
-    summaries = [normalize_paragraph(entry.summary) for entry in entries]
+    titles = [_short(normalize_paragraph(entry.title), TITLE_MAX) for entry in entries]
+    summaries = [_short(normalize_paragraph(entry.summary), SUMMARY_MAX) for entry in entries]
     units = list(dict.fromkeys(text for text in [*titles, *summaries] if text))  # a repeated title once
     if not units:
         return [_item(entry, feed, "", "", "", "", "und", None) for entry in entries]
@@ -114,11 +143,15 @@ def translate(pipeline: Pipeline, entries: list[Entry], feed: str) -> list[Item]
         detection = detect_language(units)
     language, engine = detection.language, None
     translated = dict(zip(units, units, strict=True))
-    if language != settings.target_language:
+    # In a feed in Cyrillic, a title in Latin letters only ("NATO", "iPhone 15 Pro Max") is
+    # a name or English already, and comes back as it is: a request of nothing else (the
+    # rest in the translation memory) would be taken for an echo and fail the whole feed.
+    sent = [text for text in units if language not in CYRILLIC_LANGUAGES or CYRILLIC.search(text) is not None]
+    if language != settings.target_language and sent:
         translation = pipeline.translator.translate(
-            units, language, settings.target_language, given=detection.method == "given"
+            sent, language, settings.target_language, given=detection.method == "given"
         )
-        translated = dict(zip(units, translation.paragraphs, strict=True))
+        translated.update(zip(sent, translation.paragraphs, strict=True))
         engine = translation.engine
     return [
         _item(

@@ -864,17 +864,25 @@ def _retrying(request: httpx.Request, reason: str, delay: float, attempt: int, r
 def retry_delay(response: httpx.Response | None, attempt: int) -> float:
     """Seconds to wait before the next try: Retry-After when given (and readable), else
     exponential with jitter."""
-    if response is not None:
-        value = response.headers.get("Retry-After", "").strip()
-        if value.isascii() and value.isdigit():
-            return min(float(value), _MAX_RETRY_AFTER)
-        if value:
-            try:
-                return min(max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0), _MAX_RETRY_AFTER)
-            except (TypeError, ValueError, OverflowError, IndexError):
-                pass  # unreadable: as if absent
+    told = retry_after(response) if response is not None else None
+    if told is not None:
+        return told
     backoff: float = min(0.5 * 2**attempt, 8.0)
     return backoff * random.uniform(0.5, 1.0)
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """The seconds a response's Retry-After asks for (at most _MAX_RETRY_AFTER); None when
+    it has none or one that cannot be read (as if absent)."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isascii() and value.isdigit():
+        return min(float(value), _MAX_RETRY_AFTER)
+    if value:
+        try:
+            return min(max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0), _MAX_RETRY_AFTER)
+        except (TypeError, ValueError, OverflowError, IndexError):
+            pass
+    return None
 
 
 def _text(content: bytes, charset: str | None) -> str:
@@ -925,7 +933,7 @@ def send_with_retries(
             return Answer(response.status_code, _text(content, response.charset_encoding))
         status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
         delay = _retrying(request, status, retry_delay(response, attempt), attempt, retries)
-        if response.status_code == 429 and "retry-after" in response.headers:
+        if response.status_code == 429 and retry_after(response) is not None:
             throttle.refused(sent, delay)  # the whole run waits as told, not just this request
         elif response.status_code == 429:
             throttle.refused(sent, 0.0)  # the pace is cut for all; this request backs off alone

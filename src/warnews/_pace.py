@@ -31,6 +31,11 @@ PROBE_ANSWERS = 200
 # A translator counts requests over a second or so: those sent within this long after a
 # cut may still be refused for what came before it, and must not cut the pace again.
 GRACE = 1.0
+# Over the pace of the last 429 this long with no other 429, that pace is old news: the
+# translator takes more now (a block lifted, a 429 from another client at the address),
+# so the pace is found again as at first. Without this, a run that met a storm of 429s
+# (which leave that pace at the floor) would crawl, and every later run with it.
+STALE = 30.0
 HISTORY = 2.0  # seconds of send times kept
 
 
@@ -53,11 +58,16 @@ class Pace:
         start = learned.rate if learned and math.isfinite(learned.rate) and learned.rate > 0 else START
         if self.peak is not None:  # a run that ended probing over it starts just under it
             start = min(start, 0.9 * self.peak)
+        # Never under the fixed pace of earlier versions: what a run learned in a storm of
+        # 429s is no measure of the translator, and a run that starts at the floor would
+        # take minutes to find that out (STALE).
+        start = max(start, START)
         self.rate = max(min(start, ceiling), min(FLOOR, ceiling))
         self.answers = 0
         self.refusals = 0  # 429s, whatever came of them
         self._cut_at = -math.inf  # when the pace was last cut
         self._held_until = -math.inf  # the pace held requests back until about then
+        self._over_since: float | None = None  # answered over the peak since then, no 429
         self._history: list[float] = []  # when the requests of the last seconds left, in order
 
     @property
@@ -100,6 +110,11 @@ class Pace:
         self.answers += 1
         if sent > self._held_until:
             return
+        if self.peak is not None and self.rate >= self.peak:
+            if self._over_since is None:
+                self._over_since = now
+            elif now - self._over_since >= STALE:
+                self.peak, self._over_since = None, None
         if self.peak is None:
             rate = self.rate + SLOW_START
         elif self.rate < NEAR * self.peak:  # back quickly, but not past NEAR in one step
@@ -122,3 +137,4 @@ class Pace:
         self.peak = max(float(self._sent_before(sent)), FLOOR)
         self.rate = max(min(FLOOR, self.ceiling), min(self.rate, self.peak) * CUT)
         self._cut_at = now
+        self._over_since = None

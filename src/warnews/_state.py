@@ -12,6 +12,7 @@ import errno
 import fcntl
 import functools
 import ipaddress
+import math
 import os
 import sqlite3
 import threading
@@ -126,6 +127,15 @@ MIGRATIONS = (
     );
     """,
 )
+
+
+def _positive(value: object) -> float | None:
+    """A number kept in the paces table, if it is a positive finite one: a row edited by
+    hand or by another tool may hold anything (text, a blob, NaN), and is then unknown."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return float(value)
+    return None
+
 
 _TRACKING = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "yclid", "msclkid", "igshid", "mc_cid", "mc_eid", "_ga"}
@@ -771,8 +781,9 @@ class State:
     def paces(self) -> dict[str, Learned]:
         """The pace each translator was last found to take (see _pace)."""
         return {
-            record["translator"]: Learned(float(record["rate"]), record["peak"])
+            record["translator"]: Learned(rate, _positive(record["peak"]))
             for record in self._query("SELECT translator, rate, peak FROM paces")
+            if (rate := _positive(record["rate"])) is not None
         }
 
     def keep_paces(self, learned: Mapping[str, Learned]) -> None:
@@ -843,7 +854,11 @@ class State:
                 " GROUP BY quality"
             )
         }
-        paces = self._query("SELECT * FROM paces ORDER BY translator")
+        paces = [
+            record
+            for record in self._query("SELECT * FROM paces ORDER BY translator")
+            if _positive(record["rate"]) is not None and _positive(record["updated_at"]) is not None
+        ]
         return {
             "state": str(self.path),
             "quality": {"after_fallback": quality.get("fallback", 0), "failed": quality.get("failed", 0)},
@@ -851,7 +866,7 @@ class State:
                 {
                     "translator": record["translator"],
                     "rate": record["rate"],
-                    "peak": record["peak"],
+                    "peak": _positive(record["peak"]),
                     "updated_at": record["updated_at"],
                 }
                 for record in paces

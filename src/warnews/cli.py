@@ -339,8 +339,18 @@ def _titles_only(settings: Settings, feeds: list[str], quiet: bool, verbose: boo
         raise UsageError("--verbose and --quiet ask for opposite things: give one of them")
     refuse(feeds, settings.telegram_url)
 
+    closed = False
+
     def emit(item: Item) -> None:
-        print(item.json() if json_lines else item.line(), flush=True)
+        nonlocal closed
+        if closed:
+            return
+        try:
+            print(item.json() if json_lines else item.line(), flush=True)
+        except BrokenPipeError:  # `… | head`: said once, the exit code as it is (as a run's output)
+            closed = True
+            sys.stdout = open(os.devnull, "w")  # what else is printed, and the flush at exit, go there
+            say("warning", "standard output was closed: nothing more is printed there")
 
     def warn(message: str) -> None:
         if not quiet:
