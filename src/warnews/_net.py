@@ -372,6 +372,10 @@ class Download:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class Blocked(Exception):
+    """Not sent: the translator has refused every request for long (Pace.blocked)."""
+
+
 class Throttle:
     """At most `concurrency` requests at once and `rate` a second, shared by threads.
 
@@ -398,23 +402,40 @@ class Throttle:
         if seconds > 0 and self.stop.wait(seconds):
             raise Stopped
 
+    def _wait_unblocked(self, seconds: float) -> None:
+        """wait(seconds), ended by a Blocked as soon as the translator is found blocked (a
+        request at the floor's pace may wait its turn for long)."""
+        end = time.monotonic() + seconds
+        while True:
+            if self.blocked:
+                raise Blocked
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            self.wait(min(left, 0.5))
+
+    @property
+    def blocked(self) -> bool:
+        """Whether its translator has refused every request for long (Pace.blocked)."""
+        with self._lock:
+            return self.pace is not None and self.pace.blocked(time.monotonic())
+
     def answered(self, sent: float) -> None:
         """The request that left at `sent` (what __call__ gave) was answered."""
         if self.pace is not None:
             with self._lock:
                 self.pace.answered(sent, time.monotonic())
 
-    def refused(self, sent: float, seconds: float) -> None:
-        """The request that left at `sent` was answered 429: slow down, and hold every
-        request back `seconds` (its Retry-After, or a backoff)."""
-        with self._lock:
-            if self.pace is not None:
+    def refused(self, sent: float) -> None:
+        """The request that left at `sent` was answered 429: slow down."""
+        if self.pace is not None:
+            with self._lock:
                 self.pace.refused(sent, time.monotonic())
-        self.pause(seconds)
 
     @contextmanager
     def __call__(self) -> Iterator[float]:
-        """A turn to send one request; gives the moment it leaves (for answered, refused)."""
+        """A turn to send one request; gives the moment it leaves (for answered, refused).
+        Blocked, before or while it waits, when its translator refuses everything."""
         while not self._slots.acquire(timeout=0.1):
             if self.stop.is_set():
                 raise Stopped
@@ -423,13 +444,13 @@ class Throttle:
                 now = time.monotonic()
                 slot = max(now, self._next)
                 self._next = slot + (self.pace.interval if self.pace is not None else self._interval)
-            self.wait(slot - now)
+            self._wait_unblocked(slot - now)
             while True:  # a pause that came while this one waited for its turn holds it too
                 with self._lock:
                     hold = self._hold - time.monotonic()
                 if hold <= 0:
                     break
-                self.wait(hold)
+                self._wait_unblocked(hold)
             with self._lock:
                 sent = time.monotonic()
                 if self.pace is not None:
@@ -927,17 +948,16 @@ def send_with_retries(
         _answered(response, len(content))
         if response.status_code != 429:
             throttle.answered(sent)
-        if response.status_code not in _RETRY_STATUSES or attempt == retries:
-            if response.status_code == 429:
-                throttle.refused(sent, 0.0)
+        last = response.status_code not in _RETRY_STATUSES or attempt == retries
+        if response.status_code == 429:
+            throttle.refused(sent)  # the pace is cut for every request
+            last = last or throttle.blocked  # a translator that refuses everything is not asked on
+        if last:
             return Answer(response.status_code, _text(content, response.charset_encoding))
         status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
         delay = _retrying(request, status, retry_delay(response, attempt), attempt, retries)
         if response.status_code == 429 and retry_after(response) is not None:
-            throttle.refused(sent, delay)  # the whole run waits as told, not just this request
-        elif response.status_code == 429:
-            throttle.refused(sent, 0.0)  # the pace is cut for all; this request backs off alone
-            throttle.wait(delay)
+            throttle.pause(delay)  # the whole run waits as told, not just this request
         else:
-            throttle.wait(delay)
+            throttle.wait(delay)  # this request backs off alone
     raise AssertionError("unreachable")  # pragma: no cover

@@ -37,6 +37,11 @@ GRACE = 1.0
 # (which leave that pace at the floor) would crawl, and every later run with it.
 STALE = 30.0
 HISTORY = 2.0  # seconds of send times kept
+# Nothing but 429s for this long (and at least BLOCKED_REFUSALS of them): the translator
+# refuses this address (a block, a quota), not a pace. It is not asked again in the run,
+# which would otherwise crawl at the floor for as long as it has articles.
+BLOCKED_AFTER = 15.0
+BLOCKED_REFUSALS = 8
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ class Pace:
         self._cut_at = -math.inf  # when the pace was last cut
         self._held_until = -math.inf  # the pace held requests back until about then
         self._over_since: float | None = None  # answered over the peak since then, no 429
+        self._refused_since: float | None = None  # nothing but 429s since then
+        self._refused_in_a_row = 0
         self._history: list[float] = []  # when the requests of the last seconds left, in order
 
     @property
@@ -82,6 +89,13 @@ class Pace:
     def used(self) -> bool:
         """Whether anything was learned: a request was answered or refused."""
         return bool(self.answers or self.refusals)
+
+    def blocked(self, now: float) -> bool:
+        """Whether the translator has refused every request for BLOCKED_AFTER seconds."""
+        since = self._refused_since
+        return (
+            since is not None and now - since >= BLOCKED_AFTER and self._refused_in_a_row >= BLOCKED_REFUSALS
+        )
 
     def sent(self, now: float, held: float) -> None:
         """A request leaves at now, after the pace held it back `held` seconds. Only a pace
@@ -108,6 +122,7 @@ class Pace:
     def answered(self, sent: float, now: float) -> None:
         """A request sent at `sent` was answered (not with a 429)."""
         self.answers += 1
+        self._refused_since, self._refused_in_a_row = None, 0
         if sent > self._held_until:
             return
         if self.peak is not None and self.rate >= self.peak:
@@ -130,6 +145,9 @@ class Pace:
         """A request sent at `sent` was answered 429. One cut answers every 429 of the
         requests that were on their way when it was made, or sent within GRACE after."""
         self.refusals += 1
+        self._refused_in_a_row += 1
+        if self._refused_since is None:
+            self._refused_since = now
         if sent < self._cut_at + GRACE:
             return
         # What the translator took is what it counted: the requests sent in the second

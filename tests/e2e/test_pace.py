@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 from pages import article_page, texts, ukrainian_paragraphs
 
@@ -73,3 +74,19 @@ def test_a_translate_run_keeps_no_pace_and_a_run_that_translates_nothing_learns_
     )
     assert run("fetch", english, "-o", "out").returncode == 0
     assert paces(tmp_path) == [], "nothing was asked of the translator"
+
+
+def test_a_translator_that_refuses_everything_is_not_asked_for_the_rest_of_the_run(
+    run, site, google, tmp_path
+):
+    google.capacity = 0  # every request answered 429, without Retry-After: a blocked address
+    started = time.monotonic()
+    result = run("fetch", *add_articles(site, 10), "-o", "out", "--retries", "3")
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1 and texts(tmp_path / "out") == []
+    lines = result.stderr.splitlines()
+    assert len(lines) == 10 and all(line.startswith("warnews: error: http") for line in lines), lines
+    assert any("answered HTTP 429 to every request for 15 s or more" in line for line in lines), lines
+    # At the floor's 0.2 requests a second, ten articles of four tries would take minutes.
+    assert elapsed < 60, elapsed
+    assert google.count < 40

@@ -192,3 +192,23 @@ def test_a_learned_pace_starts_at_full_speed():
     warm, refused, _ = simulate(20, 200, learned.learned)
     assert warm < cold and refused <= 4
     assert 200 / warm >= 0.8 * 20
+
+
+def test_a_translator_that_refuses_everything_for_long_is_blocked():
+    from warnews._pace import BLOCKED_AFTER, BLOCKED_REFUSALS
+
+    pace = Pace(100)
+    now = 0.0
+    for _ in range(BLOCKED_REFUSALS * 3):
+        sent = send(pace, now)
+        pace.refused(sent, now + 0.01)
+        assert pace.blocked(now + 0.01) == (now + 0.01 - 0.01 >= BLOCKED_AFTER)
+        now += 1.0
+    assert pace.blocked(now)
+    sent = send(pace, now)
+    pace.answered(sent, now + 0.1)  # one answer: it is not blocked, whatever came before
+    assert not pace.blocked(now + 0.1)
+    brief = Pace(100)  # a burst of 429s in a moment is a pace, not a block
+    for number in range(50):
+        brief.refused(send(brief, number * 0.01), number * 0.01 + 0.01)
+    assert not brief.blocked(1.0)

@@ -26,7 +26,8 @@ from urllib.parse import urlencode
 import httpx
 
 from .._errors import EngineError, FailureKind, FetchError
-from .._net import DeadlinePassed, Throttle, describe, send_with_retries
+from .._net import Blocked, DeadlinePassed, Throttle, describe, send_with_retries
+from .._pace import BLOCKED_AFTER
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,13 @@ def _send(route: Route, call: Call) -> Response:
     timeout = route.client.timeout.read or 0.0
     try:
         answer = send_with_retries(route.client, request, route.retries, route.throttle, route.secrets)
+    except Blocked:  # every request refused for long: the rest of the run is spared
+        raise EngineError(
+            route.engine,
+            FailureKind.QUOTA,
+            f"it answered HTTP 429 to every request for {BLOCKED_AFTER:g} s or more"
+            " (this address is blocked, or out of quota)",
+        ) from None
     except FetchError as error:  # a redirect it cannot follow, an answer over the size limit
         raise EngineError(route.engine, FailureKind.FAILING, str(error)) from None
     except httpx.HTTPError as error:
