@@ -14,6 +14,7 @@ from pages import article_page, body_paragraphs, state_articles, texts, ukrainia
 
 ITERATIONS = 40
 ARTICLES = 12
+PACED = ("--translator-rate", "4")  # the default pace: a run lasts long enough to be killed in it
 
 
 def articles(tmp_path):
@@ -53,7 +54,9 @@ def test_sigkill_at_random_moments(spawn, run, site, google, tmp_path):
     kills = 0
     for iteration in range(ITERATIONS):
         force = ["--force"] if iteration % 2 else []  # rewrite finished articles too
-        process = spawn("fetch", "-i", "urls.txt", "-o", "out", "--concurrency", "4", "--no-cache", *force)
+        process = spawn(
+            "fetch", "-i", "urls.txt", "-o", "out", "--concurrency", "4", "--no-cache", *force, *PACED
+        )
         try:  # a run that ends before its moment is not waited for any longer
             process.wait(timeout=chance.uniform(0.2, 2.0))
         except subprocess.TimeoutExpired:
