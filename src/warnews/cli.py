@@ -961,6 +961,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     _utf8_stdout()
+    _plain_values()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as stop:
@@ -980,6 +981,52 @@ def main() -> None:
         say("error", why_stopped())
         code = exit_code(KeyboardInterrupt())
     _exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _plain_values() -> None:
+    """Typer checks every value through a pydantic TypeAdapter: importing pydantic and
+    building the adapters is ~60 ms of every run. warnews's options are text, switches,
+    paths and lists of text, which arrive as text: those values are taken as they are (a
+    path made a Path and checked by Typer), exactly what pydantic returns for them; any
+    other value, or another Typer (whose internals these are), goes through Typer's own."""
+    try:
+        from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+        from typer._param_types import coerce_cli_path
+        from typer.core import _TyperParameter
+    except ImportError:
+        return
+    if not hasattr(_TyperParameter, "get_runtime_param"):
+        return
+
+    @dataclasses.dataclass(frozen=True)
+    class Plain(RuntimeParam):
+        descriptor: TypeDescriptor
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self.annotation is str and isinstance(value, str):
+                return value
+            if self.annotation is Path and isinstance(value, str):
+                return coerce_cli_path(Path(value), self.parameter_info, path_type=Path, param=param, ctx=ctx)
+            if (
+                self.annotation == list[str]
+                and isinstance(value, list | tuple)
+                and all(isinstance(item, str) for item in value)
+            ):
+                return list(value)
+            return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    typers_own = _TyperParameter.get_runtime_param
+
+    def get_runtime_param(self: Any) -> RuntimeParam:
+        described, info = self.type_descriptor, self.type_descriptor.parameter_info
+        plain = described.annotation in (str, bool, Path, list[str]) and described.file_annotation is None
+        if self._runtime_param is None and plain and info.parser is None and info.path_type is None:
+            self._runtime_param = Plain(
+                parameter_info=info, annotation=described.annotation, descriptor=described
+            )
+        return typers_own(self)
+
+    _TyperParameter.get_runtime_param = get_runtime_param  # type: ignore[method-assign]
 
 
 def _show_warning(

@@ -91,14 +91,17 @@ def proxy():
 
 @pytest.fixture
 def environment(google, tmp_path):
-    """The environment warnews runs in: the local translator, a state database and a config
-    folder of the test's own, none of the machine's proxy, certificate or WARNEWS_ variables."""
+    """The environment warnews runs in: the local translator, unpaced, a state database and a
+    config folder of the test's own, none of the machine's proxy, certificate or WARNEWS_ variables."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if key.upper() not in NETWORK_VARIABLES and not key.startswith("WARNEWS_")
     }
     environment.update(
+        # Requests as fast as the local translator answers: the pace (4 a second by default)
+        # has tests of its own, which give --translator-rate; elsewhere it is only waiting.
+        WARNEWS_TRANSLATOR_RATE="1000",
         WARNEWS_GOOGLE_URL=google.base_url,
         SOURCE_DATE_EPOCH=MADE_EPOCH,
         WARNEWS_STATE=str(tmp_path / "state" / "state.sqlite3"),

@@ -8,12 +8,13 @@ a last clean run every article exists exactly once and the database agrees with 
 import json
 import random
 import signal
-import time
+import subprocess
 
 from pages import article_page, body_paragraphs, state_articles, texts, ukrainian_paragraphs
 
 ITERATIONS = 40
 ARTICLES = 12
+PACED = ("--translator-rate", "4")  # the default pace: a run lasts long enough to be killed in it
 
 
 def articles(tmp_path):
@@ -53,12 +54,15 @@ def test_sigkill_at_random_moments(spawn, run, site, google, tmp_path):
     kills = 0
     for iteration in range(ITERATIONS):
         force = ["--force"] if iteration % 2 else []  # rewrite finished articles too
-        process = spawn("fetch", "-i", "urls.txt", "-o", "out", "--concurrency", "4", "--no-cache", *force)
-        time.sleep(chance.uniform(0.2, 2.0))
-        if process.poll() is None:
+        process = spawn(
+            "fetch", "-i", "urls.txt", "-o", "out", "--concurrency", "4", "--no-cache", *force, *PACED
+        )
+        try:  # a run that ends before its moment is not waited for any longer
+            process.wait(timeout=chance.uniform(0.2, 2.0))
+        except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)
             kills += 1
-        process.wait()
+            process.wait()
         check_consistent(tmp_path, links)
     assert kills >= ITERATIONS // 2, f"only {kills} runs were killed before they ended"
     google.delay = 0

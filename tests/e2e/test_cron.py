@@ -365,7 +365,8 @@ def test_sigkill_at_any_moment_then_a_clean_rerun(spawn, run, site, google, tmp_
     links = add_articles(site, 10)
     (tmp_path / "urls.txt").write_text("\n".join(links))
     google.delay = 0.1
-    process = spawn("fetch", "-i", "urls.txt", "-o", "out", "--concurrency", "3")
+    # The default pace: the run is still going after its last counted request.
+    process = spawn("fetch", "-i", "urls.txt", "-o", "out", "--concurrency", "3", "--translator-rate", "4")
     deadline = time.monotonic() + 30
     while google.count < after_requests and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.01)
