@@ -152,7 +152,12 @@ class Pace:
             return
         # What the translator took is what it counted: the requests sent in the second
         # before this one (not the pace, which answers on their way may have raised).
-        self.peak = max(float(self._sent_before(sent)), FLOOR)
-        self.rate = max(min(FLOOR, self.ceiling), min(self.rate, self.peak) * CUT)
+        taken = self._sent_before(sent)
+        if taken >= CUT * self.rate:  # the pace was what it refused: remember it
+            self.peak = max(float(taken), FLOOR)
+            base = min(self.rate, self.peak)
+        else:  # far under the pace (a run's first request): it says little of what it takes
+            base = self.rate
+        self.rate = max(min(FLOOR, self.ceiling), base * CUT)
         self._cut_at = now
         self._over_since = None

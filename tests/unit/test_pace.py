@@ -212,3 +212,16 @@ def test_a_translator_that_refuses_everything_for_long_is_blocked():
     for number in range(50):
         brief.refused(send(brief, number * 0.01), number * 0.01 + 0.01)
     assert not brief.blocked(1.0)
+
+
+def test_a_429_far_under_the_pace_halves_it_and_says_nothing_of_a_peak():
+    """A run's very first request refused: not a measure of what the translator takes (it
+    once left the pace at the floor, 5 s a request)."""
+    pace = Pace(100, Learned(8.0))
+    sent = send(pace, 0.0)
+    pace.refused(sent, 0.05)
+    assert pace.rate == 4.0 and pace.peak is None
+    following = [send(pace, 0.1 + n * 0.25) for n in range(4)]
+    for moment in following:
+        pace.answered(moment, moment + 0.1)
+    assert pace.rate >= 6.0, "rising again as at first (one more an answer, up to twice what is sent)"
