@@ -103,10 +103,17 @@ def state_articles(tmp_path, *columns):
         database.close()
 
 
+_HELD_PORTS = []  # sockets bound for the whole session, never listened on
+
+
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port on 127.0.0.1 that refuses connections for the rest of the session: bound here
+    and never listened on, so that no other test's server (another xdist worker) can take
+    it between now and the connection that must be refused."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    _HELD_PORTS.append(probe)
+    return probe.getsockname()[1]
 
 
 def at_a_terminal(environment, tmp_path, *args, env=None):
