@@ -50,8 +50,8 @@ class Figures:
         return self.articles / self.seconds
 
 
-def serve_articles(site: Site, count: int) -> list[str]:
-    """count distinct articles of 8 to 12 paragraphs (about 10)."""
+def serve_articles(site: Site, count: int, first: int = 0) -> list[str]:
+    """count distinct articles of 8 to 12 paragraphs (about 10), numbered from first."""
     return [
         site.add(
             f"/news/{n}.html",
@@ -61,7 +61,7 @@ def serve_articles(site: Site, count: int) -> list[str]:
                 published="2024-01-10",
             ),
         )
-        for n in range(count)
+        for n in range(first, first + count)
     ]
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from pages import article_page, ukrainian_paragraphs  # noqa: E402
+from batch import serve_articles  # noqa: E402  (bench/, the script's own folder)
 from servers import Site  # noqa: E402
 from translators import GoogleEmulator  # noqa: E402
 
@@ -56,21 +56,6 @@ class Figures:
     def bound(self, capacity: float, delay: float) -> float:
         """The least time `requests` can take at the capacity."""
         return (self.requests - self.refused) / capacity + delay
-
-
-def serve_articles(site: Site, first: int, count: int) -> list[str]:
-    """count distinct articles of 8 to 12 paragraphs (about 10), numbered from first."""
-    return [
-        site.add(
-            f"/news/{n}.html",
-            article_page(
-                f"Новини громади: подія номер {n}",
-                ukrainian_paragraphs(8 + n % 5, seed=n * 13),
-                published="2024-01-10",
-            ),
-        )
-        for n in range(first, first + count)
-    ]
 
 
 def measure(
@@ -149,9 +134,9 @@ def main() -> None:
     with Site() as site, GoogleEmulator(delay=options.delay) as google, tempfile.TemporaryDirectory() as work:
         google.capacity = options.capacity
         batches = {
-            "first": serve_articles(site, 0, count),
-            "again": serve_articles(site, count, count),
-            "backfill": serve_articles(site, 2 * count, options.backfill),
+            "first": serve_articles(site, count),
+            "again": serve_articles(site, count, first=count),
+            "backfill": serve_articles(site, options.backfill, first=2 * count),
         }
         for name, urls in batches.items():
             Path(work, f"{name}.txt").write_text("\n".join(urls))

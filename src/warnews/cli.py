@@ -693,6 +693,15 @@ def _what_it_is(row: Row) -> str:
 
 
 STATUSES = ("done", "failed", "skipped", "pending")
+# `list` and `export` take a source the same way.
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        metavar="SOURCE",
+        help='Only what this brought: a feed URL, a channel (@name), "config", "command line".',
+    ),
+]
 
 
 @app.command("list", short_help="List the articles warnews knows, newest first.")
@@ -702,14 +711,7 @@ def list_articles(
         str | None,
         typer.Option("--status", metavar="STATUS", help="Only done, failed, skipped or pending articles."),
     ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--source",
-            metavar="SOURCE",
-            help='Only what this brought: a feed URL, a channel (@name), "config", "command line".',
-        ),
-    ] = None,
+    source: SourceOption = None,
     limit: Annotated[str | None, typer.Option("--limit", metavar="N", help="At most N articles.")] = None,
     json_lines: Annotated[
         bool, typer.Option("--json", help="One JSON object per article (JSON Lines).")
@@ -779,14 +781,7 @@ def export(
             "--until", metavar="DATE", help="Only articles of this day or earlier (YYYY-MM-DD, or 7d)."
         ),
     ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--source",
-            metavar="SOURCE",
-            help='Only what this brought: a feed URL, a channel (@name), "config", "command line".',
-        ),
-    ] = None,
+    source: SourceOption = None,
     status_filter: Annotated[
         str | None,
         typer.Option(
