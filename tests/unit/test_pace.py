@@ -86,14 +86,20 @@ def test_a_429_halves_what_the_translator_counted_and_one_cut_answers_a_burst():
     assert pace.rate <= 14.5 * CUT, "a 429 after the grace cuts again"
 
 
-def test_repeated_429s_never_stop_it():
+def storm(refusals: int = 30) -> Pace:
+    """A pace that met a translator refusing everything (a block, a quota) for a while."""
     pace = Pace(100)
     now = 0.0
-    for _ in range(100):
+    for _ in range(refusals):
         sent = send(pace, now)
         pace.refused(sent, now + 0.01)
         now += GRACE + 0.01
-    assert pace.rate == FLOOR
+    return pace
+
+
+def test_repeated_429s_never_stop_it():
+    assert storm(100).rate == FLOOR
+    assert storm(30).peak is None, "a request a second: far under the pace, so no peak either"
 
 
 def test_after_a_cut_it_comes_back_quickly_then_probes_carefully():

@@ -6,23 +6,11 @@ import math
 import sqlite3
 
 import pytest
-from test_pace import send, simulate
+from test_pace import send, simulate, storm
 
-from warnews._pace import FLOOR, GRACE, STALE, START, Learned, Pace
+from warnews._pace import FLOOR, STALE, START, Learned, Pace
 from warnews._report import status_lines
 from warnews._state import State
-
-
-def storm() -> Pace:
-    """A pace that met a translator refusing everything (a block, a quota) for a while."""
-    pace = Pace(100)
-    now = 0.0
-    for _ in range(30):
-        sent = send(pace, now)
-        pace.refused(sent, now + 0.01)
-        now += GRACE + 0.01
-    assert pace.rate == FLOOR  # (a request a second: far under the pace, so no peak either)
-    return pace
 
 
 def test_a_run_after_a_storm_of_429s_runs_at_the_translators_pace_again():
