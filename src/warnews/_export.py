@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import itertools
 import json
 import re
 import uuid
@@ -331,12 +330,33 @@ def load(
         yield Exported(article, record, day)
 
 
+def atom_feed(
+    state: State,
+    count: int,
+    source: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> tuple[str, int]:
+    """The Atom feed of the newest `count` done articles (of a source, between two days),
+    and how many done articles among the newest were left out for want of a record: only
+    as many records are read as the feed takes."""
+    kept: list[Exported] = []
+    left = 0
+    for item in load(state, "done", source, since, until):
+        if item.record is None:
+            left += 1
+            continue
+        kept.append(item)
+        if len(kept) >= count:
+            break
+    return atom(kept, feed_id(state.path)), left
+
+
 def write_atom(state: State, path: Path, count: int) -> None:
-    """Rewrite the Atom feed at path (atomically) with the newest `count` done articles:
-    only as many records are read as the feed takes."""
-    items = list(itertools.islice((item for item in load(state, "done") if item.record), count))
+    """Rewrite the Atom feed at path (atomically) with the newest `count` done articles."""
+    text, _ = atom_feed(state, count)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot create {path.parent}: {error.strerror or error}") from None
-    write_atomic(path, atom(items, feed_id(state.path)))
+    write_atomic(path, text)
