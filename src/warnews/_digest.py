@@ -23,6 +23,7 @@ from ._redact import printable, redact
 from ._render import UNKNOWN
 from ._settings import secret_values
 from .sources import telegram
+from .sources.channel import page_limit
 from .sources.discover import read_feed
 from .sources.feeds import Entry, conditional_headers
 
@@ -110,9 +111,7 @@ def _posts(pipeline: Pipeline, channel: str) -> list[Entry]:
     settings, since = pipeline.settings, pipeline.settings.since
     entries: list[Entry] = []
     before: int | None = None
-    # As many pages as a run reads of a channel (sources.channel): a channel of photos
-    # without captions would otherwise be read back to its first post for feed_items articles.
-    for _ in range(settings.feed_items // 10 + 5):
+    for _ in range(page_limit(settings.feed_items)):  # as many pages as a run reads
         if len(entries) >= settings.feed_items:
             break
         page = pipeline.channel_page(channel, before)
