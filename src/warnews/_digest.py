@@ -17,6 +17,7 @@ from datetime import date
 
 from ._detect import CYRILLIC, CYRILLIC_LANGUAGES, Detection, detect_language
 from ._errors import UsageError, WarnewsError
+from ._hints import as_url
 from ._normalize import normalize_paragraph
 from ._pipeline import Pipeline
 from ._redact import printable, redact
@@ -62,7 +63,7 @@ class Item:
     summary: str | None
     original_summary: str | None
     link: str
-    feed: str  # the feed as it was named
+    feed: str  # the feed as it was named (pasted without a scheme: the https:// URL read)
     language: str  # the items' language, detected for the whole feed
     engine: str | None  # None: not translated (already in the target language)
 
@@ -199,7 +200,10 @@ def digest(
     """Each feed's digest, in the order named, one item at a time to emit; a feed that
     cannot be read or translated is said (fail) and the others go on. True if none failed."""
     ok = True
-    for feed in dict.fromkeys(feeds):
+    for name in dict.fromkeys(feeds):
+        feed, note = (name, None) if telegram.address(name, pipeline.settings.telegram_url) else as_url(name)
+        if note:  # a URL pasted without its scheme, as a run takes it
+            pipeline.warn(note)
         try:
             entries, found = read(pipeline, feed)
             if found:
