@@ -120,7 +120,6 @@ class Exported:
 
     article: dict[str, Any]
     record: dict[str, Any] | None = None
-    sort_day: str | None = None  # its day as the state orders them (State.saved)
 
     @property
     def sidecar(self) -> dict[str, Any]:
@@ -130,18 +129,6 @@ class Exported:
     def published(self) -> date | None:
         """The publication date the file states; None: unknown."""
         return _day(self.sidecar.get("published"))
-
-    @property
-    def day(self) -> date | None:
-        """Its day for ordering and --since/--until: the publication date, else the day it
-        was made, else its feed item's date, else the day its row last changed."""
-        return (
-            _day(self.sort_day)
-            or self.published
-            or _day(self.sidecar.get("made"))
-            or _day(self.article.get("published"))
-            or datetime.fromtimestamp(float(self.article.get("updated_at") or 0), UTC).date()
-        )
 
     @property
     def saved_at(self) -> float:
@@ -323,11 +310,11 @@ def load(
     rows = state.saved(
         status, source, since.isoformat() if since else None, until.isoformat() if until else None
     )
-    for article, day, blob in rows:
+    for article, blob in rows:
         record = unpack(blob)
         if record is None and article["status"] == "done" and article["file"]:
             record = from_files(Path(article["file"]), float(article["updated_at"]))
-        yield Exported(article, record, day)
+        yield Exported(article, record)
 
 
 def atom_feed(
