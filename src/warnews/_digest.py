@@ -26,7 +26,7 @@ from ._settings import secret_values
 from .sources import telegram
 from .sources.channel import page_limit
 from .sources.discover import read_feed
-from .sources.feeds import Entry, conditional_headers
+from .sources.feeds import Entry, conditional_headers, wanted
 
 # A digest is for deciding what to read: a summary is its first sentences up to
 # SUMMARY_MAX characters, a title at most TITLE_MAX. Many feeds give an item's whole text
@@ -96,12 +96,7 @@ def read(pipeline: Pipeline, url: str) -> tuple[list[Entry], str | None]:
         return _posts(pipeline, target.channel), None
     answer = pipeline.download(url, conditional_headers(None, None))
     _, items, found = read_feed(answer, pipeline.download)
-    since = settings.since
-    entries = [
-        entry
-        for entry in items.entries
-        if since is None or entry.published is None or entry.published >= since
-    ]
+    entries = [entry for entry in items.entries if wanted(entry.published, settings.since)]
     return entries[: settings.feed_items], found
 
 
