@@ -16,7 +16,8 @@ in a process of its own, over the same articles:
 - a backfill: warnews with its defaults over `--backfill` more articles (0 to skip).
 
 For each: seconds, translator requests, 429s (and their share of requests), and the time
-the capacity itself allows for that many requests (requests / capacity). It exits 1 if the
+the capacity itself allows for that many requests (the requests answered / capacity, plus
+one answer's delay). It exits 1 if the
 429s of a default run after the first (which finds the pace) are over 2% of its requests,
 or if the run with the learned pace takes over twice the time the capacity allows (plus
 the translator's delay).

@@ -17,14 +17,16 @@ from datetime import date
 
 from ._detect import CYRILLIC, CYRILLIC_LANGUAGES, Detection, detect_language
 from ._errors import UsageError, WarnewsError
+from ._hints import as_url
 from ._normalize import normalize_paragraph
 from ._pipeline import Pipeline
 from ._redact import printable, redact
 from ._render import UNKNOWN
 from ._settings import secret_values
 from .sources import telegram
+from .sources.channel import page_limit
 from .sources.discover import read_feed
-from .sources.feeds import Entry, conditional_headers
+from .sources.feeds import Entry, conditional_headers, wanted
 
 # A digest is for deciding what to read: a summary is its first sentences up to
 # SUMMARY_MAX characters, a title at most TITLE_MAX. Many feeds give an item's whole text
@@ -61,7 +63,7 @@ class Item:
     summary: str | None
     original_summary: str | None
     link: str
-    feed: str  # the feed as it was named
+    feed: str  # the feed as it was named (pasted without a scheme: the https:// URL read)
     language: str  # the items' language, detected for the whole feed
     engine: str | None  # None: not translated (already in the target language)
 
@@ -94,12 +96,7 @@ def read(pipeline: Pipeline, url: str) -> tuple[list[Entry], str | None]:
         return _posts(pipeline, target.channel), None
     answer = pipeline.download(url, conditional_headers(None, None))
     _, items, found = read_feed(answer, pipeline.download)
-    since = settings.since
-    entries = [
-        entry
-        for entry in items.entries
-        if since is None or entry.published is None or entry.published >= since
-    ]
+    entries = [entry for entry in items.entries if wanted(entry.published, settings.since)]
     return entries[: settings.feed_items], found
 
 
@@ -110,9 +107,7 @@ def _posts(pipeline: Pipeline, channel: str) -> list[Entry]:
     settings, since = pipeline.settings, pipeline.settings.since
     entries: list[Entry] = []
     before: int | None = None
-    # As many pages as a run reads of a channel (sources.channel): a channel of photos
-    # without captions would otherwise be read back to its first post for feed_items articles.
-    for _ in range(settings.feed_items // 10 + 5):
+    for _ in range(page_limit(settings.feed_items)):  # as many pages as a run reads
         if len(entries) >= settings.feed_items:
             break
         page = pipeline.channel_page(channel, before)
@@ -200,7 +195,10 @@ def digest(
     """Each feed's digest, in the order named, one item at a time to emit; a feed that
     cannot be read or translated is said (fail) and the others go on. True if none failed."""
     ok = True
-    for feed in dict.fromkeys(feeds):
+    for name in dict.fromkeys(feeds):
+        feed, note = (name, None) if telegram.address(name, pipeline.settings.telegram_url) else as_url(name)
+        if note:  # a URL pasted without its scheme, as a run takes it
+            pipeline.warn(note)
         try:
             entries, found = read(pipeline, feed)
             if found:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import itertools
 import json
 import re
 import uuid
@@ -121,7 +120,6 @@ class Exported:
 
     article: dict[str, Any]
     record: dict[str, Any] | None = None
-    sort_day: str | None = None  # its day as the state orders them (State.saved)
 
     @property
     def sidecar(self) -> dict[str, Any]:
@@ -131,18 +129,6 @@ class Exported:
     def published(self) -> date | None:
         """The publication date the file states; None: unknown."""
         return _day(self.sidecar.get("published"))
-
-    @property
-    def day(self) -> date | None:
-        """Its day for ordering and --since/--until: the publication date, else the day it
-        was made, else its feed item's date, else the day its row last changed."""
-        return (
-            _day(self.sort_day)
-            or self.published
-            or _day(self.sidecar.get("made"))
-            or _day(self.article.get("published"))
-            or datetime.fromtimestamp(float(self.article.get("updated_at") or 0), UTC).date()
-        )
 
     @property
     def saved_at(self) -> float:
@@ -324,19 +310,40 @@ def load(
     rows = state.saved(
         status, source, since.isoformat() if since else None, until.isoformat() if until else None
     )
-    for article, day, blob in rows:
+    for article, blob in rows:
         record = unpack(blob)
         if record is None and article["status"] == "done" and article["file"]:
             record = from_files(Path(article["file"]), float(article["updated_at"]))
-        yield Exported(article, record, day)
+        yield Exported(article, record)
+
+
+def atom_feed(
+    state: State,
+    count: int,
+    source: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> tuple[str, int]:
+    """The Atom feed of the newest `count` done articles (of a source, between two days),
+    and how many done articles among the newest were left out for want of a record: only
+    as many records are read as the feed takes."""
+    kept: list[Exported] = []
+    left = 0
+    for item in load(state, "done", source, since, until):
+        if item.record is None:
+            left += 1
+            continue
+        kept.append(item)
+        if len(kept) >= count:
+            break
+    return atom(kept, feed_id(state.path)), left
 
 
 def write_atom(state: State, path: Path, count: int) -> None:
-    """Rewrite the Atom feed at path (atomically) with the newest `count` done articles:
-    only as many records are read as the feed takes."""
-    items = list(itertools.islice((item for item in load(state, "done") if item.record), count))
+    """Rewrite the Atom feed at path (atomically) with the newest `count` done articles."""
+    text, _ = atom_feed(state, count)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot create {path.parent}: {error.strerror or error}") from None
-    write_atomic(path, atom(items, feed_id(state.path)))
+    write_atomic(path, text)

@@ -18,10 +18,6 @@ from ._render import HEADER, document, document_problem
 from ._settings import FORMATS
 
 
-def suffix(format: str) -> str:
-    return f".{format}"
-
-
 def format_of(suffix: str) -> str | None:
     """The format of a file by its suffix (".md"), or None for another kind of file."""
     name = suffix.lstrip(".")

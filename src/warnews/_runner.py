@@ -48,7 +48,7 @@ from ._state import Row, RunLock, State, url_key
 from ._store import as_asked, prepare_folder
 from .sources import channel, telegram
 from .sources.discover import read_feed
-from .sources.feeds import FeedItems, conditional_headers, parse_feed
+from .sources.feeds import FeedItems, conditional_headers, parse_feed, wanted
 from .sources.telegram import Post
 
 _log = logging.getLogger("warnews")
@@ -375,7 +375,11 @@ class Batch:
             failure = Outcome(url, "failed", error=f"feed: {message}")
             return self._record(index, failure, lambda: state.feed_failed(url, message)) or []
         known = self.state.known(items.links)
-        new = [link for link in items.links if link not in known and self._recent(items.published.get(link))]
+        new = [
+            link
+            for link in items.links
+            if link not in known and wanted(items.published.get(link), self.settings.since)
+        ]
         if len(new) > self.settings.feed_items:
             # The rest is left for the next run, which must then read the feed again.
             new, etag, modified = new[: self.settings.feed_items], None, None
@@ -384,11 +388,6 @@ class Batch:
         dates = {link: items.published[link].isoformat() for link in new if link in items.published}
         self.state.feed_read(url, new, etag, modified, published=dates, found=found)
         return _FoundFeed(items.links, found) if found and found != location else items.links
-
-    def _recent(self, day: date | None) -> bool:
-        """Whether a feed item of this day is wanted (--since); an undated one is."""
-        since = self.settings.since
-        return since is None or day is None or day >= since
 
     def _read_channel(self, index: int, url: str, target: telegram.Address) -> list[str] | Outcome:
         """A Telegram channel read as a feed: its new posts (and gaps, and older ones the

@@ -586,12 +586,12 @@ class State:
         source: str | None = None,
         since: str | None = None,
         until: str | None = None,
-    ) -> Iterator[tuple[dict[str, Any], str, bytes | None]]:
+    ) -> Iterator[tuple[dict[str, Any], bytes | None]]:
         """Articles as `warnews list` shows them, newest first by their day (a done
         article's publication date, else the day it was made; else its feed item's date,
-        else the day of its last change), then by their last change, each with that day
-        and its record (see _export.pack; None: not done, or done before records were
-        kept). since, until: ISO days, both included. Records are read a few at a time."""
+        else the day of its last change), then by their last change, each with its record
+        (see _export.pack; None: not done, or done before records were kept). since,
+        until: ISO days, both included. Records are read a few at a time."""
         key = "COALESCE(day, published, date(updated_at, 'unixepoch'))"
         where, parameters = ["1"], []
         for clause, value in (
@@ -618,7 +618,7 @@ class State:
                 )
             }
             for record in chunk:
-                yield self._listed(record), record["sort_day"], blobs.get(record["id"])
+                yield self._listed(record), blobs.get(record["id"])
 
     @staticmethod
     def _listed(record: sqlite3.Row) -> dict[str, Any]:

@@ -246,13 +246,17 @@ def _problem(path: Path, text: str, paragraphs: int, bilingual: bool) -> str | N
 def as_asked(text_path: Path, format: str, bilingual: bool) -> bool:
     """Whether the article saved at text_path is in this format, and bilingual if asked
     (and translated: an article in the target language has no pairs)."""
-    if text_path.suffix != f".{format}":
+    if text_path.suffix != f".{format}":  # before reading anything
         return False
     try:
-        sidecar = json.loads(_read_own(text_path.with_suffix(META_SUFFIX)))
-        paired, translated = bool(sidecar.get("bilingual")), sidecar.get("engine") is not None
+        return _paired_as_asked(json.loads(_read_own(text_path.with_suffix(META_SUFFIX))), format, bilingual)
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def _paired_as_asked(sidecar: dict[str, Any], format: str, bilingual: bool) -> bool:
+    """as_asked, the suffix checked and the sidecar read."""
+    paired, translated = bool(sidecar.get("bilingual")), sidecar.get("engine") is not None
     return paired == (bilingual and translated and format != "txt")
 
 
@@ -265,10 +269,12 @@ def copy_saved(
     cannot be used (gone, not what warnews wrote, or not in the format asked for, see
     as_asked; or the source text asked for and not kept there) and the article must be made
     anew."""
-    if not as_asked(text_path, format, bilingual):
+    if text_path.suffix != f".{format}":  # before reading anything
         return None
     try:
         metadata = json.loads(_read_own(text_path.with_suffix(META_SUFFIX)))
+        if not _paired_as_asked(metadata, format, bilingual):
+            return None
         text = _read_own(text_path)
         identity = {key: metadata[key] for key in ("source_id", "source_sha256")}
         paragraphs = int(metadata["paragraphs"])

@@ -801,7 +801,7 @@ def export(
     when saved): the Atom feed the `atom` setting keeps (done articles), or every status as
     JSON Lines or CSV (`warnews list --json`'s keys, and made, language, engine,
     file_published, original_title)."""
-    from ._export import Exported, atom, csv_text, feed_id, jsonl, load
+    from ._export import atom_feed, csv_text, jsonl, load
     from ._settings import is_state_file
     from ._state import State
     from ._store import write_atomic
@@ -827,20 +827,11 @@ def export(
         return EXIT_OK
     database = State(settings.state)
     try:
-        wanted = "done" if format_name == "atom" else status_filter
-        left = 0
-        items = load(database, wanted, _source_key(source, settings), first, last)
+        left, key = 0, _source_key(source, settings)
         if format_name == "atom":
-            kept: list[Exported] = []
-            for item in items:
-                if len(kept) == int(most or settings.atom_items):
-                    break
-                if item.record is None:
-                    left += 1
-                else:
-                    kept.append(item)
-            text = atom(kept, feed_id(settings.state))
+            text, left = atom_feed(database, int(most or settings.atom_items), key, first, last)
         else:
+            items = load(database, status_filter, key, first, last)
             chosen = list(items if most is None else itertools.islice(items, int(most)))
             text = jsonl(chosen) if format_name == "jsonl" else csv_text(chosen)
     finally:

@@ -298,6 +298,10 @@ def test_a_feed_url_without_scheme(run, tls, tmp_path):
     assert result.returncode == 0, result.stderr
     assert lines_of(result) == [f"warnews: warning: no scheme in {pasted}: fetching https://{pasted}"]
     assert len(texts(tmp_path / "out")) == 1
+    digest = run("feed", pasted, "--titles-only", env={"SSL_CERT_FILE": str(bundle)})
+    assert digest.returncode == 0, digest.stderr
+    assert lines_of(digest) == [f"warnews: warning: no scheme in {pasted}: fetching https://{pasted}"]
+    assert [line.split("\t")[2] for line in digest.stdout.splitlines()] == [server.url("/news/1")]
 
 
 @pytest.mark.parametrize("url", ["http://[::1/news", "http://site.ua:99999/news", "http://site.ua:port/news"])

@@ -21,6 +21,7 @@ from warnews._export import (
     LANGUAGE_SCHEME,
     Exported,
     atom,
+    atom_feed,
     csv_text,
     feed_id,
     jsonl,
@@ -198,12 +199,9 @@ def test_newest_first_by_publication_then_made_then_saved_and_filters(state, tmp
         "https://site.ua/new-later",
         "https://site.ua/new",
     ]
-    assert [e.day for e in load(state, "done")] == [
-        date(2024, 1, 11),
-        date(2024, 1, 10),
-        date(2024, 1, 10),
-        date(2024, 1, 1),
-    ]
+    assert [e.article["url"] for e in load(state, "done", since=date(2024, 1, 11))] == [
+        "https://site.ua/undated"
+    ], "an article with no publication date: the day it was made"
 
 
 def test_the_feed_reads_only_the_records_it_takes(state, tmp_path):
@@ -224,6 +222,30 @@ def test_the_feed_reads_only_the_records_it_takes(state, tmp_path):
     assert len(unpacked) == 10, "as many as the feed takes, not all 250"
     parsed = feedparser.parse((tmp_path / "feed.atom").read_bytes())
     assert len(parsed.entries) == 10 and parsed.entries[0].published.startswith("2024-01-28")
+
+
+def test_the_exported_feed_reads_as_many_records_as_it_takes_and_counts_those_left_out(state, tmp_path):
+    """`warnews export --format atom` and the run's feed pick the same newest articles:
+    a done article without a record (its files gone) is counted, and no record is read
+    past the last one the feed takes."""
+    for number in range(6):
+        row = state.add(f"https://site.ua/{number}", "config")
+        doc = make(f"https://site.ua/{number}", published=date(2024, 1, 10 - number))
+        # the two newest were done before records were kept, and their files are gone
+        state.done(row.id, tmp_path / f"{number}.txt", doc.metadata, None, None if number < 2 else doc)
+    unpacked = []
+    import warnews._export as export
+
+    real = export.unpack
+    export.unpack = lambda blob: unpacked.append(blob) or real(blob)
+    try:
+        text, left = atom_feed(state, 3)
+    finally:
+        export.unpack = real
+    assert left == 2
+    assert len([blob for blob in unpacked if blob]) == 3, "the records of the feed's three, no more"
+    links = [entry.link for entry in feedparser.parse(text.encode()).entries]
+    assert links == ["https://site.ua/2", "https://site.ua/3", "https://site.ua/4"]
 
 
 def test_jsonl_and_csv_have_the_list_keys_and_the_records(state):

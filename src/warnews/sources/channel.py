@@ -108,6 +108,13 @@ class _Enough(Exception):
     """The page limit of one run is reached."""
 
 
+def page_limit(budget: int) -> int:
+    """The most pages read of a channel for `budget` posts (a run's, a digest's): twice what
+    pages of about 20 posts need, and five more, for posts that are no articles; without a
+    limit, a channel of photos without captions would be read back to its first post."""
+    return budget // 10 + 5
+
+
 def read_channel(
     get_page: PageReader,
     memory: Memory,
@@ -128,7 +135,7 @@ def read_channel(
     later; else the channel's newest `budget` posts (`known_count` of them are known).
     A failure of a page ends the reading with what was read, remembered consistently.
     """
-    walk = _Walk(get_page, known, force, page_limit=budget // 10 + 5)
+    walk = _Walk(get_page, known, force, page_limit=page_limit(budget))
     newest, oldest, older_day, start = memory.newest, memory.oldest, memory.older_day, memory.start
     gaps = list(memory.gaps)
     error: FetchError | None = None

@@ -48,6 +48,11 @@ def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str
     return headers
 
 
+def wanted(day: date | None, since: date | None) -> bool:
+    """Whether a feed item of this day is wanted (--since); an undated one is."""
+    return since is None or day is None or day >= since
+
+
 def parse_feed(data: bytes, base_url: str) -> FeedItems:
     """The article links of a feed document; relative links are resolved against base_url."""
     if _ENTITY_DECLARATION.search(data):
