@@ -118,7 +118,8 @@ MIGRATIONS = (
     CREATE TABLE records (article INTEGER PRIMARY KEY, record BLOB NOT NULL);
     ALTER TABLE articles ADD COLUMN day TEXT;
     UPDATE articles SET day = COALESCE(published, date(updated_at, 'unixepoch')) WHERE status = 'done';
-    CREATE INDEX articles_day ON articles (status, day, updated_at);
+    CREATE INDEX articles_newest
+        ON articles (status, COALESCE(day, published, date(updated_at, 'unixepoch')), updated_at, id);
     CREATE TABLE paces (
         translator TEXT PRIMARY KEY,
         rate REAL NOT NULL,
@@ -127,6 +128,12 @@ MIGRATIONS = (
     );
     """,
 )
+
+
+# The day that orders articles newest first (see State.saved), as the articles_newest
+# index of MIGRATIONS[4] writes it; and how many rows are read at a time in that order.
+_NEWEST = "COALESCE(day, published, date(updated_at, 'unixepoch'))"
+_PAGE = 200
 
 
 def _positive(value: object) -> float | None:
@@ -591,8 +598,9 @@ class State:
         article's publication date, else the day it was made; else its feed item's date,
         else the day of its last change), then by their last change, each with its record
         (see _export.pack; None: not done, or done before records were kept). since,
-        until: ISO days, both included. Records are read a few at a time."""
-        key = "COALESCE(day, published, date(updated_at, 'unixepoch'))"
+        until: ISO days, both included. Read a page at a time, in the order of an index
+        (articles_newest), so that the feed of a run reads its newest rows, not the history."""
+        key = _NEWEST  # as the index has it, word for word, or the index is not used
         where, parameters = ["1"], []
         for clause, value in (
             ("status = ?", status),
@@ -603,22 +611,27 @@ class State:
             if value is not None:
                 where.append(clause)
                 parameters.append(value)
-        rows = self._query(
-            f"SELECT *, {key} AS sort_day FROM articles WHERE {' AND '.join(where)}"
-            f" ORDER BY sort_day DESC, updated_at DESC, id DESC",
-            parameters,
-        )
-        for start in range(0, len(rows), 100):
-            chunk = rows[start : start + 100]
-            ids = [record["id"] for record in chunk]
+        after: list[Any] = []  # the last row of the page before: (its day, updated_at, id)
+        while True:
+            rows = self._query(
+                f"SELECT *, {key} AS sort_day FROM articles WHERE {' AND '.join(where)}"
+                + (f" AND ({key}, updated_at, id) < (?, ?, ?)" if after else "")
+                + f" ORDER BY {key} DESC, updated_at DESC, id DESC LIMIT {_PAGE}",
+                [*parameters, *after],
+            )
+            ids = [record["id"] for record in rows]
             blobs = {
                 record["article"]: record["record"]
                 for record in self._query(
                     f"SELECT article, record FROM records WHERE article IN ({','.join('?' * len(ids))})", ids
                 )
             }
-            for record in chunk:
+            for record in rows:
                 yield self._listed(record), blobs.get(record["id"])
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1]
+            after = [last["sort_day"], last["updated_at"], last["id"]]
 
     @staticmethod
     def _listed(record: sqlite3.Row) -> dict[str, Any]:

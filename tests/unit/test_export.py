@@ -308,3 +308,25 @@ def test_a_wrong_atom_feed_is_refused_before_it_is_written():
     assert atom_problem(re.sub(r"(<entry>\s*<id>)[^<]+(</id>)", rf"\g<1>{first_id}\2", good), 2) == (
         "has an entry without an id of its own"
     )
+
+
+def test_the_feed_of_a_long_history_reads_one_page_of_rows_through_the_index(state, tmp_path):
+    from warnews._state import _PAGE
+
+    doc = make("https://site.ua/template")
+    for number in range(_PAGE * 3):
+        row = state.add(f"https://site.ua/{number}", "config")
+        state.done(row.id, tmp_path / f"{number}.txt", doc.metadata, None, make(f"https://site.ua/{number}"))
+    statements: list[str] = []
+    state._db.set_trace_callback(statements.append)
+    try:
+        write_atom(state, tmp_path / "feed.atom", 10)
+    finally:
+        state._db.set_trace_callback(None)
+    pages = [sql for sql in statements if sql.lstrip().startswith("SELECT *")]
+    assert len(pages) == 1, "the newest page only, not the history"
+    plan = [tuple(step) for step in state._db.execute("EXPLAIN QUERY PLAN " + pages[0])]
+    assert "articles_newest" in str(plan) and "TEMP B-TREE" not in str(plan), plan
+    # every page in order, none twice, when a reader goes on (export)
+    urls = [article["url"] for article, _ in state.saved("done")]
+    assert len(urls) == len(set(urls)) == _PAGE * 3
