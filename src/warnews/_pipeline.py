@@ -225,7 +225,7 @@ class Pipeline:
         if (
             canonical
             and source.url
-            and (site(canonical) != site(source.url) or _home(canonical) > _home(source.url))
+            and (site(canonical) != site(source.url) or (_home(canonical) and not _home(source.url)))
         ):
             # Any page can name any URL as its canonical one: only the page's own site is
             # believed, or a page could make another site's article a "duplicate" of itself.

@@ -984,22 +984,31 @@ def _plain_values() -> None:
     if not hasattr(_TyperParameter, "get_runtime_param"):
         return
 
-    @dataclasses.dataclass(frozen=True)
-    class Plain(RuntimeParam):
-        descriptor: TypeDescriptor
+    try:  # another Typer's RuntimeParam (not a dataclass, or not frozen): its own way
 
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            if self.annotation is str and isinstance(value, str):
-                return value
-            if self.annotation is Path and isinstance(value, str):
-                return coerce_cli_path(Path(value), self.parameter_info, path_type=Path, param=param, ctx=ctx)
-            if (
-                self.annotation == list[str]
-                and isinstance(value, list | tuple)
-                and all(isinstance(item, str) for item in value)
-            ):
-                return list(value)
-            return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+        @dataclasses.dataclass(frozen=True)
+        class Plain(RuntimeParam):
+            descriptor: TypeDescriptor
+
+            def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+                if self.annotation is str and isinstance(value, str):
+                    return value
+                if self.annotation is Path and isinstance(value, str):
+                    try:
+                        return coerce_cli_path(
+                            Path(value), self.parameter_info, path_type=Path, param=param, ctx=ctx
+                        )
+                    except (TypeError, AttributeError):  # another Typer's signature: its own way
+                        pass
+                if (
+                    self.annotation == list[str]
+                    and isinstance(value, list | tuple)
+                    and all(isinstance(item, str) for item in value)
+                ):
+                    return list(value)
+                return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+    except (TypeError, AttributeError, ValueError):
+        return
 
     typers_own = _TyperParameter.get_runtime_param
 
@@ -1007,9 +1016,12 @@ def _plain_values() -> None:
         described, info = self.type_descriptor, self.type_descriptor.parameter_info
         plain = described.annotation in (str, bool, Path, list[str]) and described.file_annotation is None
         if self._runtime_param is None and plain and info.parser is None and info.path_type is None:
-            self._runtime_param = Plain(
-                parameter_info=info, annotation=described.annotation, descriptor=described
-            )
+            try:
+                self._runtime_param = Plain(
+                    parameter_info=info, annotation=described.annotation, descriptor=described
+                )
+            except (TypeError, AttributeError):  # another Typer's RuntimeParam: its own way
+                pass
         return typers_own(self)
 
     _TyperParameter.get_runtime_param = get_runtime_param  # type: ignore[method-assign]

@@ -312,3 +312,30 @@ def test_since_is_a_day_or_days_back_and_a_toml_date_is_one(tmp_path, monkeypatc
 def test_a_since_in_the_future_is_refused(tmp_path):
     with pytest.raises(UsageError, match=r"bad value for since .*2999-01-01 is in the future"):
         resolve({"since": "2999-01-01"}, config(tmp_path, ""), environ={})
+
+
+def test_another_typers_internals_leave_the_command_line_to_typer():
+    """cli._plain_values reads Typer's internals to skip pydantic: a Typer whose RuntimeParam
+    is shaped otherwise must get its own reading back, never a traceback at start-up."""
+    import subprocess
+    import sys
+
+    program = """
+import dataclasses, sys
+import typer._coercion, typer.core
+
+@dataclasses.dataclass
+class Other:  # not frozen: a frozen subclass of it cannot be made
+    parameter_info: object = None
+
+typer._coercion.RuntimeParam = Other
+before = typer.core._TyperParameter.get_runtime_param
+from warnews import cli
+cli._plain_values()
+assert typer.core._TyperParameter.get_runtime_param is before
+sys.argv = ["warnews", "config", "--from", "uk"]
+cli.main()
+"""
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert 'source_language        = "uk"' in result.stdout
