@@ -25,7 +25,7 @@ from . import __version__
 from ._errors import StoreError
 from ._render import document_problem
 from ._state import url_key
-from ._store import META_SUFFIX, write_atomic
+from ._store import META_SUFFIX, remove_leftovers_of, write_atomic
 
 if TYPE_CHECKING:
     from ._model import Document
@@ -346,4 +346,5 @@ def write_atom(state: State, path: Path, count: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot create {path.parent}: {error.strerror or error}") from None
+    remove_leftovers_of(path)  # a run killed while writing the feed left its temporary file
     write_atomic(path, text)

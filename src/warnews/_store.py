@@ -167,6 +167,21 @@ def prepare_folder(folder: Path) -> None:
         names = os.listdir(folder)
     except OSError as error:
         raise StoreError(f"cannot read the output folder {folder}: {error.strerror or error}") from None
+    _remove_leftovers(folder, names)
+
+
+def remove_leftovers_of(path: Path) -> None:
+    """Remove the temporary files a killed writer of path (one file, such as the Atom feed,
+    outside the output folder) left beside it."""
+    try:
+        names = [name for name in os.listdir(path.parent) if name.startswith(f".{path.name}.")]
+    except OSError:
+        return  # a folder that cannot be read: writing there will say why
+    _remove_leftovers(path.parent, names)
+
+
+def _remove_leftovers(folder: Path, names: list[str]) -> None:
+    """Of these names in folder, remove the temporary files of processes that are gone."""
     for name in names:
         match = _TEMPORARY.fullmatch(name)
         if match is None or _alive(int(match.group(1))):

@@ -330,3 +330,22 @@ def test_the_feed_of_a_long_history_reads_one_page_of_rows_through_the_index(sta
     # every page in order, none twice, when a reader goes on (export)
     urls = [article["url"] for article, _ in state.saved("done")]
     assert len(urls) == len(set(urls)) == _PAGE * 3
+
+
+def test_the_temporary_file_of_a_writer_killed_while_writing_the_feed_is_removed(state, tmp_path):
+    import os
+
+    feeds = tmp_path / "public"
+    feeds.mkdir()
+    dead = 2**22 + 17  # no such process (pid_max is at most 2**22)
+    left = feeds / f".news.xml.{dead}.{'a' * 32}.warnews-tmp"
+    alive = feeds / f".news.xml.{os.getpid()}.{'b' * 32}.warnews-tmp"  # a writer at work: kept
+    other = feeds / f".other.xml.{dead}.{'c' * 32}.warnews-tmp"  # another file's: not this feed's
+    for path in (left, alive, other):
+        path.write_text("<feed")
+    row = state.add("https://site.ua/a", "config")
+    doc = make("https://site.ua/a")
+    state.done(row.id, tmp_path / "a.txt", doc.metadata, None, doc)
+    write_atom(state, feeds / "news.xml", 10)
+    assert not left.exists() and alive.exists() and other.exists()
+    assert feedparser.parse((feeds / "news.xml").read_bytes()).bozo == 0
