@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -164,7 +165,8 @@ def is_notice(paragraph: str) -> bool:
 
 def _menu_line(paragraph: str) -> bool:
     return (
-        len(paragraph) <= _NAVIGATION_CHARS
+        not paragraph.startswith("|")  # a table's row (trafilatura writes "| cell | cell |")
+        and len(paragraph) <= _NAVIGATION_CHARS
         and len(paragraph.split()) <= _NAVIGATION_WORDS
         and not paragraph.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END)
     )
@@ -211,6 +213,8 @@ _TITLE_PARTS = re.compile(r"\s+[|–—\-:·•/»«~]+\s+")
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(ru|ua|net|com|org|info|kz|by|media|news|tv)\b", re.I)
 _SITE_NAME_MAX = 40
 _HEADLINE_MIN = 10
+# An element holding the article's first paragraph holds little else: not a page's wrapper.
+_NEST_MAX = 20
 
 
 def _plain(text: str) -> str:
@@ -262,34 +266,51 @@ def _site_names(page: Any, sitename: str | None, url: str | None) -> list[str]:
     return [normalize_paragraph(name) for name in names if name]
 
 
-def headline(page: Any, title: str, sitename: str | None = None, url: str | None = None) -> str:
-    """The article's headline: its <h1> when the page has one that is it (the only
-    headline-sized one, or the one the article's metadata names), else the title
-    trafilatura read, without the site's name."""
+def _heading_before(page: Any, text: str) -> str:
+    """The heading right above the paragraph that starts with text: an old layout's
+    <h2> or <h3> headline over its article, where the page has no <h1>."""
+    probe = _plain(text)[:_LEAD_MIN]
+    for element in page.iter("p", "div", "td"):
+        if len(element) > _NEST_MAX or not _plain(element.text_content()).startswith(probe):
+            continue
+        for heading in element.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]"):
+            return _text(heading)
+        return ""
+    return ""
+
+
+def headline(
+    page: Any, title: str, sitename: str | None = None, url: str | None = None, start: str = ""
+) -> str:
+    """The article's headline: its <h1> when the page has one that is it (the one
+    the page marks as its headline, the only headline-sized one, or the one its title
+    names); else the page's og:title; else the heading right above the article's text
+    (start, its first words); else the title trafilatura read; without the site's name."""
     names = _site_names(page, sitename, url)
     if page is not None:
-        stated = [
-            _text(element)
-            for element in page.xpath(
-                '//h1[@itemprop="headline"] | //article//h1 | //*[@itemprop="headline"][self::h1 or self::h2]'
-            )
-        ]
         named = {_plain(name) for name in names}
-        headings = [
-            text
-            for text in (_text(element) for element in page.iter("h1"))
-            if _HEADLINE_MIN <= len(text) <= _TITLE_MAX and _plain(text) not in named
-        ]
-        for text in stated:
-            if _HEADLINE_MIN <= len(text) <= _TITLE_MAX:
+
+        def fits(text: str) -> bool:
+            return _HEADLINE_MIN <= len(text) <= _TITLE_MAX and _plain(text) not in named
+
+        stated = page.xpath(
+            '//h1[@itemprop="headline"] | //article//h1 | //*[@itemprop="headline"][self::h1 or self::h2]'
+        )
+        for text in (_text(element) for element in stated):
+            if fits(text):
                 return text
+        headings = [text for text in (_text(element) for element in page.iter("h1")) if fits(text)]
         if len(set(headings)) == 1:
             return headings[0]
-        if headings and title:
-            plain = _plain(title)
-            for text in headings:
-                if _plain(text) in plain:
-                    return text
+        plain = _plain(title)
+        for text in headings:
+            if plain and _plain(text) in plain:
+                return text
+        social = [normalize_paragraph(text) for text in page.xpath('//meta[@property="og:title"]/@content')]
+        if not any(social) and start:
+            above = _heading_before(page, start)
+            if fits(above):
+                return above
     return strip_site_name(title, names)[:_TITLE_MAX]
 
 
@@ -398,11 +419,34 @@ def _second_opinions(html: str, page: Any, url: str | None) -> Iterator[list[str
     yield split_paragraphs((getattr(document, "text", None) or "").replace("\n", "\n\n"))
 
 
+def _without_layout_tables(html: str, page: Any) -> Any:
+    """A copy of the page whose layout tables (a 2000s site's columns: cells that hold
+    paragraphs, headings, blocks or other tables) are blocks, as a newer page's columns
+    are; or the page's HTML when it has none (trafilatura changes a tree it is given).
+    trafilatura reads a layout table as a table: the menu, the article and the side
+    column glued into one paragraph."""
+    if page is None or not page.xpath(_LAYOUT_TABLE):
+        return html
+    copied = copy.deepcopy(page)
+    for table in copied.xpath(_LAYOUT_TABLE):
+        for element in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
+            element.tag = "div"
+    return copied
+
+
+_LAYOUT_TABLE = "//table[.//td[.//p or .//h1 or .//h2 or .//h3 or .//div or .//table or .//ul]]"
+
+
+def _first_words(lines: Sequence[str]) -> str:
+    return next((line for line in lines if not _menu_line(line)), "")
+
+
 def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> Article:
     import trafilatura
 
+    page = _parse(html)
     document = trafilatura.bare_extraction(
-        html,
+        _without_layout_tables(html, page),
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -411,10 +455,11 @@ def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> 
         # extensive search guesses, e.g. 1 January from a bare year.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    page = _parse(html)
     sitename = _optional(getattr(document, "sitename", None))
-    title = headline(page, normalize_paragraph(getattr(document, "title", None) or ""), sitename, url)
-    found = body(split_paragraphs((getattr(document, "text", None) or "").replace("\n", "\n\n")), title)
+    lines = split_paragraphs((getattr(document, "text", None) or "").replace("\n", "\n\n"))
+    read = normalize_paragraph(getattr(document, "title", None) or "")
+    title = headline(page, read, sitename, url, _first_words(lines))
+    found = body(lines, title)
     if not found.article:
         for opinion in _second_opinions(html, page, url):
             found = body(opinion, title)

@@ -228,3 +228,39 @@ def test_without_a_headline_the_title_loses_the_site_name() -> None:
     )
     assert headline(None, "Уряд ухвалив бюджет на 2025 рік - ZAXID.NET") == "Уряд ухвалив бюджет на 2025 рік"
     assert extract_html(html).title == "Уряд ухвалив бюджет на 2025 рік"
+
+
+def table_layout(article: str, *, title: str = "Новости Украины :: Бигмир)нет") -> str:
+    """A 2000s page: three columns of a table, the menu, the article and the latest news."""
+    menu = "".join(f"<a href='/{name}'>{name}</a><br>" for name in MENU)
+    latest = "".join(f"<a href='/n{i}'>Новина номер {i} дня</a><br>" for i in range(5))
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<table width='100%'><tr><td class='left'>{menu}</td><td class='center'>{article}</td>"
+        f"<td class='right'><b>Останні новини</b><br>{latest}</td></tr></table>"
+        "<p>© 2012 Бігмір. Усі права захищено.</p></body></html>"
+    )
+
+
+def test_an_old_table_layout_gives_its_article_not_its_columns() -> None:
+    html = table_layout(f"<h2>Кабмін затвердив програму ремонту доріг</h2>{paragraphs(PROSE)}")
+    article = extract_html(html)
+    assert article.paragraphs == PROSE
+    assert article.title == "Кабмін затвердив програму ремонту доріг"  # the heading over the text
+
+
+def test_a_data_table_in_an_article_stays_a_table() -> None:
+    rows = "".join(f"<tr><td>Область {i}</td><td>{i * 10}</td></tr>" for i in range(3))
+    html = page(f"<h1>Ремонт шкіл у Києві</h1>{paragraphs(PROSE)}<table>{rows}</table>")
+    article = extract_html(html)
+    assert article.paragraphs[: len(PROSE)] == PROSE
+    assert any("Область 1" in line and "10" in line for line in article.paragraphs[len(PROSE) :])
+
+
+def test_an_og_title_wins_over_a_heading_in_an_old_layout() -> None:
+    html = table_layout(
+        f"<h3>Новини</h3>{paragraphs(PROSE)}",
+        title="Новини :: Сайт</title><meta property='og:title' content='Уряд ухвалив бюджет - Сайт'>"
+        "<meta property='og:site_name' content='Сайт'><title>x",
+    )
+    assert extract_html(html).title == "Уряд ухвалив бюджет"
