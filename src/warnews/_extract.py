@@ -328,14 +328,34 @@ _LEAD_MAX = 1200
 _LEAD_WORDS = 6
 
 
-def _lead(page: Any, paragraphs: Sequence[str]) -> str | None:
-    """The lead paragraph trafilatura left out: the first element after the <h1> that
-    the page marks as a lead (class "lead", "intro", "newsHeading", "subtitle"…), a
-    sentence or more, not a link, and not in the body already."""
-    heading = next(page.iter("h1"), None)
-    if heading is None:
-        return None
+_NEVER_LEAD = frozenset({"a", "li", "ul", "ol", "nav", "aside", "header", "footer", "h1", "script", "style"})
+_LEADS_MAX = 2  # a subtitle and a lead
+
+
+def _lead_like(element: Any) -> bool:
+    marks = " ".join(element.get(name, "") for name in ("class", "id", "itemprop"))
+    if element.tag in _NEVER_LEAD or not _LEAD_CLASS.search(marks) or _NOT_LEAD.search(marks):
+        return False
+    return not any(
+        up.tag in {"nav", "aside", "footer", "a", "li"}
+        or _NOT_LEAD.search(" ".join(up.get(name, "") for name in ("class", "id")))
+        for up in element.iterancestors()
+    )
+
+
+def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
+    """The lead paragraphs trafilatura left out: the elements between the headline and
+    the body that the page marks as a lead or subtitle (class "lead", "intro",
+    "newsHeading", "subtitle", itemprop "description"…), each a sentence or more, not a
+    link, and not in the body already; at most two."""
+    headings = list(page.iter("h1"))
+    heading = next((h for h in headings if _text(h) == title), headings[0] if headings else None)
+    if heading is None or not paragraphs:
+        return []
     joined = _plain(" ".join(paragraphs))
+    probe = _plain(paragraphs[0])[:_LEAD_MIN]
+    found: list[str] = []
+    taken: list[Any] = []
     after = False
     for element in page.iter():
         if element is heading:
@@ -343,40 +363,24 @@ def _lead(page: Any, paragraphs: Sequence[str]) -> str | None:
             continue
         if not after or not isinstance(element.tag, str):
             continue
-        marks = " ".join(element.get(name, "") for name in ("class", "id", "itemprop"))
-        if not _LEAD_CLASS.search(marks) or _NOT_LEAD.search(marks):
-            continue
-        if element.tag in {
-            "a",
-            "li",
-            "ul",
-            "ol",
-            "nav",
-            "aside",
-            "header",
-            "footer",
-            "h1",
-            "script",
-            "style",
-        }:
-            continue
-        if any(
-            _NOT_LEAD.search(" ".join(up.get(name, "") for name in ("class", "id")))
-            or up.tag in {"nav", "aside", "footer", "a", "li"}
-            for up in element.iterancestors()
-        ):
+        if element.tag == "p" and _plain(element.text_content()).startswith(probe):
+            break  # the body begins
+        if any(element in set(parent.iterdescendants()) for parent in taken) or not _lead_like(element):
             continue
         text = _text(element)
         if not (_LEAD_MIN <= len(text) <= _LEAD_MAX) or len(text.split()) < _LEAD_WORDS:
             continue
-        linked = sum(len(_text(link)) for link in element.iter("a"))
-        if linked * 2 > len(text):
+        if sum(len(_text(link)) for link in element.iter("a")) * 2 > len(text):
             continue
         plain = _plain(text)
-        if plain[:_LEAD_MIN] in joined or (paragraphs and _plain(paragraphs[0])[:_LEAD_MIN] in plain):
-            return None  # the lead is in the body already, or this wraps the body
-        return text
-    return None
+        if probe in plain:
+            break  # this wraps the body
+        taken.append(element)
+        if plain[:_LEAD_MIN] not in joined:
+            found.append(text)
+        if len(taken) == _LEADS_MAX:
+            break
+    return found
 
 
 def _article_body(page: Any) -> list[str]:
@@ -468,9 +472,8 @@ def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> 
     if not found.article:
         raise ExtractError(found.refusal)
     paragraphs, dropped = list(found.paragraphs), found.dropped
-    lead = _lead(page, paragraphs) if page is not None else None
-    if lead:
-        paragraphs.insert(0, lead)
+    if page is not None:
+        paragraphs[:0] = _leads(page, paragraphs, title)
     stated = getattr(document, "date", None)
     if isinstance(stated, str) and stated:
         published: date | None = date.fromisoformat(stated[:10])

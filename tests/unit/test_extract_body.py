@@ -264,3 +264,23 @@ def test_an_og_title_wins_over_a_heading_in_an_old_layout() -> None:
         "<meta property='og:site_name' content='Сайт'><title>x",
     )
     assert extract_html(html).title == "Уряд ухвалив бюджет"
+
+
+def test_a_subtitle_and_a_lead_both_go_back_in_order() -> None:
+    # mk.ru: <p class="article__subtitle"> and <div itemprop="description"><p>lead</p></div>
+    subtitle = "Президент не дорос до настоящего диктатора, считает автор"
+    html = page(
+        f"<h1 itemprop='headline'>Причиной тайной инаугурации стал стыд</h1>"
+        f"<p class='article__subtitle'>{subtitle}</p><div class='share'><a href='/s'>Поделиться</a></div>"
+        f"<div class='article__description' itemprop='description'><p>{LEAD}</p></div>"
+        f"<div class='article__body'>{paragraphs(PROSE)}</div>"
+    )
+    assert extract_html(html).paragraphs == [subtitle, LEAD, *PROSE]
+
+
+def test_no_lead_is_taken_from_after_the_body_begins() -> None:
+    html = page(
+        f"<h1>Ремонт шкіл у Києві</h1><div class='text'>{paragraphs(PROSE)}</div>"
+        f"<div class='next-article'><h2>Інша новина</h2><p class='lead'>{LEAD}</p></div>"
+    )
+    assert LEAD not in extract_html(html).paragraphs
