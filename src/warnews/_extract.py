@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
+from ._dates import page_date
 from ._decode import declared_charset, decode
 from ._errors import ExtractError
 from ._normalize import clean, normalize_paragraph, split_paragraphs
@@ -22,34 +23,6 @@ _TITLE_MAX = 200
 # this many characters a page is taken to hold no article.
 MIN_ARTICLE_CHARS = 80
 _SENTENCE_PUNCTUATION = tuple(".!?…:;,")
-
-MONTHS = {
-    # Ukrainian and Russian genitive month names, as dates are written in running text.
-    **{
-        name: number
-        for number, name in enumerate(
-            "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split(),
-            1,
-        )
-    },
-    **{
-        name: number
-        for number, name in enumerate(
-            "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(), 1
-        )
-    },
-    **{
-        name: number
-        for number, name in enumerate(
-            "january february march april may june july august september october november december".split(), 1
-        )
-    },
-}
-_WORD_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
-_ENGLISH_DATE = re.compile(r"\b(" + "|".join(list(MONTHS)[24:]) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
-_DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
-_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -66,39 +39,8 @@ class Article:
     # The languages of the text around the article (a channel's posts): what its own
     # language is likely to be, for a text too short to tell (see detect_language).
     prior: Mapping[str, float] = field(default_factory=dict)
-
-
-def _valid_date(year: int, month: int, day: int) -> date | None:
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        return None
-    return found if 1990 <= year <= 2100 else None
-
-
-def find_date(text: str) -> date | None:
-    """The first full date written out in text: '10 січня 2024', 'January 10, 2024', '10.01.2024'."""
-    found: list[tuple[int, date]] = []
-    for match in _WORD_DATE.finditer(text):
-        day = _valid_date(int(match[3]), MONTHS[match[2].lower()], int(match[1]))
-        if day:
-            found.append((match.start(), day))
-            break
-    for match in _ENGLISH_DATE.finditer(text):
-        day = _valid_date(int(match[3]), MONTHS[match[1].lower()], int(match[2]))
-        if day:
-            found.append((match.start(), day))
-            break
-    for match in _DOTTED_DATE.finditer(text):
-        day = _valid_date(int(match[3]), int(match[2]), int(match[1]))
-        if day:
-            found.append((match.start(), day))
-            break
-    return min(found)[1] if found else None
-
-
-def _visible_text(html: str) -> str:
-    return _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", html))
+    # How the page states `published` (see _dates.page_date); None: it does not.
+    published_evidence: str | None = None
 
 
 def _optional(value: object) -> str | None:
@@ -106,7 +48,15 @@ def _optional(value: object) -> str | None:
     return text or None
 
 
-def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> Article:
+def extract_html(
+    html: str,
+    url: str | None = None,
+    encoding: str = "utf-8",
+    fetched: datetime | None = None,
+    hint: date | None = None,
+) -> Article:
+    """fetched: when the page was downloaded; hint: the date of the feed item that brought it
+    (the year of a date written without one)."""
     import trafilatura
 
     document = trafilatura.bare_extraction(
@@ -128,11 +78,7 @@ def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> 
     size = sum(len(paragraph) for paragraph in paragraphs)
     if size < MIN_ARTICLE_CHARS:
         raise ExtractError(f"no article text found on the page ({size} characters of text)")
-    stated = getattr(document, "date", None)
-    if isinstance(stated, str) and stated:
-        published: date | None = date.fromisoformat(stated[:10])
-    else:
-        published = find_date(_visible_text(html)[:50_000])
+    published, evidence = page_date(html, url, fetched, hint)
     return Article(
         title=title,
         paragraphs=paragraphs,
@@ -141,6 +87,7 @@ def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> 
         sitename=_optional(getattr(document, "sitename", None)),
         canonical_url=_optional(getattr(document, "url", None)),
         encoding=encoding,
+        published_evidence=evidence,
     )
 
 
@@ -170,9 +117,16 @@ def is_html(data: bytes, media_type: str | None, name: str | None = None) -> boo
 
 
 def extract(
-    data: bytes, media_type: str | None, charset: str | None, url: str | None, name: str | None
+    data: bytes,
+    media_type: str | None,
+    charset: str | None,
+    url: str | None,
+    name: str | None,
+    fetched: datetime | None = None,
+    hint: date | None = None,
 ) -> Article:
-    """Decode and extract an article from a downloaded page or a file's bytes."""
+    """Decode and extract an article from a downloaded page or a file's bytes (fetched,
+    hint: see extract_html)."""
     if media_type and media_type not in _HTML_TYPES and media_type not in _SNIFF_TYPES:
         raise ExtractError(f"not an article: the server sent {media_type}", permanent=True)
     if not data.strip():
@@ -180,5 +134,5 @@ def extract(
     html = is_html(data, media_type, name)
     text, encoding = decode(data, charset or (declared_charset(data) if html else None))
     if html:
-        return extract_html(text, url, encoding)
+        return extract_html(text, url, encoding, fetched, hint)
     return extract_text(text, encoding)
