@@ -174,7 +174,21 @@ _DATELINE_END = re.compile(
 _PRINTED = "№"  # "in the paper's issue № 28372 of 24 September": the print edition's day
 _DATELINE_LEAD = 48  # "КИЇВ, " or "Опубліковано: " before a dateline's date
 _BESIDE_TIME = re.compile(r"\W*(?:(?:[вуо]|at|об)\s*)?\d{1,2}[:.]\d\d(?!\d)|\W*$", re.I)
-_LINK_TEXT = 40  # a link with more text than a date and a time is another article's headline
+_LINK_TEXT = 40
+_TITLE_PARTS = re.compile(r"\s+[-|–—:/»]+\s+")  # "Headline - Site", "Site | Headline"
+_TITLE_SHORTEST = 12  # a site's name is no headline
+_TITLE_HOLDERS = (
+    "h2",
+    "h3",
+    "h4",
+    "b",
+    "strong",
+    "font",
+    "span",
+    "div",
+    "td",
+    "p",
+)  # a link with more text than a date and a time is another article's headline
 _TEXT_WINDOW = 4000  # characters after the headline that may hold its date
 # A date line just above the headline is the article's ("Політика | 24 жовтня, 14:05"),
 # one further up is the page's: the day it was served, in its header.
@@ -383,9 +397,21 @@ def _in_holder(element: Any) -> bool:
 
 
 def _headline(tree: Any) -> Any | None:
+    """The article's <h1>; on a page without one (an old table layout), the element that
+    shows the page's title (og:title, or <title> without the site's name)."""
     for heading in tree.iter("h1"):
         if not _chrome(heading) and " ".join(heading.text_content().split()):
             return heading
+    titles = [" ".join(value.split()) for value in tree.xpath("//meta[@property='og:title']/@content")]
+    for title in tree.iter("title"):
+        whole = " ".join(title.text_content().split())
+        titles += [whole, *(part.strip() for part in _TITLE_PARTS.split(whole))]
+    wanted = {title.casefold() for title in titles if len(title) >= _TITLE_SHORTEST}
+    if not wanted:
+        return None
+    for element in tree.iter(*_TITLE_HOLDERS):
+        if " ".join(element.text_content().split()).casefold() in wanted and not _chrome(element):
+            return element
     return None
 
 
@@ -523,12 +549,20 @@ def _alone_in(text: str, written: str, kind: str) -> bool:
     )
 
 
+def _set_apart(element: Any) -> bool:
+    """Whether an inline element is a line of its own (<br><small>23.12.2011</small><p>),
+    not words of a sentence (<strong>8 червня</strong>, в Україні ...)."""
+    previous = element.getprevious()
+    before = (previous.tail if previous is not None else element.getparent().text) or ""
+    return not before.strip() and not (element.tail or "").strip()
+
+
 def _stands_alone(holder: Any, block: Any, written: str, kind: str) -> bool:
     """Whether a date is a byline's or a dateline's rather than a sentence's: alone (or
     with a time) in a short block, or in an element styled as one (span.date), or
     opening a dateline."""
     texts = [" ".join(block.text_content().split())]
-    if holder is not block and (holder.get("class") or holder.get("itemprop")):
+    if holder is not block and (holder.get("class") or holder.get("itemprop") or _set_apart(holder)):
         texts.insert(0, " ".join(holder.text_content().split()))
     return any(_alone_in(text, written, kind) for text in texts)
 
@@ -548,7 +582,12 @@ def _just_above(tree: Any, headline: Any) -> list[tuple[str, Any]]:
             pieces.append((element.tail, element.getparent()))
     kept: list[tuple[str, Any]] = []
     size = 0
+    links = 0
     for text, holder in reversed(pieces):
+        if holder.tag == "a" or any(up.tag == "a" for up in holder.iterancestors()):
+            links += 1  # the rubric's link is the article's; a menu's links are the page's
+            if links > 1:
+                break
         size += len(text.strip())
         if size > _ABOVE:
             break

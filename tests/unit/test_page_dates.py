@@ -354,3 +354,14 @@ def test_extract_says_how_the_date_was_found():
     assert (article.published, article.published_evidence) == (date(2024, 10, 20), "meta")
     plain = extract_html(page(), URL, fetched=FETCHED)
     assert (plain.published, plain.published_evidence) == (None, None)
+
+
+def test_an_old_table_layout_without_h1_reads_the_date_under_its_title():
+    html = (
+        "<html><head><title>Новини Житомира - Міська рада затвердила бюджет на 2012 рік</title></head><body>"
+        "<table><tr><td class='top'>Сьогодні: 10 квітня 2013</td></tr>"
+        "<tr><td><a href='/'>Головна</a> <a href='/news'>Новини</a></td></tr>"
+        "<tr><td><b>Міська рада затвердила бюджет на 2012 рік</b><br><small>23.12.2011 17:40</small>"
+        f"<p>{PROSE}</p></td></tr></table></body></html>"
+    )
+    assert dated(html, fetched=datetime(2013, 4, 10, tzinfo=UTC)) == (date(2011, 12, 23), "text")
