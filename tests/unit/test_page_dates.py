@@ -4,12 +4,16 @@ after the headline, then a relative one; the source's local day; never a day aft
 crawl; never the day the page chrome shows."""
 
 import json
+import os
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warnews._dates import crawl_day, fetched_at, local_day, page_date, publication, site_zone, url_date
 from warnews._extract import extract, extract_html
+from warnews._pipeline import read_file
 
 URL = "https://news.example.ua/news/item-1"
 FETCHED = datetime(2025, 1, 5, 9, 0, tzinfo=UTC)  # 11:00 in Kyiv
@@ -365,3 +369,25 @@ def test_an_old_table_layout_without_h1_reads_the_date_under_its_title():
         f"<p>{PROSE}</p></td></tr></table></body></html>"
     )
     assert dated(html, fetched=datetime(2013, 4, 10, tzinfo=UTC)) == (date(2011, 12, 23), "text")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet="0123456789 .,:-/січнятровжлюгдаябмпукзеі", max_size=40),
+    st.datetimes(min_value=datetime(1995, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)),
+)
+def test_a_page_date_is_never_after_the_crawl_nor_before_1990(written, fetched):
+    html = page(after=f"<div class='date'>{written}</div>", header=f"<span>{written}</span>")
+    day, evidence = page_date(html, URL, fetched, None)
+    assert day is None or date(1990, 1, 1) <= day <= crawl_day(fetched, URL)
+    assert (day is None) == (evidence is None)
+
+
+def test_a_local_file_was_fetched_when_it_was_last_written(tmp_path):
+    saved = tmp_path / "saved.html"
+    saved.write_text(page(after="<div class='date'>24 жовтня</div>"), encoding="utf-8")
+    os.utime(saved, (FETCHED.timestamp(), FETCHED.timestamp()))
+    source = read_file(str(saved), 1_000_000)
+    assert source.fetched == FETCHED
+    article = extract(source.data, None, None, None, source.name, source.fetched)
+    assert (article.published, article.published_evidence) == (date(2024, 10, 24), "text")
