@@ -152,7 +152,7 @@ _SECTION_CHROME = frozenset({"header", "footer"})  # chrome unless the article's
 _HOLDERS = frozenset({"article", "main"})
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "select", "option", "button"})
 _BLOCKS = frozenset(
-    {"p", "div", "li", "td", "th", "section", "article", "main", "header", "footer", "span", "time",
+    {"p", "div", "li", "td", "th", "section", "article", "main", "header", "footer",
      "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "blockquote", "figcaption", "table", "tr", "ul"}
 )  # fmt: skip
 # A date in running prose ("on Thursday, 1 January, at 8:00 ...") is an event's, not the
@@ -174,7 +174,7 @@ _DATELINE_END = re.compile(
 _PRINTED = "№"  # "in the paper's issue № 28372 of 24 September": the print edition's day
 _DATELINE_LEAD = 48  # "КИЇВ, " or "Опубліковано: " before a dateline's date
 _BESIDE_TIME = re.compile(r"\W*(?:(?:[вуо]|at|об)\s*)?\d{1,2}[:.]\d\d(?!\d)|\W*$", re.I)
-_LINK_TEXT = 40
+_LINK_TEXT = 40  # a link with more text than a date and a time is another article's headline
 _TITLE_PARTS = re.compile(r"\s+[-|–—:/»]+\s+")  # "Headline - Site", "Site | Headline"
 _TITLE_SHORTEST = 12  # a site's name is no headline
 _TITLE_HOLDERS = (
@@ -523,7 +523,7 @@ def _piece(text: str, holder: Any) -> Iterator[tuple[str, Any]]:
 
 def _block(element: Any) -> Any:
     node = element
-    while node is not None and node.tag not in _BLOCKS - {"span", "time"}:
+    while node is not None and node.tag not in _BLOCKS:
         node = node.getparent()
     return node if node is not None else element
 
