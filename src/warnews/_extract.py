@@ -8,12 +8,13 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._dates import page_date
 from ._decode import declared_charset, decode
 from ._errors import ExtractError
 from ._normalize import clean, normalize_paragraph, split_paragraphs
@@ -28,31 +29,6 @@ _TITLE_MAX = 200
 MIN_ARTICLE_CHARS = 80
 _SENTENCE_PUNCTUATION = tuple(".!?…:;,")
 
-MONTHS = {
-    # Ukrainian and Russian genitive month names, as dates are written in running text.
-    **{
-        name: number
-        for number, name in enumerate(
-            "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split(),
-            1,
-        )
-    },
-    **{
-        name: number
-        for number, name in enumerate(
-            "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(), 1
-        )
-    },
-    **{
-        name: number
-        for number, name in enumerate(
-            "january february march april may june july august september october november december".split(), 1
-        )
-    },
-}
-_WORD_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
-_ENGLISH_DATE = re.compile(r"\b(" + "|".join(list(MONTHS)[24:]) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
-_DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -83,35 +59,8 @@ class Article:
     prior: Mapping[str, float] = field(default_factory=dict)
     # What was left out of the page as not the article (the sidecar's "dropped").
     dropped: tuple[Dropped, ...] = ()
-
-
-def _valid_date(year: int, month: int, day: int) -> date | None:
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        return None
-    return found if 1990 <= year <= 2100 else None
-
-
-def find_date(text: str) -> date | None:
-    """The first full date written out in text: '10 січня 2024', 'January 10, 2024', '10.01.2024'."""
-    found: list[tuple[int, date]] = []
-    for match in _WORD_DATE.finditer(text):
-        day = _valid_date(int(match[3]), MONTHS[match[2].lower()], int(match[1]))
-        if day:
-            found.append((match.start(), day))
-            break
-    for match in _ENGLISH_DATE.finditer(text):
-        day = _valid_date(int(match[3]), MONTHS[match[1].lower()], int(match[2]))
-        if day:
-            found.append((match.start(), day))
-            break
-    for match in _DOTTED_DATE.finditer(text):
-        day = _valid_date(int(match[3]), int(match[2]), int(match[1]))
-        if day:
-            found.append((match.start(), day))
-            break
-    return min(found)[1] if found else None
+    # How the page states `published` (see _dates.page_date); None: it does not.
+    published_evidence: str | None = None
 
 
 def _visible_text(html: str) -> str:
@@ -445,7 +394,15 @@ def _first_words(lines: Sequence[str]) -> str:
     return next((line for line in lines if not _menu_line(line)), "")
 
 
-def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> Article:
+def extract_html(
+    html: str,
+    url: str | None = None,
+    encoding: str = "utf-8",
+    fetched: datetime | None = None,
+    hint: date | None = None,
+) -> Article:
+    """fetched: when the page was downloaded; hint: the date of the feed item that brought it
+    (the year of a date written without one)."""
     import trafilatura
 
     page = _parse(html)
@@ -455,8 +412,7 @@ def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> 
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        # Only dates the page states (meta tags, JSON-LD, <time>, the URL): htmldate's
-        # extensive search guesses, e.g. 1 January from a bare year.
+        # The date is page_date's: htmldate's search is not run at all.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     sitename = _optional(getattr(document, "sitename", None))
@@ -474,11 +430,7 @@ def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> 
     paragraphs, dropped = list(found.paragraphs), found.dropped
     if page is not None:
         paragraphs[:0] = _leads(page, paragraphs, title)
-    stated = getattr(document, "date", None)
-    if isinstance(stated, str) and stated:
-        published: date | None = date.fromisoformat(stated[:10])
-    else:
-        published = find_date(_visible_text(html)[:50_000])
+    published, evidence = page_date(html, url, fetched, hint)
     return Article(
         title=title,
         paragraphs=paragraphs,
@@ -488,6 +440,7 @@ def extract_html(html: str, url: str | None = None, encoding: str = "utf-8") -> 
         canonical_url=_optional(getattr(document, "url", None)),
         encoding=encoding,
         dropped=dropped,
+        published_evidence=evidence,
     )
 
 
@@ -517,9 +470,16 @@ def is_html(data: bytes, media_type: str | None, name: str | None = None) -> boo
 
 
 def extract(
-    data: bytes, media_type: str | None, charset: str | None, url: str | None, name: str | None
+    data: bytes,
+    media_type: str | None,
+    charset: str | None,
+    url: str | None,
+    name: str | None,
+    fetched: datetime | None = None,
+    hint: date | None = None,
 ) -> Article:
-    """Decode and extract an article from a downloaded page or a file's bytes."""
+    """Decode and extract an article from a downloaded page or a file's bytes (fetched,
+    hint: see extract_html)."""
     if media_type and media_type not in _HTML_TYPES and media_type not in _SNIFF_TYPES:
         raise ExtractError(f"not an article: the server sent {media_type}", permanent=True)
     if not data.strip():
@@ -527,5 +487,5 @@ def extract(
     html = is_html(data, media_type, name)
     text, encoding = decode(data, charset or (declared_charset(data) if html else None))
     if html:
-        return extract_html(text, url, encoding)
+        return extract_html(text, url, encoding, fetched, hint)
     return extract_text(text, encoding)

@@ -7,7 +7,7 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,9 @@ class Source:
     charset: str | None = None
     path: Path | None = None
     modified: date | None = None  # its Last-Modified day, when the server did not make it now
+    # When it was downloaded (the answer's Date, else the clock) or last written (a file):
+    # a page's relative dates count from it, and nothing published after it is believed.
+    fetched: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,9 @@ class Metadata:
     file: str | None = None  # the text file's name, once saved
     original_file: str | None = None  # the source text's file name (keep_original), once saved
     bilingual: bool = False  # its file pairs each source paragraph with its translation (md, html)
+    # How the page states its date ("json-ld", "meta", "time", "url", "text", "relative"),
+    # when the date is the page's; None otherwise.
+    published_evidence: str | None = None
     format: int = FORMAT_VERSION
     warnews_version: str = __version__
 
@@ -123,6 +129,7 @@ class Metadata:
             "canonical_url": self.canonical_url,
             "published": self.published.isoformat() if self.published else None,
             "published_from": self.published_from,
+            "published_evidence": self.published_evidence,
             "made": self.made.isoformat(),
             "author": self.author,
             "sitename": self.sitename,

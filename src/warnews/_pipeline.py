@@ -8,7 +8,7 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ._cache import Memory
-from ._dates import last_modified, publication
+from ._dates import STRONG, crawl_day, fetched_at, last_modified, publication
 from ._detect import Detection, detect_language
 from ._errors import FetchError, InputError, NotAnArticle, Stopped, UsageError
 from ._extract import extract
@@ -51,9 +51,10 @@ def read_file(name: str, max_bytes: int) -> Source:
     """A local file, or standard input for '-'."""
     if name == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
-        path = None
+        path, fetched = None, datetime.now(UTC)
     else:
         path = Path(name)
+        fetched = None
         if path.is_dir():
             raise InputError("is a folder, not a file")
         try:
@@ -62,13 +63,15 @@ def read_file(name: str, max_bytes: int) -> Source:
                 if size > max_bytes:
                     raise InputError(f"{size:,} bytes, over the {max_bytes:,}-byte limit (--max-page-bytes)")
                 data = handle.read(max_bytes + 1)
+                # A saved page was fetched when it was last written.
+                fetched = datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime, UTC)
         except FileNotFoundError:
             raise InputError(not_a_file(name)) from None
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror or error}") from None
     if len(data) > max_bytes:
         raise InputError(f"over the {max_bytes:,}-byte limit (--max-page-bytes)")
-    return Source(name=name, data=data, path=path)
+    return Source(name=name, data=data, path=path, fetched=fetched)
 
 
 class Pipeline:
@@ -167,12 +170,13 @@ class Pipeline:
             page.media_type,
             page.charset,
             modified=last_modified(page.headers),
+            fetched=fetched_at(page.headers),
         )
 
-    def article(self, url: str, post: Post | None = None) -> Extracted:
+    def article(self, url: str, post: Post | None = None, hint: date | None = None) -> Extracted:
         """The article at a URL: a Telegram post (as read from its channel, or else from its
         embed page), or a page downloaded and extracted. NotAnArticle: a post with nothing
-        to translate."""
+        to translate. hint: the date of the feed item that brought it."""
         if post is None and telegram.post_address(url, self.settings.telegram_url):
             post = self.read_post(url)
         channel = telegram.address(url, self.settings.telegram_url) if post is None else None
@@ -182,7 +186,7 @@ class Pipeline:
                 permanent=True,
             )
         if post is None:
-            return self.extract(self.fetch(url))
+            return self.extract(self.fetch(url), hint)
         reason = post.skip_reason
         if reason:
             raise NotAnArticle(reason)
@@ -218,9 +222,13 @@ class Pipeline:
         self._check()
         return read_file(name, self.settings.max_page_bytes)
 
-    def extract(self, source: Source) -> Extracted:
+    def extract(self, source: Source, hint: date | None = None) -> Extracted:
+        """hint: the date of the feed item that brought the source (a year for its dates
+        written without one)."""
         self._check()
-        article = extract(source.data, source.media_type, source.charset, source.url, source.name)
+        article = extract(
+            source.data, source.media_type, source.charset, source.url, source.name, source.fetched, hint
+        )
         canonical = article.canonical_url
         if (
             canonical
@@ -239,14 +247,21 @@ class Pipeline:
         brought the article, if any."""
         self._check()
         settings, source, article = self.settings, extracted.source, extracted.article
+        # What the article states about itself first, then the post's time and the feed
+        # item's date, then a date read from the page's words, then Last-Modified.
+        strong = article.post is not None or article.published_evidence in STRONG
+        stated, read = (article.published, None) if strong else (None, article.published)
         published, published_from = publication(
             [
-                ("post" if article.post is not None else "page", article.published),
+                ("post" if article.post is not None else "page", stated),
                 ("feed", feed_date),
+                ("page", read),
                 ("last-modified", source.modified),
             ],
             settings.made,
+            crawled=crawl_day(source.fetched, source.url),
         )
+        evidence = article.published_evidence if published_from == "page" else None
         units = [article.title, *article.paragraphs] if article.title else article.paragraphs
         if settings.source_language:
             detection = Detection(settings.source_language, 1.0, "given")
@@ -300,6 +315,7 @@ class Pipeline:
             canonical_url=article.canonical_url,
             published=published,
             published_from=published_from,
+            published_evidence=evidence,
             made=settings.made,
             author=article.author,
             sitename=article.sitename,

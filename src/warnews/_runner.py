@@ -540,7 +540,7 @@ class Batch:
                 extracted = pipeline.extract(pipeline.read(job.name))
             else:  # a page, or a Telegram post (as its channel showed it, else from its own page)
                 post = Post.from_json(row.post) if row is not None and row.post and job.stored else None
-                extracted = pipeline.article(job.name, post)
+                extracted = pipeline.article(job.name, post, _feed_date(row))
             canonical = url_key(extracted.origin) if extracted.origin else ""
             if state is not None and row is not None:
                 keys = _identity(extracted, canonical)

@@ -319,3 +319,48 @@ def test_a_fallback_with_stdout_still_warns(run, site, deepl):
     assert result.returncode == 0 and result.stdout.startswith("date 2024-01-11 01/10/2024 ")
     [line] = result.stderr.splitlines()
     assert line.startswith(f"warnews: warning: {url}: DeepL failed (") and BAD_KEY not in line
+
+
+# --- 4. dates read from the page's words ---
+
+GENITIVE = "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split()
+
+
+def bylined(written, seed=0):
+    """An article page whose only date is its byline's, below the headline."""
+    return page(paragraphs=ukrainian_paragraphs(3, seed=seed)).replace(
+        "</h1>", f"</h1><div class='article__date'>{written}</div>", 1
+    )
+
+
+def test_a_date_without_a_year_is_the_latest_before_the_crawl(run, site, tmp_path):
+    earlier = date.today() - timedelta(days=40)  # a year-less date 40 days back: this year's or last
+    url = site.add("/news/yearless", bylined(f"{earlier.day} {GENITIVE[earlier.month - 1]}, 14:05"))
+    _, line, meta = saved(run("fetch", url, "-o", "out"), tmp_path)
+    assert line.split()[2] == f"{earlier:%m/%d/%Y}"
+    assert (meta["published"], meta["published_from"], meta["published_evidence"]) == (
+        earlier.isoformat(),
+        "page",
+        "text",
+    )
+
+
+def test_the_feed_items_date_comes_before_a_date_read_from_the_page_not_one_it_states(run, site, tmp_path):
+    read = site.url("/news/read")
+    site.add("/news/read", bylined("8 січня, 10:00", seed=5))
+    stated = site.url("/news/stated")
+    site.add("/news/stated", page(published="2024-01-10"))
+    items = [(read, "Tue, 09 Jan 2024 21:30:00 +0200"), (stated, "Mon, 08 Jan 2024 09:00:00 +0200")]
+    site.add("/rss.xml", rss_with_dates(items), "application/rss+xml")
+    result = run("feed", site.url("/rss.xml"), "-o", "out", "--json")
+    assert result.returncode == 0, result.stderr
+    found = {}
+    for record in map(json.loads, result.stdout.splitlines()):
+        path = tmp_path / record["path"]
+        meta = json.loads(path.with_suffix(".json").read_text())
+        found[record["url"]] = (
+            path.read_text().split()[2],
+            meta["published_from"],
+            meta["published_evidence"],
+        )
+    assert found == {read: ("01/09/2024", "feed", None), stated: ("01/10/2024", "page", "meta")}

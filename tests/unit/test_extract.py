@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from warnews import ExtractError, InputError
-from warnews._extract import extract, extract_text, find_date
+from warnews._extract import extract, extract_text
 
 PARAGRAPHS = [
     "На Таврійському напрямку фронту в Україні стає дедалі більше російських окупантів, які "
@@ -60,25 +60,6 @@ def test_windows_1251_declared_only_in_meta():
 
 def test_html_is_sniffed_without_type_or_suffix():
     assert extract(page().encode(), None, None, None, "download").title.startswith("Окупанти")
-
-
-@pytest.mark.parametrize(
-    "date_text, expected",
-    [
-        ("Опубліковано 10 січня 2024 року", date(2024, 1, 10)),
-        ("10 января 2024", date(2024, 1, 10)),
-        ("January 10, 2024", date(2024, 1, 10)),
-        ("Оновлено: 09.02.2023 о 12:00", date(2023, 2, 9)),
-        ("31.02.2024 then 01.03.2024", date(2024, 3, 1)),
-        ("no date here, 2024", None),
-    ],
-)
-def test_find_date(date_text, expected):
-    assert find_date(date_text) == expected
-
-
-def test_first_date_in_the_text_wins():
-    assert find_date("11.01.2024 … 10 січня 2024") == date(2024, 1, 11)
 
 
 def test_plain_text_heading_becomes_the_title():
