@@ -248,8 +248,9 @@ def warnews_extract(page: Page) -> Extraction:
     from warnews._errors import ExtractError
     from warnews._extract import extract
 
+    fetched = datetime.fromisoformat(page.crawled) if page.crawled else None
     try:
-        article = extract(page.data(), "text/html", None, page.url, page.file)
+        article = extract(page.data(), "text/html", None, page.url, page.file, fetched)
     except ExtractError as error:
         return Extraction(None, None, (), str(error))
     published = article.published.isoformat() if article.published else None
@@ -425,7 +426,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print_pages(pages, results)
         print_summary(sums)
-        print(f"\n{len(pages)} pages; warnews {'is' if verdict else 'is not'} ahead on every row")
+        level = [
+            row
+            for row, ours, theirs in zip(ROWS, sums["warnews"], sums["trafilatura"], strict=True)
+            if ours == theirs
+        ]
+        said = f" (level, both at 100%: {', '.join(level)})" if verdict and level else ""
+        print(f"\n{len(pages)} pages; warnews {'is' if verdict else 'is not'} ahead on every row{said}")
     return 0 if verdict else 1
 
 
