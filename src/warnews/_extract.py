@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePath
 from typing import Any
@@ -53,6 +54,16 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A paragraph of the page left out of the article, and why: "notice" (a notice warnews
+    knows: comment rules, "found a typo?"), "site" (it recurs across the site's articles:
+    see drop_recurring), "navigation" (menus, "read also" links)."""
+
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Article:
     title: str
     paragraphs: list[str]
@@ -66,6 +77,50 @@ class Article:
     # The languages of the text around the article (a channel's posts): what its own
     # language is likely to be, for a text too short to tell (see detect_language).
     prior: Mapping[str, float] = field(default_factory=dict)
+    # Paragraphs of the page left out of the body, and why (the sidecar's "dropped").
+    dropped: tuple[Dropped, ...] = ()
+
+
+def paragraph_key(text: str) -> bytes:
+    """What a paragraph is compared by across a site's articles: a 16-byte digest of its
+    text normalized (NFC, invisible characters out, whitespace runs one space) and casefolded."""
+    return hashlib.blake2b(normalize_paragraph(text).casefold().encode(), digest_size=16).digest()
+
+
+def _recurring_indexes(article: Article, recurring: Collection[bytes]) -> list[int]:
+    """The body paragraphs whose key is in recurring, the title never (a body paragraph
+    that repeats the title stays with it)."""
+    title = paragraph_key(article.title) if article.title else None
+    keys = [paragraph_key(paragraph) for paragraph in article.paragraphs]
+    return [index for index, key in enumerate(keys) if key in recurring and key != title]
+
+
+def republished(article: Article, recurring: Collection[bytes]) -> bool:
+    """Whether the paragraphs of the article seen before make more than half of its body's
+    characters: then it is no article carrying a site's boilerplate but an article published
+    again (at another address, or in another form), and nothing is dropped from it."""
+    indexes = _recurring_indexes(article, recurring)
+    total = sum(len(paragraph) for paragraph in article.paragraphs)
+    return 2 * sum(len(article.paragraphs[index]) for index in indexes) > total
+
+
+def drop_recurring(article: Article, recurring: Collection[bytes]) -> Article:
+    """The article without the body paragraphs whose key (paragraph_key) is in recurring:
+    what its site repeats across its articles (a notice, a "read also" block, a channel's
+    signature line), each recorded in `dropped` as "site". Never the title, nor a paragraph
+    that repeats it; nothing at all when what would go is more than half of the body (see
+    republished)."""
+    indexes = set(_recurring_indexes(article, recurring))
+    if not indexes or republished(article, recurring):
+        return article
+    return replace(
+        article,
+        paragraphs=[paragraph for index, paragraph in enumerate(article.paragraphs) if index not in indexes],
+        dropped=(
+            *article.dropped,
+            *(Dropped(article.paragraphs[index], "site") for index in sorted(indexes)),
+        ),
+    )
 
 
 def _valid_date(year: int, month: int, day: int) -> date | None:
