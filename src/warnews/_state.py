@@ -140,7 +140,6 @@ MIGRATIONS = (
         seen_at REAL NOT NULL,
         PRIMARY KEY (site, key)
     ) WITHOUT ROWID;
-    CREATE INDEX boilerplate_once ON boilerplate (seen_at) WHERE articles = 1;
     CREATE INDEX boilerplate_recurring ON boilerplate (site) WHERE articles > 1;
     """,
 )
