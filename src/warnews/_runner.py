@@ -160,7 +160,8 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
             lock.acquire(options.wait)
             state = State(settings.state)
             run_id = state.run_started(options.command)
-            state.forget_boilerplate()  # bounded: what sites repeat, not every paragraph ever read
+            with contextlib.suppress(WarnewsError):  # housekeeping: never worth a run
+                state.forget_boilerplate()  # bounded: what sites repeat, not every paragraph ever read
         paces = state.paces() if state is not None else None
         with Pipeline(settings, warn=reporter.warning, paces=paces) as pipeline:
             batch = Batch(pipeline, state, reporter.outcome, options.force, options.to_stdout)

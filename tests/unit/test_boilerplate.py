@@ -4,6 +4,7 @@ in one article only, nothing from an article published again."""
 
 import sqlite3
 import threading
+from types import SimpleNamespace
 
 import pytest
 from factories import metadata
@@ -228,3 +229,80 @@ def test_the_sidecar_lists_what_was_dropped_and_an_empty_list_when_nothing():
         {"text": NOTICE, "why": "site"},
         {"text": "Знайшли помилку?", "why": "notice"},
     ]
+
+
+# --- the run ---
+
+
+def test_the_run_drops_before_translation_and_a_failed_article_counts_once(tmp_path):
+    """A worker learns and drops between extraction and translation; an article whose
+    translation fails has taught all the same, once however often it is tried."""
+    from dataclasses import replace
+
+    from warnews._errors import TranslateError
+    from warnews._runner import Batch
+    from warnews._settings import Settings
+
+    pages = {
+        f"https://www.site.ua/{n}": Extracted(
+            Source(f"https://www.site.ua/{n}", b"", f"https://news.site.ua/{n}"),
+            Article(f"Новина {n}", [BODY[n], NOTICE]),
+        )
+        for n in range(3)
+    }
+    given = []
+
+    def translate(extracted, feed_date):
+        given.append(extracted)
+        raise TranslateError("the translator is down")
+
+    settings = Settings(out=tmp_path / "out", state=tmp_path / "state.sqlite3", cache=False)
+    state = State(settings.state)
+    pipeline = SimpleNamespace(
+        settings=settings,
+        warn=print,
+        stop=threading.Event(),
+        translate=translate,
+        article=lambda url, post: pages[url],
+    )
+    outcomes = []
+
+    def run(url, learn=True):
+        pipeline.settings = replace(settings, learn_boilerplate=learn)
+        batch = Batch(pipeline, state, outcomes.append)
+        batch.run(batch.url_jobs([url], "command line"))
+        return given[-1]
+
+    try:
+        for _ in range(2):  # failed, then tried again: still its own paragraphs only
+            assert run("https://www.site.ua/0").article.paragraphs == [BODY[0], NOTICE]
+        assert [outcome.status for outcome in outcomes] == ["failed", "failed"]
+        second = run("https://www.site.ua/1")
+        assert second.article.paragraphs == [BODY[1]] and second.article.dropped == (Dropped(NOTICE, "site"),)
+        assert second.sha256 == pages["https://www.site.ua/1"].sha256, "the hash of the text as extracted"
+        assert run("https://www.site.ua/2", learn=False).article.paragraphs == [BODY[2], NOTICE]
+        counts = {
+            bytes(record["key"]): record["articles"]
+            for record in state._query("SELECT key, articles FROM boilerplate WHERE site = 'site.ua'")
+        }
+        assert counts == {paragraph_key(BODY[0]): 1, paragraph_key(BODY[1]): 1, paragraph_key(NOTICE): 2}
+    finally:
+        state.close()
+
+
+def test_every_run_that_keeps_state_keeps_the_table_bounded(tmp_path):
+    from warnews._runner import RunOptions, run_jobs
+    from warnews._settings import Settings
+
+    settings = Settings(out=tmp_path / "out", state=tmp_path / "state.sqlite3", cache=False)
+    state = State(settings.state)
+    article = state.add("https://site.ua/1", "config").id
+    state.boilerplate("site.ua", article, keys("давній абзац"), now=1.0)
+    state.boilerplate("site.ua", article, keys("свіжий абзац"))
+    state.close()
+    assert run_jobs(RunOptions("feed", keeps_state=True), settings, lambda batch: []) == 0
+    state = State(settings.state)
+    try:
+        assert {bytes(key) for (key,) in state._query("SELECT key FROM boilerplate")} == keys("свіжий абзац")
+    finally:
+        state.close()
