@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import PurePath
@@ -61,6 +62,48 @@ class Article:
     dropped: tuple[Dropped, ...] = ()
     # How the page states `published` (see _dates.page_date); None: it does not.
     published_evidence: str | None = None
+
+
+def paragraph_key(text: str) -> bytes:
+    """What a paragraph is compared by across a site's articles: a 16-byte digest of its
+    text normalized (NFC, invisible characters out, whitespace runs one space) and casefolded."""
+    return hashlib.blake2b(normalize_paragraph(text).casefold().encode(), digest_size=16).digest()
+
+
+def _recurring_indexes(article: Article, recurring: Collection[bytes]) -> list[int]:
+    """The body paragraphs whose key is in recurring, the title never (a body paragraph
+    that repeats the title stays with it)."""
+    title = paragraph_key(article.title) if article.title else None
+    keys = [paragraph_key(paragraph) for paragraph in article.paragraphs]
+    return [index for index, key in enumerate(keys) if key in recurring and key != title]
+
+
+def republished(article: Article, recurring: Collection[bytes]) -> bool:
+    """Whether the paragraphs of the article seen before make more than half of its body's
+    characters: then it is no article carrying a site's boilerplate but an article published
+    again (at another address, or in another form), and nothing is dropped from it."""
+    indexes = _recurring_indexes(article, recurring)
+    total = sum(len(paragraph) for paragraph in article.paragraphs)
+    return 2 * sum(len(article.paragraphs[index]) for index in indexes) > total
+
+
+def drop_recurring(article: Article, recurring: Collection[bytes]) -> Article:
+    """The article without the body paragraphs whose key (paragraph_key) is in recurring:
+    what its site repeats across its articles (a notice, a "read also" block, a channel's
+    signature line), each recorded in `dropped` as "site". Never the title, nor a paragraph
+    that repeats it; nothing at all when what would go is more than half of the body (see
+    republished)."""
+    indexes = set(_recurring_indexes(article, recurring))
+    if not indexes or republished(article, recurring):
+        return article
+    return replace(
+        article,
+        paragraphs=[paragraph for index, paragraph in enumerate(article.paragraphs) if index not in indexes],
+        dropped=(
+            *article.dropped,
+            *(Dropped(article.paragraphs[index], "site") for index in sorted(indexes)),
+        ),
+    )
 
 
 def _visible_text(html: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import __version__
 from ._detect import Detection
-from ._extract import Article
+from ._extract import Article, Dropped
 from ._render import file_stem
 from ._translate import Fallback, fallback_note
 
@@ -42,6 +42,14 @@ class Extracted:
 
     source: Source
     article: Article
+    # The sha256 of the text as extracted, kept when a site's boilerplate is dropped from
+    # the article later (see pruned): an article is the same article whatever a site has
+    # taught since.
+    extracted_sha256: str | None = None
+
+    def pruned(self, article: Article) -> Extracted:
+        """The same extraction with the article made shorter (its site's boilerplate out)."""
+        return replace(self, article=article, extracted_sha256=self.sha256)
 
     @property
     def origin(self) -> str:
@@ -54,6 +62,8 @@ class Extracted:
 
     @property
     def sha256(self) -> str:
+        if self.extracted_sha256:
+            return self.extracted_sha256
         text = "\n".join([self.article.title, *self.article.paragraphs])
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -99,6 +109,8 @@ class Metadata:
     # A Telegram post's record: channel, post id, views, forwarded-from, reply-to, link
     # previews, media URLs (None: not a post; then the sidecar has no "telegram" key).
     telegram: Mapping[str, Any] | None = None
+    # The page's paragraphs left out of the article, and why (see _extract.Dropped).
+    dropped: tuple[Dropped, ...] = ()
     file: str | None = None  # the text file's name, once saved
     original_file: str | None = None  # the source text's file name (keep_original), once saved
     bilingual: bool = False  # its file pairs each source paragraph with its translation (md, html)
@@ -150,6 +162,7 @@ class Metadata:
             "paragraphs_sent": self.paragraphs_sent,
             "paragraphs_cached": self.paragraphs_cached,
             "paragraphs_kept": self.paragraphs_kept,
+            "dropped": [{"text": item.text, "why": item.why} for item in self.dropped],
             **({"glossary": dict(self.glossary)} if self.glossary is not None else {}),
             **({"quality": dict(self.quality)} if self.quality is not None else {}),
             "source_id": self.source_id,

@@ -337,6 +337,7 @@ class Pipeline:
             source_id=extracted.origin,
             source_sha256=extracted.sha256,
             telegram=article.post,
+            dropped=article.dropped,
             bilingual=bilingual,
         )
         first_line = header(settings.made, published, source_name, engine_name, settings.credit)

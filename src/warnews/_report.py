@@ -412,6 +412,11 @@ def status_lines(summary: dict[str, Any]) -> list[str]:
             f"quality gate: {quality['after_fallback']} passed only after a fallback,"
             f" {quality['failed']} saved though every engine failed it (see the warnings)"
         )
+    learned = summary.get("boilerplate") or {}
+    if learned.get("paragraphs"):
+        sites = ", ".join(f"{printable(item['site'])} {item['paragraphs']}" for item in learned["sites"])
+        more = ", …" if len(learned["sites"]) < learned.get("site_count", 0) else ""
+        lines.append(f"boilerplate learned: {learned['paragraphs']} recurring paragraphs ({sites}{more})")
     for pace in summary.get("paces", ()):
         refused = f", 429s at {pace['peak']:.1f}" if pace["peak"] is not None else ", no 429 yet"
         lines.append(

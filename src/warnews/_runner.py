@@ -36,6 +36,7 @@ from ._errors import (
     exit_code,
     why_stopped,
 )
+from ._extract import drop_recurring, paragraph_key, republished
 from ._gate import GATE
 from ._hints import as_url
 from ._model import Extracted
@@ -44,7 +45,7 @@ from ._pipeline import Pipeline
 from ._redact import redact
 from ._report import Reporter, copy_fatal_errors
 from ._settings import Settings, secret_values
-from ._state import Row, RunLock, State, url_key
+from ._state import Row, RunLock, State, site, url_key
 from ._store import as_asked, prepare_folder
 from .sources import channel, telegram
 from .sources.discover import read_feed
@@ -159,6 +160,8 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
             lock.acquire(options.wait)
             state = State(settings.state)
             run_id = state.run_started(options.command)
+            with contextlib.suppress(WarnewsError):  # housekeeping: never worth a run
+                state.forget_boilerplate()  # bounded: what sites repeat, not every paragraph ever read
         paces = state.paces() if state is not None else None
         with Pipeline(settings, warn=reporter.warning, paces=paces) as pipeline:
             batch = Batch(pipeline, state, reporter.outcome, options.force, options.to_stdout)
@@ -558,6 +561,8 @@ class Batch:
                     if copied is not None:
                         return copied
                     # its files are gone: it is made again, as a new article
+            if state is not None and row is not None and self.settings.learn_boilerplate:
+                extracted = _without_boilerplate(state, row, extracted)
             translated = pipeline.translate(extracted, _feed_date(row))
             meta = translated.metadata
             outcome = Outcome(
@@ -719,6 +724,44 @@ def _identity(extracted: Extracted, canonical: str) -> list[str]:
     if extracted.article.post is None:
         return [canonical, url_key(extracted.source.url or ""), extracted.sha256]
     return [canonical, url_key(extracted.source.url or "")]
+
+
+def _without_boilerplate(state: State, row: Row, extracted: Extracted) -> Extracted:
+    """The article without what its site repeats across articles (see drop_recurring), its
+    paragraphs counted for the site's next articles: before translation, so that a failure
+    later (the translator) leaves them counted, once, for this article's row."""
+    where = boilerplate_site(extracted)
+    article = extracted.article
+    if where is None or not article.paragraphs:
+        return extracted
+    recurring = state.boilerplate(
+        where,
+        row.id,
+        map(paragraph_key, article.paragraphs),
+        lambda recurring: republished(article, recurring),
+    )
+    pruned = drop_recurring(article, recurring)
+    if pruned is article:
+        return extracted
+    _log.info(
+        "%s: %d paragraphs dropped as %s's boilerplate",
+        extracted.source.name,
+        len(article.paragraphs) - len(pruned.paragraphs),
+        where,
+    )
+    return extracted.pruned(pruned)
+
+
+def boilerplate_site(extracted: Extracted) -> str | None:
+    """Whose boilerplate an article carries: a Telegram post's channel (t.me/NAME: channels
+    sign every post alike), a page's site (the registrable domain of its final URL); None
+    for a local file."""
+    post = extracted.article.post
+    if post is not None and post.get("channel"):
+        return f"t.me/{str(post['channel']).lower()}"
+    if extracted.source.url:
+        return site(extracted.source.url)
+    return None
 
 
 def _feed_date(row: Row | None) -> date | None:

@@ -79,6 +79,8 @@ class Settings:
     state: Path = field(default_factory=default_state_path)
     log_file: Path | None = None
     keep_original: bool = False
+    # Paragraphs that recur across a site's articles are learned in the state and dropped.
+    learn_boilerplate: bool = True
     cache: bool = True
     cache_file: Path = field(default_factory=default_cache_path)
     glossary: Path | None = None  # the user's glossary file, read after the default one
@@ -461,6 +463,14 @@ SETTINGS = (
         "Also save the source text, as NAME.uk.txt beside NAME.txt (in the files' format).",
         "",
         TRANSLATING,
+        switch=True,
+    ),
+    Setting(
+        "learn_boilerplate",
+        _switch,
+        "Drop paragraphs that recur across a site's articles (learned in the state database).",
+        "",
+        DOWNLOADING,
         switch=True,
     ),
     Setting("cache", _switch, "Use the translation memory.", "", TRANSLATING, switch=True),

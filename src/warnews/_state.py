@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +127,28 @@ MIGRATIONS = (
         updated_at REAL NOT NULL
     );
     """,
+    # boilerplate: what each site's articles repeat. A paragraph (its _extract.paragraph_key)
+    # of a site (a registrable domain, or t.me/CHANNEL): in how many different articles it
+    # was seen, the last article (its row id) that counted it, and when it was last seen.
+    # Seen in two articles, it is the site's boilerplate (see State.boilerplate).
+    """
+    CREATE TABLE boilerplate (
+        site TEXT NOT NULL,
+        key BLOB NOT NULL,
+        articles INTEGER NOT NULL,
+        last_article INTEGER NOT NULL,
+        seen_at REAL NOT NULL,
+        PRIMARY KEY (site, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX boilerplate_recurring ON boilerplate (site) WHERE articles > 1;
+    """,
 )
+
+# How long a paragraph seen in one article only is remembered, waiting to be seen again,
+# and how many paragraphs of one site are kept at most (those seen once and longest ago
+# are forgotten first).
+BOILERPLATE_DAYS = 180
+BOILERPLATE_PER_SITE = 10_000
 
 
 # The day that orders articles newest first (see State.saved), as the articles_newest
@@ -789,6 +810,74 @@ class State:
             found.update(keys[record["url_key"]] for record in records)
         return found
 
+    # --- what a site's articles repeat ---
+
+    def boilerplate(
+        self,
+        site: str,
+        article_id: int,
+        keys: Iterable[bytes],
+        republished: Callable[[frozenset[bytes]], bool] | None = None,
+        now: float | None = None,
+    ) -> frozenset[bytes]:
+        """Of an article's paragraph keys, those seen before in another article of the
+        site (its boilerplate); and this article's paragraphs are counted, in the same
+        transaction (two threads never both take a paragraph for new). An article counts a
+        paragraph once, however often it is tried (article_id: its row).
+
+        republished(recurring): whether the article is one published again (see
+        _extract.republished): then what it shares with earlier articles is not counted
+        again, for it is no sign of boilerplate; its other paragraphs are."""
+        keys = list(dict.fromkeys(keys))
+        now = time.time() if now is None else now
+        with self._write() as db:
+            seen: dict[bytes, tuple[int, int]] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                for record in db.execute(
+                    "SELECT key, articles, last_article FROM boilerplate WHERE site = ?"
+                    f" AND key IN ({','.join('?' * len(chunk))})",
+                    (site, *chunk),
+                ):
+                    seen[bytes(record["key"])] = (record["articles"], record["last_article"])
+            recurring = frozenset(
+                key for key, (articles, last) in seen.items() if articles > 1 or last != article_id
+            )
+            shared = recurring if recurring and republished is not None and republished(recurring) else ()
+            db.executemany(
+                "INSERT INTO boilerplate (site, key, articles, last_article, seen_at) VALUES (?, ?, 1, ?, ?)"
+                " ON CONFLICT (site, key) DO UPDATE SET"
+                " articles = articles + (last_article != excluded.last_article),"
+                " last_article = excluded.last_article, seen_at = excluded.seen_at",
+                [(site, key, article_id, now) for key in keys if key not in shared],
+            )
+        return recurring
+
+    def forget_boilerplate(
+        self, now: float | None = None, days: float = BOILERPLATE_DAYS, per_site: int = BOILERPLATE_PER_SITE
+    ) -> int:
+        """Keep the boilerplate table bounded: paragraphs seen in one article only and not
+        for `days` are forgotten, and beyond `per_site` paragraphs of a site, those seen once
+        before those seen in several articles, the longest unseen first. Returns how many."""
+        now = time.time() if now is None else now
+        with self._write() as db:
+            forgotten = db.execute(
+                "DELETE FROM boilerplate WHERE articles = 1 AND seen_at < ?", (now - days * 86_400,)
+            ).rowcount
+            crowded = [
+                record["site"]
+                for record in db.execute(
+                    "SELECT site FROM boilerplate GROUP BY site HAVING COUNT(*) > ?", (per_site,)
+                ).fetchall()
+            ]
+            for crowded_site in crowded:
+                forgotten += db.execute(
+                    "DELETE FROM boilerplate WHERE site = ? AND key NOT IN (SELECT key FROM boilerplate"
+                    " WHERE site = ? ORDER BY articles > 1 DESC, seen_at DESC LIMIT ?)",
+                    (crowded_site, crowded_site, per_site),
+                ).rowcount
+        return forgotten
+
     # --- what each translator takes ---
 
     def paces(self) -> dict[str, Learned]:
@@ -872,8 +961,19 @@ class State:
             for record in self._query("SELECT * FROM paces ORDER BY translator")
             if _positive(record["rate"]) is not None and _positive(record["updated_at"]) is not None
         ]
+        learned = self._query(
+            "SELECT site, COUNT(*) AS n FROM boilerplate WHERE articles > 1"
+            " GROUP BY site ORDER BY n DESC, site"
+        )
         return {
             "state": str(self.path),
+            # The paragraphs learned as sites' boilerplate (seen in two articles or more),
+            # and the sites with the most of them.
+            "boilerplate": {
+                "paragraphs": sum(record["n"] for record in learned),
+                "site_count": len(learned),
+                "sites": [{"site": record["site"], "paragraphs": record["n"]} for record in learned[:5]],
+            },
             "quality": {"after_fallback": quality.get("fallback", 0), "failed": quality.get("failed", 0)},
             "paces": [
                 {

@@ -44,6 +44,7 @@ VALID = {
     "state": '"state.sqlite3"',
     "log_file": '"run.log"',
     "keep_original": "true",
+    "learn_boilerplate": "false",
     "cache": "false",
     "cache_file": '"memory.sqlite3"',
     "google_url": '"http://127.0.0.1:9/m"',
