@@ -179,8 +179,8 @@ def body(paragraphs: Sequence[str], title: str = "") -> Body:
     kept: list[str] = []
     dropped: list[Dropped] = []
     for paragraph in paragraphs:
-        if title and paragraph.casefold() == title.casefold():
-            continue  # trafilatura keeps the <h1> in the body: it is the title
+        if not kept and title and paragraph.casefold() == title.casefold():
+            continue  # trafilatura starts the body with the <h1>: it is the title
         if is_notice(paragraph):
             dropped.append(Dropped(paragraph, "notice"))
         else:

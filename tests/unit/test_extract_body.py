@@ -284,3 +284,10 @@ def test_no_lead_is_taken_from_after_the_body_begins() -> None:
         f"<div class='next-article'><h2>Інша новина</h2><p class='lead'>{LEAD}</p></div>"
     )
     assert LEAD not in extract_html(html).paragraphs
+
+
+def test_the_title_leaves_the_body_only_where_it_starts_it() -> None:
+    # trafilatura starts the body with the <h1>; a column's tagline repeating the title
+    # later is the article's (and what a site teaches, see test_boilerplate_e2e).
+    title = "Головне за добу"
+    assert body([title, PROSE[0], title, PROSE[1]], title).paragraphs == (PROSE[0], title, PROSE[1])
