@@ -8,9 +8,10 @@ its labels, then runs over every page, in one process:
 
 - trafilatura alone: `trafilatura.bare_extraction(html, url=url, with_metadata=True)`,
   its title, its date and its text;
-- warnews: `warnews._extract.extract` on the page's bytes, the article's title, date and
-  paragraphs (`warnews_extract`, the one place to pass a fetch time, a feed item's date or
-  what a site taught).
+- warnews: `warnews._extract.extract` on the page's bytes with the page's crawl time (when
+  the set knows it), then what earlier pages of its site taught (a state in a temporary
+  folder, pages read in the set's order, as a run reads them): the article's title, date
+  and paragraphs (`warnews_extract`).
 
 It prints, for each page and then in all, four figures: body sentences kept (the labelled
 `keep` strings found in the body), boilerplate kept out (the labelled `drop` strings found
@@ -240,19 +241,53 @@ def trafilatura_extract(page: Page) -> Extraction:
     )
 
 
-def warnews_extract(page: Page) -> Extraction:
-    """warnews on the page's bytes as a download would give them.
+class Learned:
+    """What the set's earlier pages of a site taught, as a run's state keeps it (a State
+    in a temporary folder): pages are read in the set's order, each an article of its own."""
 
-    The one place to hand warnews what it will know in a run: the fetch time
-    (`page.crawled`), a feed item's date, what earlier pages of `page.site` taught."""
+    def __init__(self) -> None:
+        import tempfile
+
+        from warnews._state import State
+
+        self._folder = tempfile.TemporaryDirectory(prefix="warnews-bench-")
+        self.state = State(Path(self._folder.name) / "state.sqlite3")
+        self.articles: dict[str, int] = {}
+
+    def article_id(self, page: Page) -> int:
+        return self.articles.setdefault(page.id, len(self.articles) + 1)
+
+    def close(self) -> None:
+        self.state.close()
+        self._folder.cleanup()
+
+
+LEARNED: list[Learned] = []  # the run's, made when warnews reads its first page
+
+
+def warnews_extract(page: Page) -> Extraction:
+    """warnews on the page's bytes as a run would read them: with the fetch time
+    (`page.crawled`) and what earlier pages of the same site taught (site-learned
+    boilerplate, see Learned). The one place to hand warnews what it knows in a run."""
     from warnews._errors import ExtractError
-    from warnews._extract import extract
+    from warnews._extract import drop_recurring, extract, paragraph_key, republished
+    from warnews._state import site
 
     fetched = datetime.fromisoformat(page.crawled) if page.crawled else None
     try:
         article = extract(page.data(), "text/html", None, page.url, page.file, fetched)
     except ExtractError as error:
         return Extraction(None, None, (), str(error))
+    if not LEARNED:
+        LEARNED.append(Learned())
+    learned = LEARNED[0]
+    recurring = learned.state.boilerplate(
+        site(page.url),
+        learned.article_id(page),
+        map(paragraph_key, article.paragraphs),
+        lambda recurring: republished(article, recurring),
+    )
+    article = drop_recurring(article, recurring)
     published = article.published.isoformat() if article.published else None
     return Extraction(article.title, published, tuple(article.paragraphs))
 
@@ -394,7 +429,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"no page {args.page!r} in the set (pages: {known})")
         pages = chosen
 
-    results = {page.id: {name: score(page, run(page)) for name, run in EXTRACTORS.items()} for page in pages}
+    try:
+        results = {
+            page.id: {name: score(page, run(page)) for name, run in EXTRACTORS.items()} for page in pages
+        }
+    finally:
+        while LEARNED:
+            LEARNED.pop().close()
     sums = {name: totals(results[page.id][name] for page in pages) for name in EXTRACTORS}
     verdict = all(
         ahead(ours, theirs) for ours, theirs in zip(sums["warnews"], sums["trafilatura"], strict=True)
