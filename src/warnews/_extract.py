@@ -417,7 +417,7 @@ def _second_opinions(html: str, page: Any, url: str | None) -> Iterator[list[str
 
 def _without_layout_tables(html: str, page: Any) -> Any:
     """A copy of the page whose layout tables (a 2000s site's columns: cells that hold
-    paragraphs, headings, blocks or other tables) are blocks, as a newer page's columns
+    several paragraphs, headings, lists or other tables) are blocks, as a newer page's columns
     are; or the page's HTML when it has none (trafilatura changes a tree it is given).
     trafilatura reads a layout table as a table: the menu, the article and the side
     column glued into one paragraph."""
@@ -430,7 +430,11 @@ def _without_layout_tables(html: str, page: Any) -> Any:
     return copied
 
 
-_LAYOUT_TABLE = "//table[.//td[.//p or .//h1 or .//h2 or .//h3 or .//div or .//table or .//ul]]"
+# A layout table's cell holds a column: headings, a list, a table, or several blocks. A
+# data table's cell holds one (a word processor writes each cell as a <p>).
+_LAYOUT_TABLE = (
+    "//table[.//td[.//h1 or .//h2 or .//h3 or .//table or .//ul or count(.//p | .//div) > 1]]"
+)
 
 
 def _first_words(lines: Sequence[str]) -> str:

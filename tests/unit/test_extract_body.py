@@ -262,6 +262,17 @@ def test_a_data_table_in_an_article_stays_a_table() -> None:
     assert any("Область 1" in line and "10" in line for line in article.paragraphs[len(PROSE) :])
 
 
+def test_a_data_table_whose_cells_hold_paragraphs_stays_a_table() -> None:
+    # A table pasted from a word processor: each cell a <p>. It is no layout table, and
+    # its rows are the article's, not a menu under it.
+    rows = "".join(f"<tr><td><p>Черга {i}</p></td><td><p>{i:02d}:00–{i + 4:02d}:00</p></td></tr>" for i in (1, 2, 3))
+    html = page(f"<h1>Графік відключень у Києві на завтра</h1>{paragraphs(PROSE)}<table>{rows}</table>")
+    article = extract_html(html)
+    assert article.paragraphs[: len(PROSE)] == PROSE
+    assert any("Черга 2" in line and "02:00–06:00" in line for line in article.paragraphs[len(PROSE) :])
+    assert article.dropped == ()
+
+
 def test_an_og_title_wins_over_a_heading_in_an_old_layout() -> None:
     html = table_layout(
         f"<h3>Новини</h3>{paragraphs(PROSE)}",
