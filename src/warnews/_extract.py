@@ -381,7 +381,7 @@ def _article_body(page: Any) -> list[str]:
     for script in page.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
             continue
         stack = [data]
         while stack:

@@ -144,6 +144,14 @@ def test_the_article_body_a_page_states() -> None:
     assert _article_body(_parse(marked)) == PROSE
 
 
+def test_a_json_ld_nested_too_deep_is_no_statement_not_a_failure() -> None:
+    # A hostile or broken page: json.loads raises RecursionError, not ValueError.
+    deep = "<script type='application/ld+json'>" + "[" * 100_000 + "]" * 100_000 + "</script>"
+    article = extract_html(page(f"<h1>Ремонт шкіл у Києві</h1>{paragraphs(PROSE)}", head=deep))
+    assert article.paragraphs == PROSE
+    assert _article_body(_parse(page(paragraphs(PROSE), head=deep))) == PROSE
+
+
 def test_a_second_opinion_when_the_first_reading_is_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
     import trafilatura
 
