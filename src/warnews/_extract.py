@@ -271,6 +271,19 @@ def _heading_before(page: Any, text: str) -> str:
     return ""
 
 
+def _logo(heading: Any) -> bool:
+    """Whether a heading is the site's logo: its text is a link to the home page."""
+    home = [
+        link
+        for link in heading.iter("a")
+        if (href := (link.get("href") or "").strip())
+        and not href.startswith("#")
+        and urlsplit(href).path.lower() in {"", "/", "/index.html", "/index.php"}
+        and not urlsplit(href).query
+    ]
+    return bool(home) and sum(len(_text(link)) for link in home) >= len(_text(heading))
+
+
 def headline(
     page: Any, title: str, sitename: str | None = None, url: str | None = None, start: str = ""
 ) -> str:
@@ -291,7 +304,11 @@ def headline(
         for text in (_text(element) for element in stated):
             if fits(text):
                 return text
-        headings = [text for text in (_text(element) for element in page.iter("h1")) if fits(text)]
+        headings = [
+            text
+            for text in (_text(element) for element in page.iter("h1") if not _logo(element))
+            if fits(text)
+        ]
         if len(set(headings)) == 1:
             return headings[0]
         plain = _plain(title)
@@ -432,9 +449,7 @@ def _without_layout_tables(html: str, page: Any) -> Any:
 
 # A layout table's cell holds a column: headings, a list, a table, or several blocks. A
 # data table's cell holds one (a word processor writes each cell as a <p>).
-_LAYOUT_TABLE = (
-    "//table[.//td[.//h1 or .//h2 or .//h3 or .//table or .//ul or count(.//p | .//div) > 1]]"
-)
+_LAYOUT_TABLE = "//table[.//td[.//h1 or .//h2 or .//h3 or .//table or .//ul or count(.//p | .//div) > 1]]"
 
 
 def _first_words(lines: Sequence[str]) -> str:

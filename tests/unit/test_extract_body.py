@@ -234,6 +234,25 @@ def test_a_logo_heading_is_not_the_headline() -> None:
     assert extract_html(html).title == "Уряд ухвалив бюджет на 2025 рік"
 
 
+@pytest.mark.parametrize(
+    ("logo", "head"),
+    [
+        # The only <h1> is the logo: a link to the home page, whatever it says.
+        ("<a href='/'>Новини України</a>", "<title>Уряд ухвалив бюджет на 2025 рік | Новини України</title>"),
+        (
+            "<a href='https://censor.net/'><img src='/logo.png'> Новости Украины и мира</a>",
+            "<meta property='og:title' content='Уряд ухвалив бюджет на 2025 рік'>",
+        ),
+    ],
+)
+def test_the_only_heading_is_no_headline_when_it_is_the_logo(logo: str, head: str) -> None:
+    html = (
+        f"<html><head><meta charset='utf-8'>{head}</head><body><h1 class='logo'>{logo}</h1>"
+        f"<div class='text'><h2>Уряд ухвалив бюджет на 2025 рік</h2>{paragraphs(PROSE)}</div></body></html>"
+    )
+    assert extract_html(html, url="https://censor.net/news/1").title == "Уряд ухвалив бюджет на 2025 рік"
+
+
 def test_without_a_headline_the_title_loses_the_site_name() -> None:
     html = (
         "<html><head><meta charset='utf-8'><title>Уряд ухвалив бюджет на 2025 рік - ZAXID.NET</title>"
