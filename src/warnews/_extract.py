@@ -164,6 +164,19 @@ def _menu_line(paragraph: str) -> bool:
     )
 
 
+def _link_words(page: Any) -> frozenset[str]:
+    """The words of a page's links (see body)."""
+    return frozenset(word for link in page.iter("a") for word in _WORD.findall(_plain(link.text_content())))
+
+
+def _linked(line: str, links: frozenset[str]) -> bool:
+    """Whether a line's words are all words of the page's links."""
+    return set(_WORD.findall(_plain(line))) <= links
+
+
+_WORD = re.compile(r"\w+")
+
+
 def _edge_run(flags: list[bool]) -> int:
     """How many menu lines the body starts with, when they are a run long enough to be a menu."""
     run = 0
@@ -172,10 +185,12 @@ def _edge_run(flags: list[bool]) -> int:
     return run if run >= _NAVIGATION_RUN else 0
 
 
-def body(paragraphs: Sequence[str], title: str = "") -> Body:
+def body(paragraphs: Sequence[str], title: str = "", links: frozenset[str] | None = None) -> Body:
     """An extractor's paragraphs without what is not the article: the title repeated
     as a line, notices, and the menus at the body's start and end. A body that is
-    mostly menu lines, or too short, is no article (refusal says why)."""
+    mostly menu lines, or too short, is no article (refusal says why). links: the words
+    of the page's links (_link_words), when known: a navigation's lines are links, a
+    list in the article (a schedule, names) is not."""
     kept: list[str] = []
     dropped: list[Dropped] = []
     for paragraph in paragraphs:
@@ -185,11 +200,11 @@ def body(paragraphs: Sequence[str], title: str = "") -> Body:
             dropped.append(Dropped(paragraph, "notice"))
         else:
             kept.append(paragraph)
-    menus = [_menu_line(paragraph) for paragraph in kept]
-    if len(kept) >= _NAVIGATION_LINES and sum(menus) >= _NAVIGATION_SHARE * len(kept):
+    linked = [_menu_line(line) and (links is None or _linked(line, links)) for line in kept]
+    if len(kept) >= _NAVIGATION_LINES and sum(linked) >= _NAVIGATION_SHARE * len(kept):
         return Body((), tuple(dropped), "no article text found on the page (only its navigation)")
-    start = _edge_run(menus)
-    end = len(kept) - _edge_run(menus[::-1])
+    start = _edge_run(linked)
+    end = len(kept) - _edge_run(linked[::-1])
     if start < end:
         dropped += [Dropped(line, "navigation") for line in kept[:start] + kept[end:]]
         kept = kept[start:end]
@@ -481,10 +496,11 @@ def extract_html(
     lines = split_paragraphs((getattr(document, "text", None) or "").replace("\n", "\n\n"))
     read = normalize_paragraph(getattr(document, "title", None) or "")
     title = headline(page, read, sitename, url, _first_words(lines))
-    found = body(lines, title)
+    links = _link_words(page) if page is not None else None
+    found = body(lines, title, links)
     if not found.article:
         for opinion in _second_opinions(html, page, url):
-            found = body(opinion, title)
+            found = body(opinion, title, links)
             if found.article:
                 break
     if not found.article:

@@ -119,6 +119,26 @@ def test_a_body_that_is_a_pages_navigation_is_no_article() -> None:
     assert "navigation" in found.refusal
 
 
+@pytest.mark.parametrize("list_tag", ["p", "li"])
+def test_an_article_that_is_mostly_a_list_of_short_lines_is_no_navigation(list_tag: str) -> None:
+    # A power-outage schedule: a few sentences, then a line a queue. Its lines are no
+    # links, as a menu's are: the article is not refused as the page's navigation.
+    schedule = [
+        f"{queue}.{half} черга: {queue * 2:02d}:00–{queue * 2 + 4:02d}:00"
+        for queue in range(1, 7)
+        for half in (1, 2)
+    ]
+    items = "".join(f"<{list_tag}>{line}</{list_tag}>" for line in schedule)
+    html = page(
+        f"<h1>Графік відключень світла на 28 листопада</h1>{paragraphs(PROSE[:3])}"
+        f"{items if list_tag == 'p' else f'<ul>{items}</ul>'}",
+        before="".join(f"<a href='/{name}'>{name}</a>" for name in MENU),
+    )
+    article = extract_html(html)
+    assert article.paragraphs[:3] == PROSE[:3]
+    assert [line.removeprefix("- ") for line in article.paragraphs[3:]] == schedule  # no menu around it
+
+
 def test_a_page_whose_article_is_empty_is_refused_not_saved_as_its_menu() -> None:
     # rzn.mk.ru, 2020: a photo report, the articleBody empty; trafilatura returned the
     # region menu (80 lines) as the article.
@@ -163,7 +183,8 @@ def test_a_second_opinion_when_the_first_reading_is_navigation(monkeypatch: pyte
         return types.SimpleNamespace(text=menu, title="Ремонт шкіл")
 
     monkeypatch.setattr(trafilatura, "bare_extraction", first_reading_is_the_menu)
-    html = page(f"<h1>Ремонт шкіл</h1><div itemprop='articleBody'>{paragraphs(PROSE)}</div>")
+    links = "".join(f"<a href='/r{number}'>Регион {number}</a>" for number in range(40))
+    html = page(f"<h1>Ремонт шкіл</h1><div itemprop='articleBody'>{paragraphs(PROSE)}</div>", before=links)
     article = extract_html(html)
     assert article.paragraphs == PROSE
     assert len(readings) == 1  # the page's own articleBody answered: no second trafilatura reading
@@ -292,7 +313,9 @@ def test_a_data_table_in_an_article_stays_a_table() -> None:
 def test_a_data_table_whose_cells_hold_paragraphs_stays_a_table() -> None:
     # A table pasted from a word processor: each cell a <p>. It is no layout table, and
     # its rows are the article's, not a menu under it.
-    rows = "".join(f"<tr><td><p>Черга {i}</p></td><td><p>{i:02d}:00–{i + 4:02d}:00</p></td></tr>" for i in (1, 2, 3))
+    rows = "".join(
+        f"<tr><td><p>Черга {i}</p></td><td><p>{i:02d}:00–{i + 4:02d}:00</p></td></tr>" for i in (1, 2, 3)
+    )
     html = page(f"<h1>Графік відключень у Києві на завтра</h1>{paragraphs(PROSE)}<table>{rows}</table>")
     article = extract_html(html)
     assert article.paragraphs[: len(PROSE)] == PROSE
