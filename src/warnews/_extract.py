@@ -392,7 +392,7 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
         if any(element in set(parent.iterdescendants()) for parent in taken) or not _lead_like(element):
             continue
         text = _text(element)
-        if not (_LEAD_MIN <= len(text) <= _LEAD_MAX) or len(text.split()) < _LEAD_WORDS:
+        if not (_LEAD_MIN <= len(text) <= _LEAD_MAX) or len(text.split()) < _LEAD_WORDS or is_notice(text):
             continue
         if sum(len(_text(link)) for link in element.iter("a")) * 2 > len(text):
             continue

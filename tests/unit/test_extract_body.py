@@ -344,6 +344,17 @@ def test_a_subtitle_and_a_lead_both_go_back_in_order() -> None:
     assert extract_html(html).paragraphs == [subtitle, LEAD, *PROSE]
 
 
+def test_a_notice_under_the_headline_is_no_lead() -> None:
+    notice = "Підписуйтесь на наш Telegram-канал, щоб першими дізнаватися новини"
+    html = page(
+        f"<h1>Ремонт шкіл у Києві</h1><div class='article-intro'>{notice}</div>"
+        f"<div class='text'>{paragraphs(PROSE)}</div>"
+    )
+    article = extract_html(html)
+    assert article.paragraphs == PROSE  # not both in the article and listed as left out
+    assert article.dropped == (Dropped(notice, "notice"),)
+
+
 def test_no_lead_is_taken_from_after_the_body_begins() -> None:
     html = page(
         f"<h1>Ремонт шкіл у Києві</h1><div class='text'>{paragraphs(PROSE)}</div>"
