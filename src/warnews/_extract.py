@@ -372,8 +372,11 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
     the body that the page marks as a lead or subtitle (class "lead", "intro",
     "newsHeading", "subtitle", itemprop "description"…), each a sentence or more, not a
     link, and not in the body already; at most two."""
-    headings = list(page.iter("h1"))
-    heading = next((h for h in headings if _text(h) == title), headings[0] if headings else None)
+    # The headline: the heading that says the title (an <h1> first), else the first <h1>
+    # that is no logo.
+    headings = [h for tags in (("h1",), ("h2", "h3", "h4")) for h in page.iter(*tags) if _text(h) == title]
+    headings += [h for h in page.iter("h1") if not _logo(h)]
+    heading = headings[0] if headings else None
     if heading is None or not paragraphs:
         return []
     joined = _plain(" ".join(paragraphs))

@@ -355,6 +355,21 @@ def test_a_notice_under_the_headline_is_no_lead() -> None:
     assert article.dropped == (Dropped(notice, "notice"),)
 
 
+def test_the_site_description_under_a_logo_heading_is_no_lead() -> None:
+    # The page's only <h1> is its logo; its headline is an <h2>: the lead is looked for
+    # under the headline, not under the logo (the site's description there).
+    tagline = "Новини України та світу цілодобово: найсвіжіші події, аналітика і репортажі"
+    html = (
+        "<html><head><meta charset='utf-8'><title>Уряд ухвалив бюджет на 2025 рік | Новини</title></head>"
+        f"<body><div class='top'><h1 class='logo'><a href='/'>Новини України</a></h1>"
+        f"<div class='site-description'>{tagline}</div></div>"
+        f"<div class='text'><h2>Уряд ухвалив бюджет на 2025 рік</h2>{paragraphs(PROSE)}</div></body></html>"
+    )
+    article = extract_html(html, url="https://novyny.ua/news/1")
+    assert article.title == "Уряд ухвалив бюджет на 2025 рік"
+    assert article.paragraphs == PROSE
+
+
 def test_no_lead_is_taken_from_after_the_body_begins() -> None:
     html = page(
         f"<h1>Ремонт шкіл у Києві</h1><div class='text'>{paragraphs(PROSE)}</div>"
