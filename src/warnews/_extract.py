@@ -429,7 +429,10 @@ def _article_body(page: Any) -> list[str]:
                     return split_paragraphs(_visible_text(text).replace("\n", "\n\n"))
                 stack.extend(value for value in item.values() if isinstance(value, (dict, list)))
     for element in page.xpath('//*[@itemprop="articleBody"] | //article'):
-        lines = [_text(block) for block in element.xpath(".//p | .//blockquote | .//h2 | .//h3")]
+        blocks = element.xpath(".//p | .//blockquote | .//h2 | .//h3 | .//li")
+        inner = {child for block in blocks for child in block.iterdescendants()}
+        # A block inside another (a quote's <p>, a list item's) is read with it, once.
+        lines = [_text(block) for block in blocks if block not in inner]
         lines = [line for line in lines if line]
         if sum(len(line) for line in lines) >= MIN_ARTICLE_CHARS:
             return lines

@@ -172,6 +172,16 @@ def test_a_json_ld_nested_too_deep_is_no_statement_not_a_failure() -> None:
     assert _article_body(_parse(page(paragraphs(PROSE), head=deep))) == PROSE
 
 
+def test_the_article_body_a_page_states_has_its_quotes_once_and_its_lists() -> None:
+    quote = "Ми відновимо кожну школу до вересня, сказав мер."
+    items = ["Школа номер 5 на Оболоні", "Ліцей номер 100 на Троєщині"]
+    html = page(
+        f"{paragraphs(PROSE[:2])}<blockquote><p>{quote}</p></blockquote>"
+        f"<ul>{''.join(f'<li>{item}</li>' for item in items)}</ul>{paragraphs(PROSE[2:])}"
+    )
+    assert _article_body(_parse(html)) == [*PROSE[:2], quote, *items, *PROSE[2:]]
+
+
 def test_a_second_opinion_when_the_first_reading_is_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
     import trafilatura
 
