@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from html import unescape
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -108,6 +109,17 @@ def drop_recurring(article: Article, recurring: Collection[bytes]) -> Article:
 
 def _visible_text(html: str) -> str:
     return _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", html))
+
+
+# Where a paragraph ends in HTML: a CMS puts the body's HTML into JSON-LD's articleBody.
+_BLOCK_BREAK = re.compile(r"<(?:br|/?(?:p|div|h[1-6]|li|blockquote|tr))\b[^>]*>", re.I)
+
+
+def _stated_paragraphs(text: str) -> list[str]:
+    """The paragraphs of an articleBody: its lines, or its HTML's blocks; its entities read."""
+    if _BLOCK_BREAK.search(text):
+        text = _BLOCK_BREAK.sub("\n", re.sub(r"\s+", " ", _SCRIPT_OR_STYLE.sub(" ", text)))
+    return split_paragraphs(unescape(_visible_text(text)).replace("\n", "\n\n"))
 
 
 def _optional(value: object) -> str | None:
@@ -426,7 +438,7 @@ def _article_body(page: Any) -> list[str]:
             elif isinstance(item, dict):
                 text = item.get("articleBody")
                 if isinstance(text, str) and len(text) >= MIN_ARTICLE_CHARS:
-                    return split_paragraphs(_visible_text(text).replace("\n", "\n\n"))
+                    return _stated_paragraphs(text)
                 stack.extend(value for value in item.values() if isinstance(value, (dict, list)))
     for element in page.xpath('//*[@itemprop="articleBody"] | //article'):
         blocks = element.xpath(".//p | .//blockquote | .//h2 | .//h3 | .//li")

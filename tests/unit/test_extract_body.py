@@ -170,6 +170,20 @@ def test_the_article_body_a_page_states() -> None:
     assert _article_body(_parse(marked)) == PROSE
 
 
+def test_an_article_body_stated_as_html_is_read_as_its_paragraphs() -> None:
+    # CMSs put the body's HTML into JSON-LD: its <p>s are paragraphs, its entities characters.
+    quoted = "Компанія «Укренерго» повідомила про нові графіки відключень світла."
+    html_body = (
+        "".join(f"<p>{line}</p>" for line in PROSE)
+        + "<p>Компанія &laquo;Укренерго&raquo;&nbsp;повідомила про нові графіки відключень світла.</p>"
+    )
+    stated = {"@type": "NewsArticle", "articleBody": html_body}
+    html = page(
+        "", head=f"<script type='application/ld+json'>{json.dumps(stated, ensure_ascii=False)}</script>"
+    )
+    assert _article_body(_parse(html)) == [*PROSE, quoted]
+
+
 def test_a_json_ld_nested_too_deep_is_no_statement_not_a_failure() -> None:
     # A hostile or broken page: json.loads raises RecursionError, not ValueError.
     deep = "<script type='application/ld+json'>" + "[" * 100_000 + "]" * 100_000 + "</script>"
