@@ -287,13 +287,15 @@ def _site_names(page: Any, sitename: str | None, url: str | None) -> list[str]:
 
 def _heading_before(page: Any, text: str) -> str:
     """The heading right above the paragraph that starts with text: an old layout's
-    <h2> or <h3> headline over its article, where the page has no <h1>."""
+    <h2> or <h3> headline over its article, where the page has no <h1>; not one in another
+    column of a layout table (a side column's "Рубрики")."""
     probe = _plain(text)[:_LEAD_MIN]
     for element in page.iter("p", "div", "td"):
         if len(element) > _NEST_MAX or not _plain(element.text_content()).startswith(probe):
             continue
+        cell = element.xpath("ancestor-or-self::td[1]")
         for heading in element.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]"):
-            return _text(heading)
+            return _text(heading) if heading.xpath("ancestor::td[1]") == cell else ""
         return ""
     return ""
 

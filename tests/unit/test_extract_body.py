@@ -332,6 +332,19 @@ def test_an_old_table_layout_gives_its_article_not_its_columns() -> None:
     assert article.title == "Кабмін затвердив програму ремонту доріг"  # the heading over the text
 
 
+def test_a_heading_in_another_column_is_not_the_title() -> None:
+    # The article's headline is bold text, not a heading; the heading above it in the page
+    # is the side column's ("Рубрики сайту"): the title is then the <title>'s.
+    menu = "".join(f"<a href='/{name}'>{name}</a><br>" for name in MENU)
+    html = (
+        "<html><head><meta charset='utf-8'><title>Кабмін затвердив програму ремонту доріг :: bigmir.net</title>"
+        f"</head><body><table><tr><td class='left'><h3>Рубрики сайту</h3>{menu}</td><td class='main'>"
+        f"<font size='4'><b>Кабмін затвердив програму ремонту доріг</b></font><br>{paragraphs(PROSE)}"
+        "</td></tr></table></body></html>"
+    )
+    assert extract_html(html).title == "Кабмін затвердив програму ремонту доріг"
+
+
 def test_a_data_table_in_an_article_stays_a_table() -> None:
     rows = "".join(f"<tr><td>Область {i}</td><td>{i * 10}</td></tr>" for i in range(3))
     html = page(f"<h1>Ремонт шкіл у Києві</h1>{paragraphs(PROSE)}<table>{rows}</table>")
