@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from html import unescape
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
@@ -110,6 +111,17 @@ def _visible_text(html: str) -> str:
     return _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", html))
 
 
+# Where a paragraph ends in HTML: a CMS puts the body's HTML into JSON-LD's articleBody.
+_BLOCK_BREAK = re.compile(r"<(?:br|/?(?:p|div|h[1-6]|li|blockquote|tr))\b[^>]*>", re.I)
+
+
+def _stated_paragraphs(text: str) -> list[str]:
+    """The paragraphs of an articleBody: its lines, or its HTML's blocks; its entities read."""
+    if _BLOCK_BREAK.search(text):
+        text = _BLOCK_BREAK.sub("\n", re.sub(r"\s+", " ", _SCRIPT_OR_STYLE.sub(" ", text)))
+    return split_paragraphs(unescape(_visible_text(text)).replace("\n", "\n\n"))
+
+
 def _optional(value: object) -> str | None:
     text = normalize_paragraph(value) if isinstance(value, str) else ""
     return text or None
@@ -164,6 +176,19 @@ def _menu_line(paragraph: str) -> bool:
     )
 
 
+def _link_words(page: Any) -> frozenset[str]:
+    """The words of a page's links (see body)."""
+    return frozenset(word for link in page.iter("a") for word in _WORD.findall(_plain(link.text_content())))
+
+
+def _linked(line: str, links: frozenset[str]) -> bool:
+    """Whether a line's words are all words of the page's links."""
+    return set(_WORD.findall(_plain(line))) <= links
+
+
+_WORD = re.compile(r"\w+")
+
+
 def _edge_run(flags: list[bool]) -> int:
     """How many menu lines the body starts with, when they are a run long enough to be a menu."""
     run = 0
@@ -172,10 +197,12 @@ def _edge_run(flags: list[bool]) -> int:
     return run if run >= _NAVIGATION_RUN else 0
 
 
-def body(paragraphs: Sequence[str], title: str = "") -> Body:
+def body(paragraphs: Sequence[str], title: str = "", links: frozenset[str] | None = None) -> Body:
     """An extractor's paragraphs without what is not the article: the title repeated
     as a line, notices, and the menus at the body's start and end. A body that is
-    mostly menu lines, or too short, is no article (refusal says why)."""
+    mostly menu lines, or too short, is no article (refusal says why). links: the words
+    of the page's links (_link_words), when known: a navigation's lines are links, a
+    list in the article (a schedule, names) is not."""
     kept: list[str] = []
     dropped: list[Dropped] = []
     for paragraph in paragraphs:
@@ -185,11 +212,11 @@ def body(paragraphs: Sequence[str], title: str = "") -> Body:
             dropped.append(Dropped(paragraph, "notice"))
         else:
             kept.append(paragraph)
-    menus = [_menu_line(paragraph) for paragraph in kept]
-    if len(kept) >= _NAVIGATION_LINES and sum(menus) >= _NAVIGATION_SHARE * len(kept):
+    linked = [_menu_line(line) and (links is None or _linked(line, links)) for line in kept]
+    if len(kept) >= _NAVIGATION_LINES and sum(linked) >= _NAVIGATION_SHARE * len(kept):
         return Body((), tuple(dropped), "no article text found on the page (only its navigation)")
-    start = _edge_run(menus)
-    end = len(kept) - _edge_run(menus[::-1])
+    start = _edge_run(linked)
+    end = len(kept) - _edge_run(linked[::-1])
     if start < end:
         dropped += [Dropped(line, "navigation") for line in kept[:start] + kept[end:]]
         kept = kept[start:end]
@@ -260,15 +287,30 @@ def _site_names(page: Any, sitename: str | None, url: str | None) -> list[str]:
 
 def _heading_before(page: Any, text: str) -> str:
     """The heading right above the paragraph that starts with text: an old layout's
-    <h2> or <h3> headline over its article, where the page has no <h1>."""
+    <h2> or <h3> headline over its article, where the page has no <h1>; not one in another
+    column of a layout table (a side column's "Рубрики")."""
     probe = _plain(text)[:_LEAD_MIN]
     for element in page.iter("p", "div", "td"):
         if len(element) > _NEST_MAX or not _plain(element.text_content()).startswith(probe):
             continue
+        cell = element.xpath("ancestor-or-self::td[1]")
         for heading in element.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]"):
-            return _text(heading)
+            return _text(heading) if heading.xpath("ancestor::td[1]") == cell else ""
         return ""
     return ""
+
+
+def _logo(heading: Any) -> bool:
+    """Whether a heading is the site's logo: its text is a link to the home page."""
+    home = [
+        link
+        for link in heading.iter("a")
+        if (href := (link.get("href") or "").strip())
+        and not href.startswith("#")
+        and urlsplit(href).path.lower() in {"", "/", "/index.html", "/index.php"}
+        and not urlsplit(href).query
+    ]
+    return bool(home) and sum(len(_text(link)) for link in home) >= len(_text(heading))
 
 
 def headline(
@@ -291,7 +333,11 @@ def headline(
         for text in (_text(element) for element in stated):
             if fits(text):
                 return text
-        headings = [text for text in (_text(element) for element in page.iter("h1")) if fits(text)]
+        headings = [
+            text
+            for text in (_text(element) for element in page.iter("h1") if not _logo(element))
+            if fits(text)
+        ]
         if len(set(headings)) == 1:
             return headings[0]
         plain = _plain(title)
@@ -340,8 +386,11 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
     the body that the page marks as a lead or subtitle (class "lead", "intro",
     "newsHeading", "subtitle", itemprop "description"…), each a sentence or more, not a
     link, and not in the body already; at most two."""
-    headings = list(page.iter("h1"))
-    heading = next((h for h in headings if _text(h) == title), headings[0] if headings else None)
+    # The headline: the heading that says the title (an <h1> first), else the first <h1>
+    # that is no logo.
+    headings = [h for tags in (("h1",), ("h2", "h3", "h4")) for h in page.iter(*tags) if _text(h) == title]
+    headings += [h for h in page.iter("h1") if not _logo(h)]
+    heading = headings[0] if headings else None
     if heading is None or not paragraphs:
         return []
     joined = _plain(" ".join(paragraphs))
@@ -360,7 +409,7 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
         if any(element in set(parent.iterdescendants()) for parent in taken) or not _lead_like(element):
             continue
         text = _text(element)
-        if not (_LEAD_MIN <= len(text) <= _LEAD_MAX) or len(text.split()) < _LEAD_WORDS:
+        if not (_LEAD_MIN <= len(text) <= _LEAD_MAX) or len(text.split()) < _LEAD_WORDS or is_notice(text):
             continue
         if sum(len(_text(link)) for link in element.iter("a")) * 2 > len(text):
             continue
@@ -381,7 +430,7 @@ def _article_body(page: Any) -> list[str]:
     for script in page.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
             continue
         stack = [data]
         while stack:
@@ -391,10 +440,13 @@ def _article_body(page: Any) -> list[str]:
             elif isinstance(item, dict):
                 text = item.get("articleBody")
                 if isinstance(text, str) and len(text) >= MIN_ARTICLE_CHARS:
-                    return split_paragraphs(_visible_text(text).replace("\n", "\n\n"))
+                    return _stated_paragraphs(text)
                 stack.extend(value for value in item.values() if isinstance(value, (dict, list)))
     for element in page.xpath('//*[@itemprop="articleBody"] | //article'):
-        lines = [_text(block) for block in element.xpath(".//p | .//blockquote | .//h2 | .//h3")]
+        blocks = element.xpath(".//p | .//blockquote | .//h2 | .//h3 | .//li")
+        inner = {child for block in blocks for child in block.iterdescendants()}
+        # A block inside another (a quote's <p>, a list item's) is read with it, once.
+        lines = [_text(block) for block in blocks if block not in inner]
         lines = [line for line in lines if line]
         if sum(len(line) for line in lines) >= MIN_ARTICLE_CHARS:
             return lines
@@ -417,7 +469,7 @@ def _second_opinions(html: str, page: Any, url: str | None) -> Iterator[list[str
 
 def _without_layout_tables(html: str, page: Any) -> Any:
     """A copy of the page whose layout tables (a 2000s site's columns: cells that hold
-    paragraphs, headings, blocks or other tables) are blocks, as a newer page's columns
+    several paragraphs, headings, lists or other tables) are blocks, as a newer page's columns
     are; or the page's HTML when it has none (trafilatura changes a tree it is given).
     trafilatura reads a layout table as a table: the menu, the article and the side
     column glued into one paragraph."""
@@ -430,7 +482,9 @@ def _without_layout_tables(html: str, page: Any) -> Any:
     return copied
 
 
-_LAYOUT_TABLE = "//table[.//td[.//p or .//h1 or .//h2 or .//h3 or .//div or .//table or .//ul]]"
+# A layout table's cell holds a column: headings, a list, a table, or several blocks. A
+# data table's cell holds one (a word processor writes each cell as a <p>).
+_LAYOUT_TABLE = "//table[.//td[.//h1 or .//h2 or .//h3 or .//table or .//ul or count(.//p | .//div) > 1]]"
 
 
 def _first_words(lines: Sequence[str]) -> str:
@@ -462,10 +516,11 @@ def extract_html(
     lines = split_paragraphs((getattr(document, "text", None) or "").replace("\n", "\n\n"))
     read = normalize_paragraph(getattr(document, "title", None) or "")
     title = headline(page, read, sitename, url, _first_words(lines))
-    found = body(lines, title)
+    links = _link_words(page) if page is not None else None
+    found = body(lines, title, links)
     if not found.article:
         for opinion in _second_opinions(html, page, url):
-            found = body(opinion, title)
+            found = body(opinion, title, links)
             if found.article:
                 break
     if not found.article:

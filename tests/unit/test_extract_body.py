@@ -54,6 +54,8 @@ def paragraphs(lines: list[str]) -> str:
         "Добавление комментария означает Ваше согласие с правилами сайта",
         "Додавання коментаря означає вашу згоду з правилами",
         "Чтобы оставить комментарий, войдите или зарегистрируйтесь",
+        "Щоб залишити коментар, авторизуйтесь",
+        "Чтобы прокомментировать, войдите на сайт",
         "Підписуйтесь на наш Telegram-канал, щоб першими дізнаватися новини",
         "Подписывайтесь на наш канал в Яндекс Дзене",
         "Наш канал в Telegram",
@@ -62,6 +64,7 @@ def paragraphs(lines: list[str]) -> str:
         "Теги: Київ, школи, ремонт",
         "сегодня в 17:04, просмотров: 173",
         "Коментарі",
+        "Раніше: Кличко розповів про ремонт мостів",
     ],
 )
 def test_a_notice_is_known(notice: str) -> None:
@@ -76,6 +79,14 @@ def test_a_notice_is_known(notice: str) -> None:
         "Читайте також між рядків: заява міністра була адресована не виборцям, а партнерам.",
         "Коментарі політиків щодо рішення суду були стриманими.",
         "Наш кореспондент побував у Харкові і розповів, як живе місто.",
+        # "Раніше"/"Ранее" and a name open the article's own sentences (news often ends so).
+        "Раніше Укрінформ повідомляв, що окупанти обстріляли Херсон з артилерії.",
+        "Ранее Зеленский заявил, что Украина готова к переговорам.",
+        "Раніше 24 Канал писав, що уряд змінив правила бронювання.",
+        # How to apply for help: the article's, though it says "register" or "sign in".
+        "Щоб залишити заявку на евакуацію, потрібно зареєструватися на порталі Дія.",
+        "Щоб додати дитину до електронної черги, батькам потрібно авторизуватися в застосунку Дія.",
+        "Чтобы оставить заявку на компенсацию, нужно зарегистрироваться на портале.",
         # A long paragraph that starts as a notice does is the article's.
         "Читайте також " + "довгий абзац статті, який розповідає про події " * 10,
     ],
@@ -114,6 +125,26 @@ def test_a_body_that_is_a_pages_navigation_is_no_article() -> None:
     assert "navigation" in found.refusal
 
 
+@pytest.mark.parametrize("list_tag", ["p", "li"])
+def test_an_article_that_is_mostly_a_list_of_short_lines_is_no_navigation(list_tag: str) -> None:
+    # A power-outage schedule: a few sentences, then a line a queue. Its lines are no
+    # links, as a menu's are: the article is not refused as the page's navigation.
+    schedule = [
+        f"{queue}.{half} черга: {queue * 2:02d}:00–{queue * 2 + 4:02d}:00"
+        for queue in range(1, 7)
+        for half in (1, 2)
+    ]
+    items = "".join(f"<{list_tag}>{line}</{list_tag}>" for line in schedule)
+    html = page(
+        f"<h1>Графік відключень світла на 28 листопада</h1>{paragraphs(PROSE[:3])}"
+        f"{items if list_tag == 'p' else f'<ul>{items}</ul>'}",
+        before="".join(f"<a href='/{name}'>{name}</a>" for name in MENU),
+    )
+    article = extract_html(html)
+    assert article.paragraphs[:3] == PROSE[:3]
+    assert [line.removeprefix("- ") for line in article.paragraphs[3:]] == schedule  # no menu around it
+
+
 def test_a_page_whose_article_is_empty_is_refused_not_saved_as_its_menu() -> None:
     # rzn.mk.ru, 2020: a photo report, the articleBody empty; trafilatura returned the
     # region menu (80 lines) as the article.
@@ -139,6 +170,38 @@ def test_the_article_body_a_page_states() -> None:
     assert _article_body(_parse(marked)) == PROSE
 
 
+def test_an_article_body_stated_as_html_is_read_as_its_paragraphs() -> None:
+    # CMSs put the body's HTML into JSON-LD: its <p>s are paragraphs, its entities characters.
+    quoted = "Компанія «Укренерго» повідомила про нові графіки відключень світла."
+    html_body = (
+        "".join(f"<p>{line}</p>" for line in PROSE)
+        + "<p>Компанія &laquo;Укренерго&raquo;&nbsp;повідомила про нові графіки відключень світла.</p>"
+    )
+    stated = {"@type": "NewsArticle", "articleBody": html_body}
+    html = page(
+        "", head=f"<script type='application/ld+json'>{json.dumps(stated, ensure_ascii=False)}</script>"
+    )
+    assert _article_body(_parse(html)) == [*PROSE, quoted]
+
+
+def test_a_json_ld_nested_too_deep_is_no_statement_not_a_failure() -> None:
+    # A hostile or broken page: json.loads raises RecursionError, not ValueError.
+    deep = "<script type='application/ld+json'>" + "[" * 100_000 + "]" * 100_000 + "</script>"
+    article = extract_html(page(f"<h1>Ремонт шкіл у Києві</h1>{paragraphs(PROSE)}", head=deep))
+    assert article.paragraphs == PROSE
+    assert _article_body(_parse(page(paragraphs(PROSE), head=deep))) == PROSE
+
+
+def test_the_article_body_a_page_states_has_its_quotes_once_and_its_lists() -> None:
+    quote = "Ми відновимо кожну школу до вересня, сказав мер."
+    items = ["Школа номер 5 на Оболоні", "Ліцей номер 100 на Троєщині"]
+    html = page(
+        f"{paragraphs(PROSE[:2])}<blockquote><p>{quote}</p></blockquote>"
+        f"<ul>{''.join(f'<li>{item}</li>' for item in items)}</ul>{paragraphs(PROSE[2:])}"
+    )
+    assert _article_body(_parse(html)) == [*PROSE[:2], quote, *items, *PROSE[2:]]
+
+
 def test_a_second_opinion_when_the_first_reading_is_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
     import trafilatura
 
@@ -150,7 +213,8 @@ def test_a_second_opinion_when_the_first_reading_is_navigation(monkeypatch: pyte
         return types.SimpleNamespace(text=menu, title="Ремонт шкіл")
 
     monkeypatch.setattr(trafilatura, "bare_extraction", first_reading_is_the_menu)
-    html = page(f"<h1>Ремонт шкіл</h1><div itemprop='articleBody'>{paragraphs(PROSE)}</div>")
+    links = "".join(f"<a href='/r{number}'>Регион {number}</a>" for number in range(40))
+    html = page(f"<h1>Ремонт шкіл</h1><div itemprop='articleBody'>{paragraphs(PROSE)}</div>", before=links)
     article = extract_html(html)
     assert article.paragraphs == PROSE
     assert len(readings) == 1  # the page's own articleBody answered: no second trafilatura reading
@@ -221,6 +285,25 @@ def test_a_logo_heading_is_not_the_headline() -> None:
     assert extract_html(html).title == "Уряд ухвалив бюджет на 2025 рік"
 
 
+@pytest.mark.parametrize(
+    ("logo", "head"),
+    [
+        # The only <h1> is the logo: a link to the home page, whatever it says.
+        ("<a href='/'>Новини України</a>", "<title>Уряд ухвалив бюджет на 2025 рік | Новини України</title>"),
+        (
+            "<a href='https://censor.net/'><img src='/logo.png'> Новости Украины и мира</a>",
+            "<meta property='og:title' content='Уряд ухвалив бюджет на 2025 рік'>",
+        ),
+    ],
+)
+def test_the_only_heading_is_no_headline_when_it_is_the_logo(logo: str, head: str) -> None:
+    html = (
+        f"<html><head><meta charset='utf-8'>{head}</head><body><h1 class='logo'>{logo}</h1>"
+        f"<div class='text'><h2>Уряд ухвалив бюджет на 2025 рік</h2>{paragraphs(PROSE)}</div></body></html>"
+    )
+    assert extract_html(html, url="https://censor.net/news/1").title == "Уряд ухвалив бюджет на 2025 рік"
+
+
 def test_without_a_headline_the_title_loses_the_site_name() -> None:
     html = (
         "<html><head><meta charset='utf-8'><title>Уряд ухвалив бюджет на 2025 рік - ZAXID.NET</title>"
@@ -249,12 +332,38 @@ def test_an_old_table_layout_gives_its_article_not_its_columns() -> None:
     assert article.title == "Кабмін затвердив програму ремонту доріг"  # the heading over the text
 
 
+def test_a_heading_in_another_column_is_not_the_title() -> None:
+    # The article's headline is bold text, not a heading; the heading above it in the page
+    # is the side column's ("Рубрики сайту"): the title is then the <title>'s.
+    menu = "".join(f"<a href='/{name}'>{name}</a><br>" for name in MENU)
+    html = (
+        "<html><head><meta charset='utf-8'><title>Кабмін затвердив програму ремонту доріг :: bigmir.net</title>"
+        f"</head><body><table><tr><td class='left'><h3>Рубрики сайту</h3>{menu}</td><td class='main'>"
+        f"<font size='4'><b>Кабмін затвердив програму ремонту доріг</b></font><br>{paragraphs(PROSE)}"
+        "</td></tr></table></body></html>"
+    )
+    assert extract_html(html).title == "Кабмін затвердив програму ремонту доріг"
+
+
 def test_a_data_table_in_an_article_stays_a_table() -> None:
     rows = "".join(f"<tr><td>Область {i}</td><td>{i * 10}</td></tr>" for i in range(3))
     html = page(f"<h1>Ремонт шкіл у Києві</h1>{paragraphs(PROSE)}<table>{rows}</table>")
     article = extract_html(html)
     assert article.paragraphs[: len(PROSE)] == PROSE
     assert any("Область 1" in line and "10" in line for line in article.paragraphs[len(PROSE) :])
+
+
+def test_a_data_table_whose_cells_hold_paragraphs_stays_a_table() -> None:
+    # A table pasted from a word processor: each cell a <p>. It is no layout table, and
+    # its rows are the article's, not a menu under it.
+    rows = "".join(
+        f"<tr><td><p>Черга {i}</p></td><td><p>{i:02d}:00–{i + 4:02d}:00</p></td></tr>" for i in (1, 2, 3)
+    )
+    html = page(f"<h1>Графік відключень у Києві на завтра</h1>{paragraphs(PROSE)}<table>{rows}</table>")
+    article = extract_html(html)
+    assert article.paragraphs[: len(PROSE)] == PROSE
+    assert any("Черга 2" in line and "02:00–06:00" in line for line in article.paragraphs[len(PROSE) :])
+    assert article.dropped == ()
 
 
 def test_an_og_title_wins_over_a_heading_in_an_old_layout() -> None:
@@ -276,6 +385,32 @@ def test_a_subtitle_and_a_lead_both_go_back_in_order() -> None:
         f"<div class='article__body'>{paragraphs(PROSE)}</div>"
     )
     assert extract_html(html).paragraphs == [subtitle, LEAD, *PROSE]
+
+
+def test_a_notice_under_the_headline_is_no_lead() -> None:
+    notice = "Підписуйтесь на наш Telegram-канал, щоб першими дізнаватися новини"
+    html = page(
+        f"<h1>Ремонт шкіл у Києві</h1><div class='article-intro'>{notice}</div>"
+        f"<div class='text'>{paragraphs(PROSE)}</div>"
+    )
+    article = extract_html(html)
+    assert article.paragraphs == PROSE  # not both in the article and listed as left out
+    assert article.dropped == (Dropped(notice, "notice"),)
+
+
+def test_the_site_description_under_a_logo_heading_is_no_lead() -> None:
+    # The page's only <h1> is its logo; its headline is an <h2>: the lead is looked for
+    # under the headline, not under the logo (the site's description there).
+    tagline = "Новини України та світу цілодобово: найсвіжіші події, аналітика і репортажі"
+    html = (
+        "<html><head><meta charset='utf-8'><title>Уряд ухвалив бюджет на 2025 рік | Новини</title></head>"
+        f"<body><div class='top'><h1 class='logo'><a href='/'>Новини України</a></h1>"
+        f"<div class='site-description'>{tagline}</div></div>"
+        f"<div class='text'><h2>Уряд ухвалив бюджет на 2025 рік</h2>{paragraphs(PROSE)}</div></body></html>"
+    )
+    article = extract_html(html, url="https://novyny.ua/news/1")
+    assert article.title == "Уряд ухвалив бюджет на 2025 рік"
+    assert article.paragraphs == PROSE
 
 
 def test_no_lead_is_taken_from_after_the_body_begins() -> None:
