@@ -438,7 +438,7 @@ def _json_ld(tree: Any) -> list[str]:
             continue
         try:
             visit(json.loads(script.text or "", strict=False))
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested deeper than Python goes
             continue
     return found
 

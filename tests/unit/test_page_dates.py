@@ -147,6 +147,11 @@ def test_broken_json_ld_is_no_evidence():
     assert dated(page(head=broken)) == (None, None)
 
 
+def test_json_ld_nested_too_deep_is_no_evidence_not_a_crash():
+    deep = '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>"
+    assert dated(page(head=deep + '<meta name="date" content="2024-10-24">')) == (date(2024, 10, 24), "meta")
+
+
 @pytest.mark.parametrize(
     "tag",
     [
