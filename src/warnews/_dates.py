@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -160,6 +160,9 @@ _BLOCKS = frozenset(
 # 14:05") or opens a dateline ("КИЇВ, 24 жовтня. /Укрінформ/.") is read; so is a
 # relative one only beside a time ("вчора о 18:30") or on its own.
 _SHORT_BLOCK = 100
+# What is read of a text to tell a byline or a dateline from a paragraph: a date further
+# in is a sentence's (and a huge paragraph full of dates costs no more than a short one).
+_OPENING = 2 * _SHORT_BLOCK
 # What may stand before a dateline's date: a city in capitals ("КИЇВ, ", "МОСКВА, "), a
 # capitalised name ("Київ, ") or a label ("Опубліковано: "); and after it, a stop, a
 # dash, the agency or a time: "24 жовтня. /Укрінформ/", "24 жовтня 2024 року, 14:05".
@@ -528,11 +531,29 @@ def _block(element: Any) -> Any:
     return node if node is not None else element
 
 
-def _in_headline_link(element: Any) -> bool:
+def _in_headline_link(element: Any, opening: Callable[[Any], str]) -> bool:
     for node in (element, *element.iterancestors()):
         if node.tag == "a":
-            return len(" ".join(node.text_content().split())) > _LINK_TEXT
+            return len(opening(node)) > _LINK_TEXT
     return False
+
+
+_FIRST_LETTERS = re.compile(rf"(?:\s*\S){{0,{_OPENING + 1}}}\s*")
+
+
+def _opening(element: Any) -> str:
+    """An element's text, spaces collapsed, cut a character after _OPENING (its first
+    words, and whether there are more), read no further than that."""
+    chunks: list[str] = []
+    wanted = _OPENING + 1  # characters other than spaces
+    for chunk in element.itertext():
+        match = _FIRST_LETTERS.match(chunk)
+        taken = match[0] if match else chunk
+        chunks.append(taken)
+        wanted -= len(taken) - sum(map(str.isspace, taken))
+        if wanted <= 0:
+            break
+    return " ".join("".join(chunks).split())[: _OPENING + 1]
 
 
 def _alone_in(text: str, written: str, kind: str) -> bool:
@@ -557,13 +578,13 @@ def _set_apart(element: Any) -> bool:
     return not before.strip() and not (element.tail or "").strip()
 
 
-def _stands_alone(holder: Any, block: Any, written: str, kind: str) -> bool:
+def _stands_alone(holder: Any, block: Any, written: str, kind: str, opening: Callable[[Any], str]) -> bool:
     """Whether a date is a byline's or a dateline's rather than a sentence's: alone (or
     with a time) in a short block, or in an element styled as one (span.date), or
     opening a dateline."""
-    texts = [" ".join(block.text_content().split())]
+    texts = [opening(block)]
     if holder is not block and (holder.get("class") or holder.get("itemprop") or _set_apart(holder)):
-        texts.insert(0, " ".join(holder.text_content().split()))
+        texts.insert(0, opening(holder))
     return any(_alone_in(text, written, kind) for text in texts)
 
 
@@ -599,19 +620,27 @@ def _dates_in(
     pieces: Iterable[tuple[str, Any]], context: _Context, anywhere: bool = True
 ) -> Iterator[tuple[str, date | None]]:
     read = 0
+    openings: dict[Any, str] = {}  # each element's text is read once, however many dates it holds
+
+    def opening(element: Any) -> str:
+        if element not in openings:
+            openings[element] = _opening(element)
+        return openings[element]
+
     for text, holder in pieces:
         if read > _TEXT_WINDOW:
             return
         read += len(text.strip())
-        if _chrome(holder) or _in_headline_link(holder) or not (anywhere or _in_holder(holder)):
+        if _chrome(holder) or _in_headline_link(holder, opening) or not (anywhere or _in_holder(holder)):
             continue
+        text = " ".join(text.split())[:_OPENING]  # a byline's date opens its text
         found = [(start, end, "text", day) for start, end, day in _written_dates(text, context)]
         found += [(start, end, "relative", day) for start, end, day in _relative_dates(text, context)]
         if not found:
             continue
         block = _block(holder)
         for start, end, kind, day in sorted(found, key=lambda item: item[0]):
-            if _stands_alone(holder, block, " ".join(text[start:end].split()), kind):
+            if _stands_alone(holder, block, " ".join(text[start:end].split()), kind, opening):
                 yield kind, day
 
 

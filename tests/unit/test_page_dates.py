@@ -5,6 +5,7 @@ crawl; never the day the page chrome shows."""
 
 import json
 import os
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -295,6 +296,16 @@ def test_dates_in_running_prose_are_events_not_the_publication():
     opening = "24 лютого війська рушили на Київ. " + PROSE
     assert dated(page(body=opening)) == (None, None)
     assert dated(page(after="<p>Сьогодні у Києві тривога.</p>")) == (None, None)
+
+
+def test_a_paragraph_full_of_dates_is_read_in_linear_time():
+    """Each date of a 100 kB paragraph used to re-read the whole paragraph: minutes for a page."""
+    crowded = page(
+        after="<p>" + "1 січня 1980, " * 8000 + "</p>" + "<p>" + "<b>1 січня 1980</b> " * 3000 + "</p>"
+    )
+    started = time.perf_counter()
+    assert dated(crowded) == (None, None)
+    assert time.perf_counter() - started < 1.5
 
 
 def test_another_articles_headline_is_not_this_ones_date():
