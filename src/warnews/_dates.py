@@ -503,6 +503,7 @@ def _pieces(tree: Any, headline: Any) -> Iterator[tuple[str, Any]]:
     """The page's text after the headline (or else all of it), piece by piece: (text,
     the element it is in)."""
     started = headline is None
+    inside = set(headline.iterdescendants()) if headline is not None else set()
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
@@ -511,7 +512,7 @@ def _pieces(tree: Any, headline: Any) -> Iterator[tuple[str, Any]]:
             if element.tail:
                 yield from _piece(element.tail, element.getparent())
             continue
-        if not started or (headline is not None and any(up is headline for up in element.iterancestors())):
+        if not started or element in inside:
             continue
         if element.text and element.tag not in _SKIPPED:
             yield from _piece(element.text, element)
@@ -597,9 +598,14 @@ def _just_above(tree: Any, headline: Any) -> list[tuple[str, Any]]:
             break
         if not isinstance(element.tag, str):
             continue
-        if element.text and element.tag not in _SKIPPED:
+        if element.text and element.text.strip() and element.tag not in _SKIPPED:
             pieces.append((element.text, element))
-        if element.tail and element.getparent() is not None and element not in around:
+        if (
+            element.tail
+            and element.tail.strip()
+            and element.getparent() is not None
+            and element not in around
+        ):
             pieces.append((element.tail, element.getparent()))
     kept: list[tuple[str, Any]] = []
     size = 0
@@ -631,12 +637,12 @@ def _dates_in(
         if read > _TEXT_WINDOW:
             return
         read += len(text.strip())
-        if _chrome(holder) or _in_headline_link(holder, opening) or not (anywhere or _in_holder(holder)):
-            continue
         text = " ".join(text.split())[:_OPENING]  # a byline's date opens its text
         found = [(start, end, "text", day) for start, end, day in _written_dates(text, context)]
         found += [(start, end, "relative", day) for start, end, day in _relative_dates(text, context)]
         if not found:
+            continue
+        if _chrome(holder) or _in_headline_link(holder, opening) or not (anywhere or _in_holder(holder)):
             continue
         block = _block(holder)
         for start, end, kind, day in sorted(found, key=lambda item: item[0]):

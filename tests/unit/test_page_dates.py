@@ -308,6 +308,15 @@ def test_a_paragraph_full_of_dates_is_read_in_linear_time():
     assert time.perf_counter() - started < 1.5
 
 
+def test_a_deep_page_of_empty_elements_is_read_in_linear_time():
+    """Each element around the headline used to walk all its ancestors: minutes for a page."""
+    deep = "<div>" * 250 + "<i> </i>" * 10000 + "</div>" * 250
+    crowded = page(before=deep, after=deep)
+    started = time.perf_counter()
+    assert dated(crowded) == (None, None)
+    assert time.perf_counter() - started < 1.5
+
+
 def test_another_articles_headline_is_not_this_ones_date():
     link = "<div><a href='/x'>Як пережити місячне затемнення 10 січня: поради</a></div>"
     assert dated(page(after=link)) == (None, None)
