@@ -563,7 +563,10 @@ def _alone_in(text: str, written: str, kind: str) -> bool:
         return False
     before, after = text[:where], text[where + len(written) :]
     if kind == "relative":  # "сьогодні" alone or beside a time; never "Сьогодні у Києві ..."
-        return bool(_BESIDE_TIME.match(after))
+        opens = len(text) <= _SHORT_BLOCK or (
+            len(before) <= _DATELINE_LEAD and bool(_DATELINE_PREFIX.match(before))
+        )
+        return opens and bool(_BESIDE_TIME.match(after))  # "... стався вчора о 18:30" is the story's
     if len(text) <= _SHORT_BLOCK:
         return _PRINTED not in text
     return len(before) <= _DATELINE_LEAD and bool(

@@ -317,6 +317,20 @@ def test_a_deep_page_of_empty_elements_is_read_in_linear_time():
     assert time.perf_counter() - started < 1.5
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Вибух стався вчора о 18:30 у центрі міста. ",
+        "За словами мера, вибух стався вчора о 18:30. ",
+        "Как сообщили в полиции, задержание произошло сегодня в 14:05. ",
+    ],
+    ids=["uk", "uk-said", "ru"],
+)
+def test_a_relative_date_in_a_sentence_of_the_story_is_an_events(sentence):
+    assert dated(page(body=sentence + PROSE)) == (None, None)
+    assert dated(page(body=PROSE + " " + sentence)) == (None, None)
+
+
 def test_another_articles_headline_is_not_this_ones_date():
     link = "<div><a href='/x'>Як пережити місячне затемнення 10 січня: поради</a></div>"
     assert dated(page(after=link)) == (None, None)
