@@ -403,7 +403,7 @@ def _headline(tree: Any) -> Any | None:
     """The article's <h1>; on a page without one (an old table layout), the element that
     shows the page's title (og:title, or <title> without the site's name)."""
     for heading in tree.iter("h1"):
-        if not _chrome(heading) and " ".join(heading.text_content().split()):
+        if not _chrome(heading) and not _logo(heading) and " ".join(heading.text_content().split()):
             return heading
     titles = [" ".join(value.split()) for value in tree.xpath("//meta[@property='og:title']/@content")]
     for title in tree.iter("title"):
@@ -416,6 +416,14 @@ def _headline(tree: Any) -> Any | None:
         if " ".join(element.text_content().split()).casefold() in wanted and not _chrome(element):
             return element
     return None
+
+
+def _logo(heading: Any) -> bool:
+    """An <h1> that is a link to the site's front page: the site's name, not a headline."""
+    links = [urlsplit(link.get("href").strip()) for link in heading.xpath(".//a[@href]")]
+    return bool(links) and all(
+        (link.netloc or link.path) and not link.path.strip("/") + link.query for link in links
+    )
 
 
 def _json_ld(tree: Any) -> list[str]:
