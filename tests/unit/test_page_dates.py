@@ -441,3 +441,32 @@ def test_a_local_file_was_fetched_when_it_was_last_written(tmp_path):
     assert source.fetched == FETCHED
     article = extract(source.data, None, None, None, source.name, source.fetched)
     assert (article.published, article.published_evidence) == (date(2024, 10, 24), "text")
+
+
+def test_a_local_file_written_in_the_future_was_not_fetched_in_the_future(tmp_path):
+    """A copied file's clock may run ahead of ours: its mtime makes no future date believable."""
+    ahead = datetime.now(UTC) + timedelta(days=400)
+    saved = tmp_path / "saved.html"
+    saved.write_text(page(head=f'<meta name="date" content="{(ahead - timedelta(days=30)).date()}">'))
+    os.utime(saved, (ahead.timestamp(), ahead.timestamp()))
+    source = read_file(str(saved), 1_000_000)
+    assert source.fetched is not None and source.fetched <= datetime.now(UTC)
+    article = extract(source.data, None, None, None, source.name, source.fetched)
+    assert (article.published, article.published_evidence) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "mtime", [1.0, 315532800.0, 1e12, -1e12], ids=["1970", "zip-1980", "year-33658", "before-0"]
+)
+def test_a_local_file_with_an_absurd_mtime_was_fetched_now(tmp_path, mtime):
+    """A file whose mtime is zeroed (1970, a zip's 1980) or absurd: every date would be after its 'crawl'."""
+    saved = tmp_path / "saved.html"
+    saved.write_text(page(after="<div class='date'>24 жовтня 2024</div>"))
+    try:
+        os.utime(saved, (mtime, mtime))
+    except (OSError, OverflowError, ValueError):
+        pytest.skip("this file system keeps no such time")
+    source = read_file(str(saved), 1_000_000)
+    assert source.fetched is not None and datetime.now(UTC) - source.fetched < timedelta(minutes=1)
+    article = extract(source.data, None, None, None, source.name, source.fetched)
+    assert (article.published, article.published_evidence) == (date(2024, 10, 24), "text")
