@@ -111,9 +111,12 @@ def last_modified(headers: Mapping[str, str], now: datetime | None = None) -> da
     answered = _moment(headers.get("date", "")) if headers.get("date") else now or datetime.now(UTC)
     if answered is None:
         return None
-    if _utc(modified) > _utc(answered) - GENERATED:
+    try:
+        if _utc(modified) > _utc(answered) - GENERATED:
+            return None
+        return _utc(modified).date()
+    except OverflowError:  # year 9999 at -12:00, or year 1: no day a page was changed
         return None
-    return _utc(modified).date()
 
 
 # --- The page's own date ---------------------------------------------------------------

@@ -12,7 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warnews._dates import crawl_day, fetched_at, local_day, page_date, publication, site_zone, url_date
+from warnews._dates import (
+    crawl_day,
+    fetched_at,
+    last_modified,
+    local_day,
+    page_date,
+    publication,
+    site_zone,
+    url_date,
+)
 from warnews._extract import extract, extract_html
 from warnews._pipeline import read_file
 
@@ -397,6 +406,18 @@ def test_the_answers_date_is_the_fetch_time_when_it_is_sane():
     )
     assert fetched_at({"date": "Thu, 01 Jan 2015 10:00:00 GMT"}, now) == now, "a server's stopped clock"
     assert fetched_at({"date": "yesterday"}, now) == now and fetched_at({}, now) == now
+
+
+@pytest.mark.parametrize(
+    ("modified", "answered"),
+    [
+        ("Sat, 31 Dec 9999 23:59:59 -1200", "Thu, 11 Jan 2024 10:00:00 GMT"),
+        ("Thu, 11 Jan 2024 09:00:00 GMT", "0001-01-01"),
+    ],
+)
+def test_a_last_modified_or_date_header_out_of_range_is_no_date_not_a_crash(modified, answered):
+    """A hostile server's header is no date, not a traceback for the page."""
+    assert last_modified({"last-modified": modified, "date": answered}) is None
 
 
 def test_extract_says_how_the_date_was_found():
