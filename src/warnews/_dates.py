@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -111,9 +111,12 @@ def last_modified(headers: Mapping[str, str], now: datetime | None = None) -> da
     answered = _moment(headers.get("date", "")) if headers.get("date") else now or datetime.now(UTC)
     if answered is None:
         return None
-    if _utc(modified) > _utc(answered) - GENERATED:
+    try:
+        if _utc(modified) > _utc(answered) - GENERATED:
+            return None
+        return _utc(modified).date()
+    except OverflowError:  # year 9999 at -12:00, or year 1: no day a page was changed
         return None
-    return _utc(modified).date()
 
 
 # --- The page's own date ---------------------------------------------------------------
@@ -160,6 +163,9 @@ _BLOCKS = frozenset(
 # 14:05") or opens a dateline ("КИЇВ, 24 жовтня. /Укрінформ/.") is read; so is a
 # relative one only beside a time ("вчора о 18:30") or on its own.
 _SHORT_BLOCK = 100
+# What is read of a text to tell a byline or a dateline from a paragraph: a date further
+# in is a sentence's (and a huge paragraph full of dates costs no more than a short one).
+_OPENING = 2 * _SHORT_BLOCK
 # What may stand before a dateline's date: a city in capitals ("КИЇВ, ", "МОСКВА, "), a
 # capitalised name ("Київ, ") or a label ("Опубліковано: "); and after it, a stop, a
 # dash, the agency or a time: "24 жовтня. /Укрінформ/", "24 жовтня 2024 року, 14:05".
@@ -400,7 +406,7 @@ def _headline(tree: Any) -> Any | None:
     """The article's <h1>; on a page without one (an old table layout), the element that
     shows the page's title (og:title, or <title> without the site's name)."""
     for heading in tree.iter("h1"):
-        if not _chrome(heading) and " ".join(heading.text_content().split()):
+        if not _chrome(heading) and not _logo(heading) and " ".join(heading.text_content().split()):
             return heading
     titles = [" ".join(value.split()) for value in tree.xpath("//meta[@property='og:title']/@content")]
     for title in tree.iter("title"):
@@ -413,6 +419,14 @@ def _headline(tree: Any) -> Any | None:
         if " ".join(element.text_content().split()).casefold() in wanted and not _chrome(element):
             return element
     return None
+
+
+def _logo(heading: Any) -> bool:
+    """An <h1> that is a link to the site's front page: the site's name, not a headline."""
+    links = [urlsplit(link.get("href").strip()) for link in heading.xpath(".//a[@href]")]
+    return bool(links) and all(
+        (link.netloc or link.path) and not link.path.strip("/") + link.query for link in links
+    )
 
 
 def _json_ld(tree: Any) -> list[str]:
@@ -438,7 +452,7 @@ def _json_ld(tree: Any) -> list[str]:
             continue
         try:
             visit(json.loads(script.text or "", strict=False))
-        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
+        except (ValueError, RecursionError):  # broken, or nested deeper than Python goes
             continue
     return found
 
@@ -500,6 +514,7 @@ def _pieces(tree: Any, headline: Any) -> Iterator[tuple[str, Any]]:
     """The page's text after the headline (or else all of it), piece by piece: (text,
     the element it is in)."""
     started = headline is None
+    inside = set(headline.iterdescendants()) if headline is not None else set()
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
@@ -508,7 +523,7 @@ def _pieces(tree: Any, headline: Any) -> Iterator[tuple[str, Any]]:
             if element.tail:
                 yield from _piece(element.tail, element.getparent())
             continue
-        if not started or (headline is not None and any(up is headline for up in element.iterancestors())):
+        if not started or element in inside:
             continue
         if element.text and element.tag not in _SKIPPED:
             yield from _piece(element.text, element)
@@ -528,11 +543,29 @@ def _block(element: Any) -> Any:
     return node if node is not None else element
 
 
-def _in_headline_link(element: Any) -> bool:
+def _in_headline_link(element: Any, opening: Callable[[Any], str]) -> bool:
     for node in (element, *element.iterancestors()):
         if node.tag == "a":
-            return len(" ".join(node.text_content().split())) > _LINK_TEXT
+            return len(opening(node)) > _LINK_TEXT
     return False
+
+
+_FIRST_LETTERS = re.compile(rf"(?:\s*\S){{0,{_OPENING + 1}}}\s*")
+
+
+def _opening(element: Any) -> str:
+    """An element's text, spaces collapsed, cut a character after _OPENING (its first
+    words, and whether there are more), read no further than that."""
+    chunks: list[str] = []
+    wanted = _OPENING + 1  # characters other than spaces
+    for chunk in element.itertext():
+        match = _FIRST_LETTERS.match(chunk)
+        taken = match[0] if match else chunk
+        chunks.append(taken)
+        wanted -= len(taken) - sum(map(str.isspace, taken))
+        if wanted <= 0:
+            break
+    return " ".join("".join(chunks).split())[: _OPENING + 1]
 
 
 def _alone_in(text: str, written: str, kind: str) -> bool:
@@ -541,7 +574,10 @@ def _alone_in(text: str, written: str, kind: str) -> bool:
         return False
     before, after = text[:where], text[where + len(written) :]
     if kind == "relative":  # "сьогодні" alone or beside a time; never "Сьогодні у Києві ..."
-        return bool(_BESIDE_TIME.match(after))
+        opens = len(text) <= _SHORT_BLOCK or (
+            len(before) <= _DATELINE_LEAD and bool(_DATELINE_PREFIX.match(before))
+        )
+        return opens and bool(_BESIDE_TIME.match(after))  # "... стався вчора о 18:30" is the story's
     if len(text) <= _SHORT_BLOCK:
         return _PRINTED not in text
     return len(before) <= _DATELINE_LEAD and bool(
@@ -557,13 +593,13 @@ def _set_apart(element: Any) -> bool:
     return not before.strip() and not (element.tail or "").strip()
 
 
-def _stands_alone(holder: Any, block: Any, written: str, kind: str) -> bool:
+def _stands_alone(holder: Any, block: Any, written: str, kind: str, opening: Callable[[Any], str]) -> bool:
     """Whether a date is a byline's or a dateline's rather than a sentence's: alone (or
     with a time) in a short block, or in an element styled as one (span.date), or
     opening a dateline."""
-    texts = [" ".join(block.text_content().split())]
+    texts = [opening(block)]
     if holder is not block and (holder.get("class") or holder.get("itemprop") or _set_apart(holder)):
-        texts.insert(0, " ".join(holder.text_content().split()))
+        texts.insert(0, opening(holder))
     return any(_alone_in(text, written, kind) for text in texts)
 
 
@@ -576,9 +612,14 @@ def _just_above(tree: Any, headline: Any) -> list[tuple[str, Any]]:
             break
         if not isinstance(element.tag, str):
             continue
-        if element.text and element.tag not in _SKIPPED:
+        if element.text and element.text.strip() and element.tag not in _SKIPPED:
             pieces.append((element.text, element))
-        if element.tail and element.getparent() is not None and element not in around:
+        if (
+            element.tail
+            and element.tail.strip()
+            and element.getparent() is not None
+            and element not in around
+        ):
             pieces.append((element.tail, element.getparent()))
     kept: list[tuple[str, Any]] = []
     size = 0
@@ -599,19 +640,27 @@ def _dates_in(
     pieces: Iterable[tuple[str, Any]], context: _Context, anywhere: bool = True
 ) -> Iterator[tuple[str, date | None]]:
     read = 0
+    openings: dict[Any, str] = {}  # each element's text is read once, however many dates it holds
+
+    def opening(element: Any) -> str:
+        if element not in openings:
+            openings[element] = _opening(element)
+        return openings[element]
+
     for text, holder in pieces:
         if read > _TEXT_WINDOW:
             return
         read += len(text.strip())
-        if _chrome(holder) or _in_headline_link(holder) or not (anywhere or _in_holder(holder)):
-            continue
+        text = " ".join(text.split())[:_OPENING]  # a byline's date opens its text
         found = [(start, end, "text", day) for start, end, day in _written_dates(text, context)]
         found += [(start, end, "relative", day) for start, end, day in _relative_dates(text, context)]
         if not found:
             continue
+        if _chrome(holder) or _in_headline_link(holder, opening) or not (anywhere or _in_holder(holder)):
+            continue
         block = _block(holder)
         for start, end, kind, day in sorted(found, key=lambda item: item[0]):
-            if _stands_alone(holder, block, " ".join(text[start:end].split()), kind):
+            if _stands_alone(holder, block, " ".join(text[start:end].split()), kind, opening):
                 yield kind, day
 
 

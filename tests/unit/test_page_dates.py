@@ -5,13 +5,23 @@ crawl; never the day the page chrome shows."""
 
 import json
 import os
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warnews._dates import crawl_day, fetched_at, local_day, page_date, publication, site_zone, url_date
+from warnews._dates import (
+    crawl_day,
+    fetched_at,
+    last_modified,
+    local_day,
+    page_date,
+    publication,
+    site_zone,
+    url_date,
+)
 from warnews._extract import extract, extract_html
 from warnews._pipeline import read_file
 
@@ -145,6 +155,11 @@ def test_json_ld_of_the_article_not_of_the_website():
 def test_broken_json_ld_is_no_evidence():
     broken = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": </script>'
     assert dated(page(head=broken)) == (None, None)
+
+
+def test_json_ld_nested_too_deep_is_no_evidence_not_a_crash():
+    deep = '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>"
+    assert dated(page(head=deep + '<meta name="date" content="2024-10-24">')) == (date(2024, 10, 24), "meta")
 
 
 @pytest.mark.parametrize(
@@ -292,6 +307,39 @@ def test_dates_in_running_prose_are_events_not_the_publication():
     assert dated(page(after="<p>Сьогодні у Києві тривога.</p>")) == (None, None)
 
 
+def test_a_paragraph_full_of_dates_is_read_in_linear_time():
+    """Each date of a 100 kB paragraph used to re-read the whole paragraph: minutes for a page."""
+    crowded = page(
+        after="<p>" + "1 січня 1980, " * 8000 + "</p>" + "<p>" + "<b>1 січня 1980</b> " * 3000 + "</p>"
+    )
+    started = time.perf_counter()
+    assert dated(crowded) == (None, None)
+    assert time.perf_counter() - started < 1.5
+
+
+def test_a_deep_page_of_empty_elements_is_read_in_linear_time():
+    """Each element around the headline used to walk all its ancestors: minutes for a page."""
+    deep = "<div>" * 250 + "<i> </i>" * 10000 + "</div>" * 250
+    crowded = page(before=deep, after=deep)
+    started = time.perf_counter()
+    assert dated(crowded) == (None, None)
+    assert time.perf_counter() - started < 1.5
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Вибух стався вчора о 18:30 у центрі міста. ",
+        "За словами мера, вибух стався вчора о 18:30. ",
+        "Как сообщили в полиции, задержание произошло сегодня в 14:05. ",
+    ],
+    ids=["uk", "uk-said", "ru"],
+)
+def test_a_relative_date_in_a_sentence_of_the_story_is_an_events(sentence):
+    assert dated(page(body=sentence + PROSE)) == (None, None)
+    assert dated(page(body=PROSE + " " + sentence)) == (None, None)
+
+
 def test_another_articles_headline_is_not_this_ones_date():
     link = "<div><a href='/x'>Як пережити місячне затемнення 10 січня: поради</a></div>"
     assert dated(page(after=link)) == (None, None)
@@ -300,6 +348,17 @@ def test_another_articles_headline_is_not_this_ones_date():
 def test_a_logo_in_an_h1_is_not_the_headline():
     html = page(header="<h1 class='logo'>Сайт</h1><span>5 січня 2025</span>")
     assert dated(html) == (None, None)
+
+
+def test_a_logo_h1_linking_to_the_front_page_in_an_old_div_header_is_not_the_headline():
+    """A 2011 article re-served in 2013, its header a <div id="header"> with the site's name in an <h1>."""
+    html = (
+        "<html><head><title>Міська рада затвердила бюджет | Новини Житомира</title></head><body>"
+        "<div id='header'><h1><a href='/'>Новини Житомира</a></h1><div class='today'>10 квітня 2013</div></div>"
+        "<div id='content'><h2>Міська рада затвердила бюджет</h2><div class='date'>23.12.2011</div>"
+        f"<p>{PROSE}</p></div></body></html>"
+    )
+    assert dated(html, fetched=datetime(2013, 4, 10, tzinfo=UTC)) == (date(2011, 12, 23), "text")
 
 
 def test_dates_before_1990_are_refused():
@@ -349,6 +408,18 @@ def test_the_answers_date_is_the_fetch_time_when_it_is_sane():
     assert fetched_at({"date": "yesterday"}, now) == now and fetched_at({}, now) == now
 
 
+@pytest.mark.parametrize(
+    ("modified", "answered"),
+    [
+        ("Sat, 31 Dec 9999 23:59:59 -1200", "Thu, 11 Jan 2024 10:00:00 GMT"),
+        ("Thu, 11 Jan 2024 09:00:00 GMT", "0001-01-01"),
+    ],
+)
+def test_a_last_modified_or_date_header_out_of_range_is_no_date_not_a_crash(modified, answered):
+    """A hostile server's header is no date, not a traceback for the page."""
+    assert last_modified({"last-modified": modified, "date": answered}) is None
+
+
 def test_extract_says_how_the_date_was_found():
     html = page(after="<div class='date'>24 жовтня</div>").encode()
     article = extract(html, "text/html", "utf-8", URL, URL, fetched=FETCHED)
@@ -389,5 +460,34 @@ def test_a_local_file_was_fetched_when_it_was_last_written(tmp_path):
     os.utime(saved, (FETCHED.timestamp(), FETCHED.timestamp()))
     source = read_file(str(saved), 1_000_000)
     assert source.fetched == FETCHED
+    article = extract(source.data, None, None, None, source.name, source.fetched)
+    assert (article.published, article.published_evidence) == (date(2024, 10, 24), "text")
+
+
+def test_a_local_file_written_in_the_future_was_not_fetched_in_the_future(tmp_path):
+    """A copied file's clock may run ahead of ours: its mtime makes no future date believable."""
+    ahead = datetime.now(UTC) + timedelta(days=400)
+    saved = tmp_path / "saved.html"
+    saved.write_text(page(head=f'<meta name="date" content="{(ahead - timedelta(days=30)).date()}">'))
+    os.utime(saved, (ahead.timestamp(), ahead.timestamp()))
+    source = read_file(str(saved), 1_000_000)
+    assert source.fetched is not None and source.fetched <= datetime.now(UTC)
+    article = extract(source.data, None, None, None, source.name, source.fetched)
+    assert (article.published, article.published_evidence) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "mtime", [1.0, 315532800.0, 1e12, -1e12], ids=["1970", "zip-1980", "year-33658", "before-0"]
+)
+def test_a_local_file_with_an_absurd_mtime_was_fetched_now(tmp_path, mtime):
+    """A file whose mtime is zeroed (1970, a zip's 1980) or absurd: every date would be after its 'crawl'."""
+    saved = tmp_path / "saved.html"
+    saved.write_text(page(after="<div class='date'>24 жовтня 2024</div>"))
+    try:
+        os.utime(saved, (mtime, mtime))
+    except (OSError, OverflowError, ValueError):
+        pytest.skip("this file system keeps no such time")
+    source = read_file(str(saved), 1_000_000)
+    assert source.fetched is not None and datetime.now(UTC) - source.fetched < timedelta(minutes=1)
     article = extract(source.data, None, None, None, source.name, source.fetched)
     assert (article.published, article.published_evidence) == (date(2024, 10, 24), "text")
