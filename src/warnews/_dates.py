@@ -466,10 +466,15 @@ def _meta(tree: Any) -> list[str]:
     return found
 
 
+# How many <time> elements a page is searched through: each costs a walk up its ancestors.
+_TIMES_MAX = 200
+
+
 def _times(tree: Any, headline: Any | None) -> list[str]:
     """<time datetime> (or an itemprop=datePublished element) inside the article, in order."""
     after = headline is None
     found = []
+    examined = 0
     for element in tree.iter():
         if element is headline:
             after = True
@@ -479,6 +484,9 @@ def _times(tree: Any, headline: Any | None) -> list[str]:
         published = (element.get("itemprop") or "").lower() == "datepublished"
         if not (element.tag == "time" or published):
             continue
+        examined += 1
+        if examined > _TIMES_MAX:
+            break  # an article's own time is among a page's first; tens of thousands are an attack
         value = (
             element.get("datetime") or element.get("content") or (element.text_content() if published else "")
         )

@@ -491,3 +491,17 @@ def test_a_local_file_with_an_absurd_mtime_was_fetched_now(tmp_path, mtime):
     assert source.fetched is not None and datetime.now(UTC) - source.fetched < timedelta(minutes=1)
     article = extract(source.data, None, None, None, source.name, source.fetched)
     assert (article.published, article.published_evidence) == (date(2024, 10, 24), "text")
+
+
+def test_tens_of_thousands_of_deep_time_elements_are_not_all_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each <time> costs a walk up its ancestors: 150 blocks of 250 nested ones (1.3 MB)
+    # took 4.7 s; only the page's first are an article's.
+    import warnews._dates as dates
+
+    walks = []
+    chrome = dates._chrome
+    monkeypatch.setattr(dates, "_chrome", lambda element: walks.append(1) or chrome(element))
+    block = "<time datetime='2999-01-01'>" * 250 + "x" + "</time>" * 250
+    html = f"<html><body><h1>Заголовок статті про події</h1>{block * 150}</body></html>"
+    assert page_date(html, "https://site.ua/news/1", None, None) == (None, None)
+    assert len(walks) < 1000  # the headline and a few more walks beside the <time>s: not 37,500
