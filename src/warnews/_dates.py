@@ -1,8 +1,10 @@
 """Which publication date an article's file may state, and where it came from.
 
-A date is only ever one a source gave: the page's own metadata, the feed item that
-brought the URL, or the page's Last-Modified header, in that order of trust. A date
-no source gave is unknown, and the provenance line says so instead of guessing.
+A date is only ever one a source gave, in this order of trust: what the page states
+about its article (JSON-LD, meta tags, a <time> in it, its URL: page_date), a Telegram
+post's time, the feed item that brought the URL, a date the page writes in words beside
+its headline, the page's Last-Modified header. A date no source gave is unknown, and the
+provenance line says so instead of guessing; none is ever after the crawl.
 """
 
 from __future__ import annotations
@@ -183,18 +185,8 @@ _BESIDE_TIME = re.compile(r"\W*(?:(?:[вуо]|at|об)\s*)?\d{1,2}[:.]\d\d(?!\d)
 _LINK_TEXT = 40  # a link with more text than a date and a time is another article's headline
 _TITLE_PARTS = re.compile(r"\s+[-|–—:/»]+\s+")  # "Headline - Site", "Site | Headline"
 _TITLE_SHORTEST = 12  # a site's name is no headline
-_TITLE_HOLDERS = (
-    "h2",
-    "h3",
-    "h4",
-    "b",
-    "strong",
-    "font",
-    "span",
-    "div",
-    "td",
-    "p",
-)  # a link with more text than a date and a time is another article's headline
+# Where an old layout without an <h1> shows its headline.
+_TITLE_HOLDERS = ("h2", "h3", "h4", "b", "strong", "font", "span", "div", "td", "p")
 _TEXT_WINDOW = 4000  # characters after the headline that may hold its date
 # A date line just above the headline is the article's ("Політика | 24 жовтня, 14:05"),
 # one further up is the page's: the day it was served, in its header.
