@@ -398,7 +398,7 @@ def _headline(tree: Any) -> Any | None:
     """The article's <h1>; on a page without one (an old table layout), the element that
     shows the page's title (og:title, or <title> without the site's name)."""
     for heading in tree.iter("h1"):
-        if not _chrome(heading) and not _logo(heading) and " ".join(heading.text_content().split()):
+        if not _chrome(heading) and not is_logo(heading) and " ".join(heading.text_content().split()):
             return heading
     titles = [" ".join(value.split()) for value in tree.xpath("//meta[@property='og:title']/@content")]
     for title in tree.iter("title"):
@@ -413,12 +413,25 @@ def _headline(tree: Any) -> Any | None:
     return None
 
 
-def _logo(heading: Any) -> bool:
-    """An <h1> that is a link to the site's front page: the site's name, not a headline."""
-    links = [urlsplit(link.get("href").strip()) for link in heading.xpath(".//a[@href]")]
-    return bool(links) and all(
-        (link.netloc or link.path) and not link.path.strip("/") + link.query for link in links
-    )
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.php"})
+
+
+def is_logo(heading: Any) -> bool:
+    """Whether a heading is the site's logo, not a headline: its text is a link to the
+    site's front page (also _extract's headline and lead)."""
+    home = [
+        link
+        for link in heading.iter("a")
+        if (href := (link.get("href") or "").strip())
+        and not href.startswith("#")
+        and urlsplit(href).path.lower() in _HOME_PATHS
+        and not urlsplit(href).query
+    ]
+    return bool(home) and sum(len(_words(link)) for link in home) >= len(_words(heading))
+
+
+def _words(element: Any) -> str:
+    return " ".join(element.text_content().split())
 
 
 def _json_ld(tree: Any) -> list[str]:
@@ -688,8 +701,8 @@ def page_date(
         return day is not None and EARLIEST <= day <= context.crawled
 
     tree = _parse(html)
+    headline = _headline(tree) if tree is not None else None
     if tree is not None:
-        headline = _headline(tree)
         for kind, values in (
             ("json-ld", _json_ld(tree)),
             ("meta", _meta(tree)),
@@ -703,7 +716,7 @@ def page_date(
     if fits(day):
         return day, "url"
     if tree is not None:
-        for kind, day in _read_dates(tree, _headline(tree), context):
+        for kind, day in _read_dates(tree, headline, context):
             if fits(day):
                 return day, kind
     return None, None

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._dates import page_date
+from ._dates import is_logo, page_date
 from ._decode import declared_charset, decode
 from ._errors import ExtractError
 from ._normalize import clean, normalize_paragraph, split_paragraphs
@@ -300,19 +300,6 @@ def _heading_before(page: Any, text: str) -> str:
     return ""
 
 
-def _logo(heading: Any) -> bool:
-    """Whether a heading is the site's logo: its text is a link to the home page."""
-    home = [
-        link
-        for link in heading.iter("a")
-        if (href := (link.get("href") or "").strip())
-        and not href.startswith("#")
-        and urlsplit(href).path.lower() in {"", "/", "/index.html", "/index.php"}
-        and not urlsplit(href).query
-    ]
-    return bool(home) and sum(len(_text(link)) for link in home) >= len(_text(heading))
-
-
 def headline(
     page: Any, title: str, sitename: str | None = None, url: str | None = None, start: str = ""
 ) -> str:
@@ -335,7 +322,7 @@ def headline(
                 return text
         headings = [
             text
-            for text in (_text(element) for element in page.iter("h1") if not _logo(element))
+            for text in (_text(element) for element in page.iter("h1") if not is_logo(element))
             if fits(text)
         ]
         if len(set(headings)) == 1:
@@ -389,7 +376,7 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
     # The headline: the heading that says the title (an <h1> first), else the first <h1>
     # that is no logo.
     headings = [h for tags in (("h1",), ("h2", "h3", "h4")) for h in page.iter(*tags) if _text(h) == title]
-    headings += [h for h in page.iter("h1") if not _logo(h)]
+    headings += [h for h in page.iter("h1") if not is_logo(h)]
     heading = headings[0] if headings else None
     if heading is None or not paragraphs:
         return []

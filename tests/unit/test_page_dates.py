@@ -350,11 +350,14 @@ def test_a_logo_in_an_h1_is_not_the_headline():
     assert dated(html) == (None, None)
 
 
-def test_a_logo_h1_linking_to_the_front_page_in_an_old_div_header_is_not_the_headline():
-    """A 2011 article re-served in 2013, its header a <div id="header"> with the site's name in an <h1>."""
+@pytest.mark.parametrize("home", ["/", "/index.php", "https://zhytomyr.info/index.html"])
+def test_a_logo_h1_linking_to_the_front_page_in_an_old_div_header_is_not_the_headline(home):
+    """A 2011 article re-served in 2013, its header a <div id="header"> with the site's name in an <h1>
+    (a logo by the same rule as the title's: _extract's headline)."""
     html = (
         "<html><head><title>Міська рада затвердила бюджет | Новини Житомира</title></head><body>"
-        "<div id='header'><h1><a href='/'>Новини Житомира</a></h1><div class='today'>10 квітня 2013</div></div>"
+        f"<div id='header'><h1><a href='{home}'>Новини Житомира</a></h1>"
+        "<div class='today'>10 квітня 2013</div></div>"
         "<div id='content'><h2>Міська рада затвердила бюджет</h2><div class='date'>23.12.2011</div>"
         f"<p>{PROSE}</p></div></body></html>"
     )
