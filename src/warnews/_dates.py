@@ -300,11 +300,20 @@ def _moment_of(text: str) -> datetime | date | None:
     return None
 
 
-def _stated_day(text: str, zone: ZoneInfo) -> date | None:
+def _stated_day(text: str, context: _Context) -> date | None:
+    """The day a machine-written date states, when it is not after the crawl: its day no
+    later than the crawl's day, or, for a time written with its offset, its moment no later
+    than the crawl's (its day is the one written, which may be after the crawl's day where
+    the site is: 00:16+03:00 on the 10th, read at 23:30 on the 9th in Kyiv at +02:00)."""
     moment = _moment_of(text)
-    if isinstance(moment, datetime):
-        return local_day(moment, zone)
-    return moment
+    if not isinstance(moment, datetime):
+        return moment if moment is not None and EARLIEST <= moment <= context.crawled else None
+    day = local_day(moment, context.zone)
+    if not EARLIEST <= day:
+        return None
+    if day <= context.crawled or (moment.tzinfo is not None and moment <= context.now):
+        return day
+    return None
 
 
 def _year_for(month: int, day: int, year: int | None, context: _Context) -> date | None:
@@ -709,8 +718,8 @@ def page_date(
             ("time", _times(tree, headline)),
         ):
             for value in values:
-                day = _stated_day(value, zone)
-                if fits(day):
+                day = _stated_day(value, context)
+                if day is not None:
                     return day, kind
     day = url_date(url)
     if fits(day):

@@ -23,7 +23,8 @@ from warnews._dates import (
     url_date,
 )
 from warnews._extract import extract, extract_html
-from warnews._pipeline import read_file
+from warnews._model import Source
+from warnews._pipeline import published_date, read_file
 
 URL = "https://news.example.ua/news/item-1"
 FETCHED = datetime(2025, 1, 5, 9, 0, tzinfo=UTC)  # 11:00 in Kyiv
@@ -508,3 +509,35 @@ def test_tens_of_thousands_of_deep_time_elements_are_not_all_walked(monkeypatch:
     html = f"<html><body><h1>Заголовок статті про події</h1>{block * 150}</body></html>"
     assert page_date(html, "https://site.ua/news/1", None, None) == (None, None)
     assert len(walks) < 1000  # the headline and a few more walks beside the <time>s: not 37,500
+
+
+def test_a_time_written_ahead_of_the_sites_zone_before_the_crawl_is_not_after_it():
+    """00:16+03:00 on 10 January is 23:16 on the 9th in Kyiv (+02:00 in winter): a page
+    read at 23:30 in Kyiv was published before the crawl, on the day it writes (the 10th)."""
+    html = page(head='<meta property="article:published_time" content="2024-01-10T00:16:00+03:00">')
+    crawl = datetime(2024, 1, 9, 21, 30, tzinfo=UTC)
+    assert dated(html, fetched=crawl) == (date(2024, 1, 10), "meta")
+    assert dated(html, fetched=crawl - timedelta(minutes=20)) == (None, None), "published after the crawl"
+    source = Source("https://news.example.ua/news/item-1", b"", URL, fetched=crawl)
+    article = extract_html(html, URL, fetched=crawl)
+    assert published_date(article, source, date(2024, 1, 9), date(2024, 1, 9)) == (
+        date(2024, 1, 10),
+        "page",
+        "meta",
+    )
+
+
+def test_the_published_date_a_file_states_follows_the_order_of_trust():
+    crawl = datetime(2024, 1, 11, 9, 0, tzinfo=UTC)
+    source = Source("x", b"", URL, modified=date(2024, 1, 5), fetched=crawl)
+    made = date(2024, 1, 11)
+    stated = extract_html(
+        page(after="<time datetime='2024-01-08T10:00+02:00'>8 січня</time>"), URL, fetched=crawl
+    )
+    read = extract_html(page(after="<div class='date'>7 січня 2024</div>"), URL, fetched=crawl)
+    assert published_date(stated, source, date(2024, 1, 9), made) == (date(2024, 1, 8), "page", "time")
+    assert published_date(read, source, date(2024, 1, 9), made) == (date(2024, 1, 9), "feed", None)
+    assert published_date(read, source, None, made) == (date(2024, 1, 7), "page", "text")
+    assert published_date(read, source, date(2024, 1, 12), made) == (date(2024, 1, 7), "page", "text")
+    nothing = extract_html(page(), URL, fetched=crawl)
+    assert published_date(nothing, source, None, made) == (date(2024, 1, 5), "last-modified", None)
