@@ -403,21 +403,28 @@ def _in_holder(element: Any) -> bool:
     return any(ancestor.tag in _HOLDERS for ancestor in element.iterancestors())
 
 
-def _headline(tree: Any) -> Any | None:
-    """The article's <h1>; on a page without one (an old table layout), the element that
-    shows the page's title (og:title, or <title> without the site's name)."""
+def headline_element(tree: Any, title: str = "") -> Any | None:
+    """The element that shows the article's headline: the heading (an <h1> first) that says
+    the title, when it is known (_extract's headline: not a section's name in an <h1> above
+    it); else the first <h1> that is no logo; on a page without one (an old table layout),
+    the element that shows the page's title (og:title, or <title> without the site's name)."""
+    said = " ".join(title.split()).casefold()
+    for tags in (("h1",), ("h2", "h3", "h4")) if said else ():
+        for heading in tree.iter(*tags):
+            if _words(heading).casefold() == said:  # in a <header> too: it says the title
+                return heading
     for heading in tree.iter("h1"):
-        if not _chrome(heading) and not is_logo(heading) and " ".join(heading.text_content().split()):
+        if not _chrome(heading) and not is_logo(heading) and _words(heading):
             return heading
     titles = [" ".join(value.split()) for value in tree.xpath("//meta[@property='og:title']/@content")]
-    for title in tree.iter("title"):
-        whole = " ".join(title.text_content().split())
+    for element in tree.iter("title"):
+        whole = _words(element)
         titles += [whole, *(part.strip() for part in _TITLE_PARTS.split(whole))]
-    wanted = {title.casefold() for title in titles if len(title) >= _TITLE_SHORTEST}
+    wanted = {text.casefold() for text in titles if len(text) >= _TITLE_SHORTEST}
     if not wanted:
         return None
     for element in tree.iter(*_TITLE_HOLDERS):
-        if " ".join(element.text_content().split()).casefold() in wanted and not _chrome(element):
+        if _words(element).casefold() in wanted and not _chrome(element):
             return element
     return None
 
@@ -695,12 +702,17 @@ def _read_dates(tree: Any, headline: Any | None, context: _Context) -> Iterator[
 
 
 def page_date(
-    html: str, url: str | None, fetched: datetime | None = None, hint: date | None = None
+    html: str,
+    url: str | None,
+    fetched: datetime | None = None,
+    hint: date | None = None,
+    title: str = "",
 ) -> tuple[date | None, str | None]:
     """The day a page says its article was published, and how it says it: "json-ld",
     "meta", "time" or "url" (the article states it) or "text" or "relative" (read from
-    the page's words after the headline). Never a day after the crawl (`fetched`, else
-    now, in the site's zone) or before 1990: such a date is passed over for the next."""
+    the page's words after the headline: the heading that says `title`, when it is known).
+    Never a day after the crawl (`fetched`, else now, in the site's zone) or before 1990:
+    such a date is passed over for the next."""
     zone = site_zone(url)
     moment = fetched or datetime.now(UTC)
     now = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
@@ -710,7 +722,7 @@ def page_date(
         return day is not None and EARLIEST <= day <= context.crawled
 
     tree = _parse(html)
-    headline = _headline(tree) if tree is not None else None
+    headline = headline_element(tree, title) if tree is not None else None
     if tree is not None:
         for kind, values in (
             ("json-ld", _json_ld(tree)),

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._dates import is_logo, page_date
+from ._dates import headline_element, is_logo, page_date
 from ._decode import declared_charset, decode
 from ._errors import ExtractError
 from ._normalize import clean, normalize_paragraph, split_paragraphs
@@ -373,11 +373,7 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
     the body that the page marks as a lead or subtitle (class "lead", "intro",
     "newsHeading", "subtitle", itemprop "description"…), each a sentence or more, not a
     link, and not in the body already; at most two."""
-    # The headline: the heading that says the title (an <h1> first), else the first <h1>
-    # that is no logo.
-    headings = [h for tags in (("h1",), ("h2", "h3", "h4")) for h in page.iter(*tags) if _text(h) == title]
-    headings += [h for h in page.iter("h1") if not is_logo(h)]
-    heading = headings[0] if headings else None
+    heading = headline_element(page, title)  # the one page_date reads the date after
     if heading is None or not paragraphs:
         return []
     joined = _plain(" ".join(paragraphs))
@@ -516,7 +512,7 @@ def extract_html(
     paragraphs, dropped = list(found.paragraphs), found.dropped
     if page is not None:
         paragraphs[:0] = _leads(page, paragraphs, title)
-    published, evidence = page_date(html, url, fetched, hint)
+    published, evidence = page_date(html, url, fetched, hint, title)
     return Article(
         title=title,
         paragraphs=paragraphs,

@@ -426,3 +426,17 @@ def test_the_title_leaves_the_body_only_where_it_starts_it() -> None:
     # later is the article's (and what a site teaches, see test_boilerplate_e2e).
     title = "Головне за добу"
     assert body([title, PROSE[0], title, PROSE[1]], title).paragraphs == (PROSE[0], title, PROSE[1])
+
+
+def test_the_lead_under_a_headline_in_a_header_element_is_kept() -> None:
+    # The headline and its lead in the article's <header> (no class): the headline the
+    # title names, wherever it is, is the one the lead is looked for under.
+    html = (
+        "<html><head><meta charset='utf-8'><title>Ремонт шкіл у Києві</title></head><body>"
+        "<div class='top'><a href='/'>Сайт</a></div><div class='material'><header>"
+        f"<h1>Ремонт шкіл у Києві</h1><div class='newsHeading'>{LEAD}</div></header>"
+        f"<div class='newsText'>{paragraphs(PROSE)}</div></div></body></html>"
+    )
+    article = extract_html(html)
+    assert article.title == "Ремонт шкіл у Києві"
+    assert article.paragraphs == [LEAD, *PROSE]

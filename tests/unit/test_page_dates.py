@@ -541,3 +541,17 @@ def test_the_published_date_a_file_states_follows_the_order_of_trust():
     assert published_date(read, source, date(2024, 1, 12), made) == (date(2024, 1, 7), "page", "text")
     nothing = extract_html(page(), URL, fetched=crawl)
     assert published_date(nothing, source, None, made) == (date(2024, 1, 5), "last-modified", None)
+
+
+def test_the_date_follows_the_headline_the_title_is_not_a_section_name_in_an_h1_above_it():
+    """A 2011 article re-served in 2013: its header's <h1> is the section's name, the day
+    beside it the day the page was served; the headline (the title) is the second <h1>."""
+    html = (
+        "<html><head><title>Міська рада затвердила бюджет | Новини Житомира</title></head><body>"
+        "<div id='top'><h1>Новини</h1><div class='today'>10 квітня 2013</div></div>"
+        "<div id='content'><h1>Міська рада затвердила бюджет</h1><div class='date'>23.12.2011</div>"
+        f"<p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    )
+    article = extract_html(html, URL, fetched=datetime(2013, 4, 10, tzinfo=UTC))
+    assert article.title == "Міська рада затвердила бюджет"
+    assert (article.published, article.published_evidence) == (date(2011, 12, 23), "text")
