@@ -234,8 +234,10 @@ _RELATIVE_WORDS = {
     "позавчора": 2, "позавчера": 2,
 }  # fmt: skip
 _RELATIVE = re.compile(r"(?<!\w)(" + "|".join(_RELATIVE_WORDS) + r")(?!\w)", re.I)
+# Ukrainian "годин", "год." or "год тому" is hours; Russian "год", "года назад" is years.
 _AGO = re.compile(
-    r"(?<!\w)(?P<count>\d{1,3})\s+(?P<unit>хв|мин|min|год|час|hour|сек|sec|дн|day|доб|сут)\w*\.?\s+(?:тому|назад|ago)(?!\w)",
+    r"(?<!\w)(?P<count>\d{1,3})\s+(?P<unit>хв|мин|min|годин|год(?=\.|\s+тому)|час|hour|сек|sec|дн|day|доб|сут)"
+    r"\w*\.?\s+(?:тому|назад|ago)(?!\w)",
     re.I,
 )
 _UNITS = {"хв": 60, "мин": 60, "min": 60, "сек": 1, "sec": 1, "год": 3600, "час": 3600, "hour": 3600,

@@ -88,10 +88,19 @@ def test_a_date_without_a_year_takes_the_latest_year_before_the_crawl(written, u
         ("today, 10:15", date(2025, 1, 5)),
         ("35 хвилин тому", date(2025, 1, 5)),
         ("12 часов назад", date(2025, 1, 4)),  # 11:00 in Kyiv less 12 hours
+        ("12 годин тому", date(2025, 1, 4)),
+        ("12 год. тому", date(2025, 1, 4)),
+        ("12 год тому", date(2025, 1, 4)),
     ],
 )
 def test_relative_dates_count_from_the_crawl_in_the_sites_zone(written, day):
     assert dated(page(after=f"<span class='date'>{written}</span>")) == (day, "relative")
+
+
+@pytest.mark.parametrize("written", ["3 года назад", "1 год назад", "5 лет назад", "2 роки тому"])
+def test_years_ago_in_russian_are_not_hours_ago(written):
+    """Russian "год" is a year (Ukrainian "год." is an hour): "3 года назад" is no day."""
+    assert dated(page(after=f"<span class='date'>{written}</span>")) == (None, None)
 
 
 def test_a_time_after_midnight_with_an_offset_is_that_day_not_the_utc_day_before():
