@@ -231,6 +231,7 @@ def body(paragraphs: Sequence[str], title: str = "", links: frozenset[str] | Non
 _TITLE_PARTS = re.compile(r"\s+[|–—\-:·•/»«~]+\s+")
 _DOMAIN_LIKE = re.compile(r"\b[\w-]+\.(ru|ua|net|com|org|info|kz|by|media|news|tv)\b", re.I)
 _SITE_NAME_MAX = 40
+_SITE_NAME_WORDS = 2  # "Газета.Ru", "Новости Mail.ru"; "Хакери зламали mil.ru" is a headline
 _HEADLINE_MIN = 10
 # An element holding the article's first paragraph holds little else: not a page's wrapper.
 _NEST_MAX = 20
@@ -248,7 +249,11 @@ def strip_site_name(title: str, names: Sequence[str] = ()) -> str:
 
     def site_like(part: str) -> bool:
         plain = _plain(part)
-        return plain in known or (len(part) <= _SITE_NAME_MAX and bool(_DOMAIN_LIKE.search(part)))
+        return plain in known or (
+            len(part) <= _SITE_NAME_MAX
+            and len(part.split()) <= _SITE_NAME_WORDS
+            and bool(_DOMAIN_LIKE.search(part))
+        )
 
     while len(parts) > 1 and site_like(parts[-1]):
         parts.pop()

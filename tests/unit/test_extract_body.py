@@ -261,6 +261,10 @@ def test_a_popup_or_a_caption_is_no_lead() -> None:
         ("Парламент - за, уряд - проти | УП", ("УП",), "Парламент - за, уряд - проти"),
         ("Київ - столиця", (), "Київ - столиця"),
         ("football.ua", (), "football.ua"),
+        # A headline naming a domain is no site's name: only a part that is little more than one.
+        ("Хакери зламали mil.ru | Новини", (), "Хакери зламали mil.ru | Новини"),
+        ("Сайт kremlin.ru заблоковано - Новини - ZAXID.NET", (), "Сайт kremlin.ru заблоковано - Новини"),
+        ("Новости Mail.ru - Роскомнадзор заблокировал Meduza.io", (), "Роскомнадзор заблокировал Meduza.io"),
     ],
 )
 def test_the_site_name_is_not_part_of_the_title(title: str, names: tuple[str, ...], expected: str) -> None:
