@@ -1,8 +1,10 @@
 """Which publication date an article's file may state, and where it came from.
 
-A date is only ever one a source gave: the page's own metadata, the feed item that
-brought the URL, or the page's Last-Modified header, in that order of trust. A date
-no source gave is unknown, and the provenance line says so instead of guessing.
+A date is only ever one a source gave, in this order of trust: what the page states
+about its article (JSON-LD, meta tags, a <time> in it, its URL: page_date), a Telegram
+post's time, the feed item that brought the URL, a date the page writes in words beside
+its headline, the page's Last-Modified header. A date no source gave is unknown, and the
+provenance line says so instead of guessing; none is ever after the crawl.
 """
 
 from __future__ import annotations
@@ -183,18 +185,8 @@ _BESIDE_TIME = re.compile(r"\W*(?:(?:[вуо]|at|об)\s*)?\d{1,2}[:.]\d\d(?!\d)
 _LINK_TEXT = 40  # a link with more text than a date and a time is another article's headline
 _TITLE_PARTS = re.compile(r"\s+[-|–—:/»]+\s+")  # "Headline - Site", "Site | Headline"
 _TITLE_SHORTEST = 12  # a site's name is no headline
-_TITLE_HOLDERS = (
-    "h2",
-    "h3",
-    "h4",
-    "b",
-    "strong",
-    "font",
-    "span",
-    "div",
-    "td",
-    "p",
-)  # a link with more text than a date and a time is another article's headline
+# Where an old layout without an <h1> shows its headline.
+_TITLE_HOLDERS = ("h2", "h3", "h4", "b", "strong", "font", "span", "div", "td", "p")
 _TEXT_WINDOW = 4000  # characters after the headline that may hold its date
 # A date line just above the headline is the article's ("Політика | 24 жовтня, 14:05"),
 # one further up is the page's: the day it was served, in its header.
@@ -242,8 +234,10 @@ _RELATIVE_WORDS = {
     "позавчора": 2, "позавчера": 2,
 }  # fmt: skip
 _RELATIVE = re.compile(r"(?<!\w)(" + "|".join(_RELATIVE_WORDS) + r")(?!\w)", re.I)
+# Ukrainian "годин", "год." or "год тому" is hours; Russian "год", "года назад" is years.
 _AGO = re.compile(
-    r"(?<!\w)(?P<count>\d{1,3})\s+(?P<unit>хв|мин|min|год|час|hour|сек|sec|дн|day|доб|сут)\w*\.?\s+(?:тому|назад|ago)(?!\w)",
+    r"(?<!\w)(?P<count>\d{1,3})\s+(?P<unit>хв|мин|min|годин|год(?=\.|\s+тому)|час|hour|сек|sec|дн|day|доб|сут)"
+    r"\w*\.?\s+(?:тому|назад|ago)(?!\w)",
     re.I,
 )
 _UNITS = {"хв": 60, "мин": 60, "min": 60, "сек": 1, "sec": 1, "год": 3600, "час": 3600, "hour": 3600,
@@ -308,11 +302,20 @@ def _moment_of(text: str) -> datetime | date | None:
     return None
 
 
-def _stated_day(text: str, zone: ZoneInfo) -> date | None:
+def _stated_day(text: str, context: _Context) -> date | None:
+    """The day a machine-written date states, when it is not after the crawl: its day no
+    later than the crawl's day, or, for a time written with its offset, its moment no later
+    than the crawl's (its day is the one written, which may be after the crawl's day where
+    the site is: 00:16+03:00 on the 10th, read at 23:30 on the 9th in Kyiv at +02:00)."""
     moment = _moment_of(text)
-    if isinstance(moment, datetime):
-        return local_day(moment, zone)
-    return moment
+    if not isinstance(moment, datetime):
+        return moment if moment is not None and EARLIEST <= moment <= context.crawled else None
+    day = local_day(moment, context.zone)
+    if not EARLIEST <= day:
+        return None
+    if day <= context.crawled or (moment.tzinfo is not None and moment <= context.now):
+        return day
+    return None
 
 
 def _year_for(month: int, day: int, year: int | None, context: _Context) -> date | None:
@@ -402,31 +405,51 @@ def _in_holder(element: Any) -> bool:
     return any(ancestor.tag in _HOLDERS for ancestor in element.iterancestors())
 
 
-def _headline(tree: Any) -> Any | None:
-    """The article's <h1>; on a page without one (an old table layout), the element that
-    shows the page's title (og:title, or <title> without the site's name)."""
+def headline_element(tree: Any, title: str = "") -> Any | None:
+    """The element that shows the article's headline: the heading (an <h1> first) that says
+    the title, when it is known (_extract's headline: not a section's name in an <h1> above
+    it); else the first <h1> that is no logo; on a page without one (an old table layout),
+    the element that shows the page's title (og:title, or <title> without the site's name)."""
+    said = " ".join(title.split()).casefold()
+    for tags in (("h1",), ("h2", "h3", "h4")) if said else ():
+        for heading in tree.iter(*tags):
+            if _words(heading).casefold() == said:  # in a <header> too: it says the title
+                return heading
     for heading in tree.iter("h1"):
-        if not _chrome(heading) and not _logo(heading) and " ".join(heading.text_content().split()):
+        if not _chrome(heading) and not is_logo(heading) and _words(heading):
             return heading
     titles = [" ".join(value.split()) for value in tree.xpath("//meta[@property='og:title']/@content")]
-    for title in tree.iter("title"):
-        whole = " ".join(title.text_content().split())
+    for element in tree.iter("title"):
+        whole = _words(element)
         titles += [whole, *(part.strip() for part in _TITLE_PARTS.split(whole))]
-    wanted = {title.casefold() for title in titles if len(title) >= _TITLE_SHORTEST}
+    wanted = {text.casefold() for text in titles if len(text) >= _TITLE_SHORTEST}
     if not wanted:
         return None
     for element in tree.iter(*_TITLE_HOLDERS):
-        if " ".join(element.text_content().split()).casefold() in wanted and not _chrome(element):
+        if _words(element).casefold() in wanted and not _chrome(element):
             return element
     return None
 
 
-def _logo(heading: Any) -> bool:
-    """An <h1> that is a link to the site's front page: the site's name, not a headline."""
-    links = [urlsplit(link.get("href").strip()) for link in heading.xpath(".//a[@href]")]
-    return bool(links) and all(
-        (link.netloc or link.path) and not link.path.strip("/") + link.query for link in links
-    )
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.php"})
+
+
+def is_logo(heading: Any) -> bool:
+    """Whether a heading is the site's logo, not a headline: its text is a link to the
+    site's front page (also _extract's headline and lead)."""
+    home = [
+        link
+        for link in heading.iter("a")
+        if (href := (link.get("href") or "").strip())
+        and not href.startswith("#")
+        and urlsplit(href).path.lower() in _HOME_PATHS
+        and not urlsplit(href).query
+    ]
+    return bool(home) and sum(len(_words(link)) for link in home) >= len(_words(heading))
+
+
+def _words(element: Any) -> str:
+    return " ".join(element.text_content().split())
 
 
 def _json_ld(tree: Any) -> list[str]:
@@ -681,12 +704,17 @@ def _read_dates(tree: Any, headline: Any | None, context: _Context) -> Iterator[
 
 
 def page_date(
-    html: str, url: str | None, fetched: datetime | None = None, hint: date | None = None
+    html: str,
+    url: str | None,
+    fetched: datetime | None = None,
+    hint: date | None = None,
+    title: str = "",
 ) -> tuple[date | None, str | None]:
     """The day a page says its article was published, and how it says it: "json-ld",
     "meta", "time" or "url" (the article states it) or "text" or "relative" (read from
-    the page's words after the headline). Never a day after the crawl (`fetched`, else
-    now, in the site's zone) or before 1990: such a date is passed over for the next."""
+    the page's words after the headline: the heading that says `title`, when it is known).
+    Never a day after the crawl (`fetched`, else now, in the site's zone) or before 1990:
+    such a date is passed over for the next."""
     zone = site_zone(url)
     moment = fetched or datetime.now(UTC)
     now = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
@@ -696,22 +724,22 @@ def page_date(
         return day is not None and EARLIEST <= day <= context.crawled
 
     tree = _parse(html)
+    headline = headline_element(tree, title) if tree is not None else None
     if tree is not None:
-        headline = _headline(tree)
         for kind, values in (
             ("json-ld", _json_ld(tree)),
             ("meta", _meta(tree)),
             ("time", _times(tree, headline)),
         ):
             for value in values:
-                day = _stated_day(value, zone)
-                if fits(day):
+                day = _stated_day(value, context)
+                if day is not None:
                     return day, kind
     day = url_date(url)
     if fits(day):
         return day, "url"
     if tree is not None:
-        for kind, day in _read_dates(tree, _headline(tree), context):
+        for kind, day in _read_dates(tree, headline, context):
             if fits(day):
                 return day, kind
     return None, None

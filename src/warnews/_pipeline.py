@@ -19,7 +19,7 @@ from ._cache import Memory
 from ._dates import EARLIEST, STRONG, crawl_day, fetched_at, last_modified, publication
 from ._detect import Detection, detect_language
 from ._errors import FetchError, InputError, NotAnArticle, Stopped, UsageError
-from ._extract import extract
+from ._extract import Article, extract
 from ._formats import Content, render
 from ._glossary import load as load_glossary
 from ._hints import not_a_file, not_a_url
@@ -79,6 +79,33 @@ def _written(mtime: float) -> datetime:
     now = datetime.now(UTC)
     earliest = datetime.combine(EARLIEST, time(), UTC).timestamp()
     return datetime.fromtimestamp(mtime, UTC) if earliest <= mtime <= now.timestamp() else now
+
+
+def published_date(
+    article: Article, source: Source, feed_date: date | None, made: date
+) -> tuple[date | None, str | None, str | None]:
+    """The date an article's file states, where it came from (the sidecar's published_from)
+    and how the page stated it (published_evidence): what the article states about itself
+    first, then the post's time and the feed item's date, then a date read from the page's
+    words, then Last-Modified; none after the crawl."""
+    strong = article.post is not None or article.published_evidence in STRONG
+    stated, read = (article.published, None) if strong else (None, article.published)
+    crawled = crawl_day(source.fetched, source.url)
+    if crawled is not None and stated is not None and article.post is None:
+        # page_date held the page's own date to the crawl, in the zone it is written in:
+        # "00:16+03:00" on the 10th, read at 23:30 on the 9th in Kyiv, is not after it.
+        crawled = max(crawled, stated)
+    published, published_from = publication(
+        [
+            ("post" if article.post is not None else "page", stated),
+            ("feed", feed_date),
+            ("page", read),
+            ("last-modified", source.modified),
+        ],
+        made,
+        crawled=crawled,
+    )
+    return published, published_from, article.published_evidence if published_from == "page" else None
 
 
 class Pipeline:
@@ -254,21 +281,7 @@ class Pipeline:
         brought the article, if any."""
         self._check()
         settings, source, article = self.settings, extracted.source, extracted.article
-        # What the article states about itself first, then the post's time and the feed
-        # item's date, then a date read from the page's words, then Last-Modified.
-        strong = article.post is not None or article.published_evidence in STRONG
-        stated, read = (article.published, None) if strong else (None, article.published)
-        published, published_from = publication(
-            [
-                ("post" if article.post is not None else "page", stated),
-                ("feed", feed_date),
-                ("page", read),
-                ("last-modified", source.modified),
-            ],
-            settings.made,
-            crawled=crawl_day(source.fetched, source.url),
-        )
-        evidence = article.published_evidence if published_from == "page" else None
+        published, published_from, evidence = published_date(article, source, feed_date, settings.made)
         units = [article.title, *article.paragraphs] if article.title else article.paragraphs
         if settings.source_language:
             detection = Detection(settings.source_language, 1.0, "given")

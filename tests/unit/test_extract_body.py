@@ -261,6 +261,10 @@ def test_a_popup_or_a_caption_is_no_lead() -> None:
         ("Парламент - за, уряд - проти | УП", ("УП",), "Парламент - за, уряд - проти"),
         ("Київ - столиця", (), "Київ - столиця"),
         ("football.ua", (), "football.ua"),
+        # A headline naming a domain is no site's name: only a part that is little more than one.
+        ("Хакери зламали mil.ru | Новини", (), "Хакери зламали mil.ru | Новини"),
+        ("Сайт kremlin.ru заблоковано - Новини - ZAXID.NET", (), "Сайт kremlin.ru заблоковано - Новини"),
+        ("Новости Mail.ru - Роскомнадзор заблокировал Meduza.io", (), "Роскомнадзор заблокировал Meduza.io"),
     ],
 )
 def test_the_site_name_is_not_part_of_the_title(title: str, names: tuple[str, ...], expected: str) -> None:
@@ -426,3 +430,17 @@ def test_the_title_leaves_the_body_only_where_it_starts_it() -> None:
     # later is the article's (and what a site teaches, see test_boilerplate_e2e).
     title = "Головне за добу"
     assert body([title, PROSE[0], title, PROSE[1]], title).paragraphs == (PROSE[0], title, PROSE[1])
+
+
+def test_the_lead_under_a_headline_in_a_header_element_is_kept() -> None:
+    # The headline and its lead in the article's <header> (no class): the headline the
+    # title names, wherever it is, is the one the lead is looked for under.
+    html = (
+        "<html><head><meta charset='utf-8'><title>Ремонт шкіл у Києві</title></head><body>"
+        "<div class='top'><a href='/'>Сайт</a></div><div class='material'><header>"
+        f"<h1>Ремонт шкіл у Києві</h1><div class='newsHeading'>{LEAD}</div></header>"
+        f"<div class='newsText'>{paragraphs(PROSE)}</div></div></body></html>"
+    )
+    article = extract_html(html)
+    assert article.title == "Ремонт шкіл у Києві"
+    assert article.paragraphs == [LEAD, *PROSE]

@@ -23,7 +23,8 @@ from warnews._dates import (
     url_date,
 )
 from warnews._extract import extract, extract_html
-from warnews._pipeline import read_file
+from warnews._model import Source
+from warnews._pipeline import published_date, read_file
 
 URL = "https://news.example.ua/news/item-1"
 FETCHED = datetime(2025, 1, 5, 9, 0, tzinfo=UTC)  # 11:00 in Kyiv
@@ -87,10 +88,19 @@ def test_a_date_without_a_year_takes_the_latest_year_before_the_crawl(written, u
         ("today, 10:15", date(2025, 1, 5)),
         ("35 хвилин тому", date(2025, 1, 5)),
         ("12 часов назад", date(2025, 1, 4)),  # 11:00 in Kyiv less 12 hours
+        ("12 годин тому", date(2025, 1, 4)),
+        ("12 год. тому", date(2025, 1, 4)),
+        ("12 год тому", date(2025, 1, 4)),
     ],
 )
 def test_relative_dates_count_from_the_crawl_in_the_sites_zone(written, day):
     assert dated(page(after=f"<span class='date'>{written}</span>")) == (day, "relative")
+
+
+@pytest.mark.parametrize("written", ["3 года назад", "1 год назад", "5 лет назад", "2 роки тому"])
+def test_years_ago_in_russian_are_not_hours_ago(written):
+    """Russian "год" is a year (Ukrainian "год." is an hour): "3 года назад" is no day."""
+    assert dated(page(after=f"<span class='date'>{written}</span>")) == (None, None)
 
 
 def test_a_time_after_midnight_with_an_offset_is_that_day_not_the_utc_day_before():
@@ -350,11 +360,14 @@ def test_a_logo_in_an_h1_is_not_the_headline():
     assert dated(html) == (None, None)
 
 
-def test_a_logo_h1_linking_to_the_front_page_in_an_old_div_header_is_not_the_headline():
-    """A 2011 article re-served in 2013, its header a <div id="header"> with the site's name in an <h1>."""
+@pytest.mark.parametrize("home", ["/", "/index.php", "https://zhytomyr.info/index.html"])
+def test_a_logo_h1_linking_to_the_front_page_in_an_old_div_header_is_not_the_headline(home):
+    """A 2011 article re-served in 2013, its header a <div id="header"> with the site's name in an <h1>
+    (a logo by the same rule as the title's: _extract's headline)."""
     html = (
         "<html><head><title>Міська рада затвердила бюджет | Новини Житомира</title></head><body>"
-        "<div id='header'><h1><a href='/'>Новини Житомира</a></h1><div class='today'>10 квітня 2013</div></div>"
+        f"<div id='header'><h1><a href='{home}'>Новини Житомира</a></h1>"
+        "<div class='today'>10 квітня 2013</div></div>"
         "<div id='content'><h2>Міська рада затвердила бюджет</h2><div class='date'>23.12.2011</div>"
         f"<p>{PROSE}</p></div></body></html>"
     )
@@ -505,3 +518,49 @@ def test_tens_of_thousands_of_deep_time_elements_are_not_all_walked(monkeypatch:
     html = f"<html><body><h1>Заголовок статті про події</h1>{block * 150}</body></html>"
     assert page_date(html, "https://site.ua/news/1", None, None) == (None, None)
     assert len(walks) < 1000  # the headline and a few more walks beside the <time>s: not 37,500
+
+
+def test_a_time_written_ahead_of_the_sites_zone_before_the_crawl_is_not_after_it():
+    """00:16+03:00 on 10 January is 23:16 on the 9th in Kyiv (+02:00 in winter): a page
+    read at 23:30 in Kyiv was published before the crawl, on the day it writes (the 10th)."""
+    html = page(head='<meta property="article:published_time" content="2024-01-10T00:16:00+03:00">')
+    crawl = datetime(2024, 1, 9, 21, 30, tzinfo=UTC)
+    assert dated(html, fetched=crawl) == (date(2024, 1, 10), "meta")
+    assert dated(html, fetched=crawl - timedelta(minutes=20)) == (None, None), "published after the crawl"
+    source = Source("https://news.example.ua/news/item-1", b"", URL, fetched=crawl)
+    article = extract_html(html, URL, fetched=crawl)
+    assert published_date(article, source, date(2024, 1, 9), date(2024, 1, 9)) == (
+        date(2024, 1, 10),
+        "page",
+        "meta",
+    )
+
+
+def test_the_published_date_a_file_states_follows_the_order_of_trust():
+    crawl = datetime(2024, 1, 11, 9, 0, tzinfo=UTC)
+    source = Source("x", b"", URL, modified=date(2024, 1, 5), fetched=crawl)
+    made = date(2024, 1, 11)
+    stated = extract_html(
+        page(after="<time datetime='2024-01-08T10:00+02:00'>8 січня</time>"), URL, fetched=crawl
+    )
+    read = extract_html(page(after="<div class='date'>7 січня 2024</div>"), URL, fetched=crawl)
+    assert published_date(stated, source, date(2024, 1, 9), made) == (date(2024, 1, 8), "page", "time")
+    assert published_date(read, source, date(2024, 1, 9), made) == (date(2024, 1, 9), "feed", None)
+    assert published_date(read, source, None, made) == (date(2024, 1, 7), "page", "text")
+    assert published_date(read, source, date(2024, 1, 12), made) == (date(2024, 1, 7), "page", "text")
+    nothing = extract_html(page(), URL, fetched=crawl)
+    assert published_date(nothing, source, None, made) == (date(2024, 1, 5), "last-modified", None)
+
+
+def test_the_date_follows_the_headline_the_title_is_not_a_section_name_in_an_h1_above_it():
+    """A 2011 article re-served in 2013: its header's <h1> is the section's name, the day
+    beside it the day the page was served; the headline (the title) is the second <h1>."""
+    html = (
+        "<html><head><title>Міська рада затвердила бюджет | Новини Житомира</title></head><body>"
+        "<div id='top'><h1>Новини</h1><div class='today'>10 квітня 2013</div></div>"
+        "<div id='content'><h1>Міська рада затвердила бюджет</h1><div class='date'>23.12.2011</div>"
+        f"<p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    )
+    article = extract_html(html, URL, fetched=datetime(2013, 4, 10, tzinfo=UTC))
+    assert article.title == "Міська рада затвердила бюджет"
+    assert (article.published, article.published_evidence) == (date(2011, 12, 23), "text")
