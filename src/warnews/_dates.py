@@ -709,12 +709,13 @@ def page_date(
     fetched: datetime | None = None,
     hint: date | None = None,
     title: str = "",
+    tree: Any | None = None,
 ) -> tuple[date | None, str | None]:
     """The day a page says its article was published, and how it says it: "json-ld",
     "meta", "time" or "url" (the article states it) or "text" or "relative" (read from
     the page's words after the headline: the heading that says `title`, when it is known).
     Never a day after the crawl (`fetched`, else now, in the site's zone) or before 1990:
-    such a date is passed over for the next."""
+    such a date is passed over for the next. tree: the page already parsed (parse_page)."""
     zone = site_zone(url)
     moment = fetched or datetime.now(UTC)
     now = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
@@ -723,7 +724,7 @@ def page_date(
     def fits(day: date | None) -> bool:
         return day is not None and EARLIEST <= day <= context.crawled
 
-    tree = _parse(html)
+    tree = parse_page(html) if tree is None else tree
     headline = headline_element(tree, title) if tree is not None else None
     if tree is not None:
         for kind, values in (
@@ -748,7 +749,9 @@ def page_date(
 _PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
-def _parse(html: str) -> Any | None:
+def parse_page(html: str) -> Any | None:
+    """A page's tree (lxml.html), whatever its text declares (an XML declaration naming an
+    encoding is refused in a str): None when it holds no HTML at all."""
     try:
         return lxml_html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._dates import headline_element, is_logo, page_date
+from ._dates import headline_element, is_logo, page_date, parse_page
 from ._decode import declared_charset, decode
 from ._errors import ExtractError
 from ._normalize import clean, normalize_paragraph, split_paragraphs
@@ -267,16 +267,6 @@ def strip_site_name(title: str, names: Sequence[str] = ()) -> str:
     return title[start:end].strip() if 0 <= start < end else title
 
 
-def _parse(html: str) -> Any:
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        return lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
-
-
 def _text(element: Any) -> str:
     return normalize_paragraph(element.text_content())
 
@@ -490,7 +480,7 @@ def extract_html(
     (the year of a date written without one)."""
     import trafilatura
 
-    page = _parse(html)
+    page = parse_page(html)
     document = trafilatura.bare_extraction(
         _without_layout_tables(html, page),
         url=url,
@@ -517,7 +507,7 @@ def extract_html(
     paragraphs, dropped = list(found.paragraphs), found.dropped
     if page is not None:
         paragraphs[:0] = _leads(page, paragraphs, title)
-    published, evidence = page_date(html, url, fetched, hint, title)
+    published, evidence = page_date(html, url, fetched, hint, title, page)
     return Article(
         title=title,
         paragraphs=paragraphs,

@@ -8,11 +8,11 @@ import types
 
 import pytest
 
+from warnews._dates import parse_page
 from warnews._errors import ExtractError
 from warnews._extract import (
     Dropped,
     _article_body,
-    _parse,
     body,
     extract_html,
     headline,
@@ -165,9 +165,9 @@ def test_the_article_body_a_page_states() -> None:
         f"<script type='application/ld+json'>{json.dumps(stated, ensure_ascii=False)}</script></head>"
         "<body><p>Меню</p></body></html>"
     )
-    assert _article_body(_parse(html)) == PROSE
+    assert _article_body(parse_page(html)) == PROSE
     marked = f"<html><body><div itemprop='articleBody'>{paragraphs(PROSE)}</div></body></html>"
-    assert _article_body(_parse(marked)) == PROSE
+    assert _article_body(parse_page(marked)) == PROSE
 
 
 def test_an_article_body_stated_as_html_is_read_as_its_paragraphs() -> None:
@@ -181,7 +181,7 @@ def test_an_article_body_stated_as_html_is_read_as_its_paragraphs() -> None:
     html = page(
         "", head=f"<script type='application/ld+json'>{json.dumps(stated, ensure_ascii=False)}</script>"
     )
-    assert _article_body(_parse(html)) == [*PROSE, quoted]
+    assert _article_body(parse_page(html)) == [*PROSE, quoted]
 
 
 def test_a_json_ld_nested_too_deep_is_no_statement_not_a_failure() -> None:
@@ -189,7 +189,7 @@ def test_a_json_ld_nested_too_deep_is_no_statement_not_a_failure() -> None:
     deep = "<script type='application/ld+json'>" + "[" * 100_000 + "]" * 100_000 + "</script>"
     article = extract_html(page(f"<h1>Ремонт шкіл у Києві</h1>{paragraphs(PROSE)}", head=deep))
     assert article.paragraphs == PROSE
-    assert _article_body(_parse(page(paragraphs(PROSE), head=deep))) == PROSE
+    assert _article_body(parse_page(page(paragraphs(PROSE), head=deep))) == PROSE
 
 
 def test_the_article_body_a_page_states_has_its_quotes_once_and_its_lists() -> None:
@@ -199,7 +199,7 @@ def test_the_article_body_a_page_states_has_its_quotes_once_and_its_lists() -> N
         f"{paragraphs(PROSE[:2])}<blockquote><p>{quote}</p></blockquote>"
         f"<ul>{''.join(f'<li>{item}</li>' for item in items)}</ul>{paragraphs(PROSE[2:])}"
     )
-    assert _article_body(_parse(html)) == [*PROSE[:2], quote, *items, *PROSE[2:]]
+    assert _article_body(parse_page(html)) == [*PROSE[:2], quote, *items, *PROSE[2:]]
 
 
 def test_a_second_opinion_when_the_first_reading_is_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -443,4 +443,18 @@ def test_the_lead_under_a_headline_in_a_header_element_is_kept() -> None:
     )
     article = extract_html(html)
     assert article.title == "Ремонт шкіл у Києві"
+    assert article.paragraphs == [LEAD, *PROSE]
+
+
+def test_a_page_with_an_xml_declaration_is_read_as_any_other() -> None:
+    # An XHTML page of the 2000s starts with <?xml … encoding="windows-1251"?>: lxml refuses
+    # such a declaration in a str, and the page lost its headline and its lead.
+    html = (
+        '<?xml version="1.0" encoding="windows-1251"?>'
+        "<html><head><title>Сайт :: Новини</title></head><body>"
+        "<h1><a href='/'>Сайт</a></h1><div class='text'><h1>Ремонт шкіл у Києві до кінця року</h1>"
+        f"<div class='newsHeading'>{LEAD}</div><div>{paragraphs(PROSE)}</div></div></body></html>"
+    )
+    article = extract_html(html)
+    assert article.title == "Ремонт шкіл у Києві до кінця року"
     assert article.paragraphs == [LEAD, *PROSE]
