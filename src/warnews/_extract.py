@@ -271,6 +271,19 @@ def _text(element: Any) -> str:
     return normalize_paragraph(element.text_content())
 
 
+def _opening(element: Any, size: int) -> str:
+    """An element's first words, plain (_plain), read no further than size characters
+    need: not all of its text, which on a page of nested blocks is read once per level."""
+    read: list[str] = []
+    length = 0
+    for piece in element.itertext():
+        read.append(piece)
+        length += len(piece)
+        if length > 2 * size + 2 * _LEAD_MIN:  # spaces and quotes go in _plain
+            break
+    return _plain("".join(read))
+
+
 def _site_names(page: Any, sitename: str | None, url: str | None) -> list[str]:
     names = [sitename or ""]
     names += page.xpath('//meta[@property="og:site_name"]/@content') if page is not None else []
@@ -286,7 +299,7 @@ def _heading_before(page: Any, text: str) -> str:
     column of a layout table (a side column's "Рубрики")."""
     probe = _plain(text)[:_LEAD_MIN]
     for element in page.iter("p", "div", "td"):
-        if len(element) > _NEST_MAX or not _plain(element.text_content()).startswith(probe):
+        if len(element) > _NEST_MAX or not _opening(element, len(probe)).startswith(probe):
             continue
         cell = element.xpath("ancestor-or-self::td[1]")
         for heading in element.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]"):
@@ -375,6 +388,7 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
     probe = _plain(paragraphs[0])[:_LEAD_MIN]
     found: list[str] = []
     taken: list[Any] = []
+    inside: set[Any] = set()  # what the leads taken hold
     after = False
     for element in page.iter():
         if element is heading:
@@ -382,9 +396,9 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
             continue
         if not after or not isinstance(element.tag, str):
             continue
-        if element.tag == "p" and _plain(element.text_content()).startswith(probe):
+        if element.tag == "p" and _opening(element, len(probe)).startswith(probe):
             break  # the body begins
-        if any(element in set(parent.iterdescendants()) for parent in taken) or not _lead_like(element):
+        if element in inside or not _lead_like(element):
             continue
         text = _text(element)
         if not (_LEAD_MIN <= len(text) <= _LEAD_MAX) or len(text.split()) < _LEAD_WORDS or is_notice(text):
@@ -395,6 +409,7 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
         if probe in plain:
             break  # this wraps the body
         taken.append(element)
+        inside.update(element.iterdescendants())
         if plain[:_LEAD_MIN] not in joined:
             found.append(text)
         if len(taken) == _LEADS_MAX:
