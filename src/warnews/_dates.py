@@ -584,9 +584,10 @@ def _in_headline_link(element: Any, opening: Callable[[Any], str]) -> bool:
 _FIRST_LETTERS = re.compile(rf"(?:\s*\S){{0,{_OPENING + 1}}}\s*")
 
 
-def _opening(element: Any) -> str:
+def first_words(element: Any) -> str:
     """An element's text, spaces collapsed, cut a character after _OPENING (its first
-    words, and whether there are more), read no further than that."""
+    words, and whether there are more), read no further than that: not all of its text,
+    which on a page of nested blocks would be read once per level."""
     chunks: list[str] = []
     wanted = _OPENING + 1  # characters other than spaces
     for chunk in element.itertext():
@@ -675,7 +676,7 @@ def _dates_in(
 
     def opening(element: Any) -> str:
         if element not in openings:
-            openings[element] = _opening(element)
+            openings[element] = first_words(element)
         return openings[element]
 
     for text, holder in pieces:

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._dates import headline_element, is_logo, page_date, parse_page
+from ._dates import first_words, headline_element, is_logo, page_date, parse_page
 from ._decode import declared_charset, decode
 from ._errors import ExtractError
 from ._normalize import clean, normalize_paragraph, split_paragraphs
@@ -271,19 +271,6 @@ def _text(element: Any) -> str:
     return normalize_paragraph(element.text_content())
 
 
-def _opening(element: Any, size: int) -> str:
-    """An element's first words, plain (_plain), read no further than size characters
-    need: not all of its text, which on a page of nested blocks is read once per level."""
-    read: list[str] = []
-    length = 0
-    for piece in element.itertext():
-        read.append(piece)
-        length += len(piece)
-        if length > 2 * size + 2 * _LEAD_MIN:  # spaces and quotes go in _plain
-            break
-    return _plain("".join(read))
-
-
 def _site_names(page: Any, sitename: str | None, url: str | None) -> list[str]:
     names = [sitename or ""]
     names += page.xpath('//meta[@property="og:site_name"]/@content') if page is not None else []
@@ -299,7 +286,7 @@ def _heading_before(page: Any, text: str) -> str:
     column of a layout table (a side column's "Рубрики")."""
     probe = _plain(text)[:_LEAD_MIN]
     for element in page.iter("p", "div", "td"):
-        if len(element) > _NEST_MAX or not _opening(element, len(probe)).startswith(probe):
+        if len(element) > _NEST_MAX or not _plain(first_words(element)).startswith(probe):
             continue
         cell = element.xpath("ancestor-or-self::td[1]")
         for heading in element.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]"):
@@ -396,7 +383,7 @@ def _leads(page: Any, paragraphs: Sequence[str], title: str) -> list[str]:
             continue
         if not after or not isinstance(element.tag, str):
             continue
-        if element.tag == "p" and _opening(element, len(probe)).startswith(probe):
+        if element.tag == "p" and _plain(first_words(element)).startswith(probe):
             break  # the body begins
         if element in inside or not _lead_like(element):
             continue
@@ -480,7 +467,7 @@ def _without_layout_tables(html: str, page: Any) -> Any:
 _LAYOUT_TABLE = "//table[.//td[.//h1 or .//h2 or .//h3 or .//table or .//ul or count(.//p | .//div) > 1]]"
 
 
-def _first_words(lines: Sequence[str]) -> str:
+def _first_prose(lines: Sequence[str]) -> str:
     return next((line for line in lines if not _menu_line(line)), "")
 
 
@@ -509,7 +496,7 @@ def extract_html(
     sitename = _optional(getattr(document, "sitename", None))
     lines = split_paragraphs((getattr(document, "text", None) or "").replace("\n", "\n\n"))
     read = normalize_paragraph(getattr(document, "title", None) or "")
-    title = headline(page, read, sitename, url, _first_words(lines))
+    title = headline(page, read, sitename, url, _first_prose(lines))
     links = _link_words(page) if page is not None else None
     found = body(lines, title, links)
     if not found.article:
