@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,6 +76,14 @@ def fetched_at(headers: Mapping[str, str], now: datetime | None = None) -> datet
     if stated is not None and stated.tzinfo is not None and abs(stated - clock) <= _CLOCK_SKEW:
         return stated
     return clock
+
+
+def file_fetched(mtime: float) -> datetime:
+    """When a saved page was fetched: when its file was last written (mtime), unless its clock ran
+    ahead of ours or stood at zero (1970, a zip's 1980): then now."""
+    now = datetime.now(UTC)
+    earliest = datetime.combine(EARLIEST, time(), UTC).timestamp()
+    return datetime.fromtimestamp(mtime, UTC) if earliest <= mtime <= now.timestamp() else now
 
 
 def _moment(text: str) -> datetime | None:

@@ -8,7 +8,7 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ._cache import Memory
-from ._dates import EARLIEST, STRONG, crawl_day, fetched_at, last_modified, publication
+from ._dates import STRONG, crawl_day, fetched_at, file_fetched, last_modified, publication
 from ._detect import Detection, detect_language
 from ._errors import FetchError, InputError, NotAnArticle, Stopped, UsageError
 from ._extract import Article, extract
@@ -63,7 +63,7 @@ def read_file(name: str, max_bytes: int) -> Source:
                 if size > max_bytes:
                     raise InputError(f"{size:,} bytes, over the {max_bytes:,}-byte limit (--max-page-bytes)")
                 data = handle.read(max_bytes + 1)
-                fetched = _written(os.fstat(handle.fileno()).st_mtime)
+                fetched = file_fetched(os.fstat(handle.fileno()).st_mtime)
         except FileNotFoundError:
             raise InputError(not_a_file(name)) from None
         except OSError as error:
@@ -71,14 +71,6 @@ def read_file(name: str, max_bytes: int) -> Source:
     if len(data) > max_bytes:
         raise InputError(f"over the {max_bytes:,}-byte limit (--max-page-bytes)")
     return Source(name=name, data=data, path=path, fetched=fetched)
-
-
-def _written(mtime: float) -> datetime:
-    """When a saved page was fetched: when it was last written, unless its clock ran
-    ahead of ours or stood at zero (1970, a zip's 1980): then now."""
-    now = datetime.now(UTC)
-    earliest = datetime.combine(EARLIEST, time(), UTC).timestamp()
-    return datetime.fromtimestamp(mtime, UTC) if earliest <= mtime <= now.timestamp() else now
 
 
 def published_date(
