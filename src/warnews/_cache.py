@@ -1,4 +1,4 @@
-"""The translation memory: paragraph translations kept in SQLite.
+"""The translation memory: paragraph translations kept in SQLite (or PostgreSQL, shared by hosts).
 
 Keyed by engine, source and target language and the normalized paragraph, so
 boilerplate that recurs across articles is translated once, and translating an article
@@ -14,10 +14,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._errors import UsageError, database_problem
+from ._database import MEMORY_LOCK, Connection, DatabaseURL, PostgreSQL
+from ._errors import StoreError, UsageError, database_problem
 from ._normalize import normalize_paragraph
+
+if TYPE_CHECKING:
+    from ._settings import Settings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -211,14 +215,7 @@ class Memory:
 
     def clear(self, engine: str | None = None, unused_days: float | None = None) -> int:
         """Forget translations (of one engine; unused for that many days); how many went."""
-        conditions: list[str] = []
-        values: list[object] = []
-        if engine:
-            conditions.append("engine = ?")
-            values.append(engine)
-        if unused_days is not None:
-            conditions.append("used_at < ?")
-            values.append(time.time() - unused_days * 86_400)
+        conditions, values = _conditions(engine, unused_days)
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
         def work(database: sqlite3.Connection) -> int:
@@ -228,3 +225,150 @@ class Memory:
             return int(count)
 
         return self._use(work, 0)
+
+
+_POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    engine TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    translation TEXT NOT NULL,
+    chars INTEGER NOT NULL,
+    created_at DOUBLE PRECISION NOT NULL,
+    used_at DOUBLE PRECISION NOT NULL,
+    hits INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (engine, source, target, text_sha256)
+)
+"""
+
+
+class SharedMemory:
+    """The translation memory in a PostgreSQL database (cache_url, or a shared state's):
+    every host that uses it asks no translator for a paragraph another host translated.
+
+    Still a cache: a database that fails once is left alone for the rest of the run, with
+    one warning; the articles go on without it.
+    """
+
+    def __init__(
+        self, url: DatabaseURL, warn: Callable[[str], None] | None = None, create: bool = True
+    ) -> None:
+        self.url = url
+        self._warn = warn or (lambda message: None)
+        self._usable = True
+        self._db = PostgreSQL(url, "translation memory")
+        try:
+            self.exists = create or self._exists()
+            if create:
+                with self._db.write() as db:  # hosts starting at once: one creates it
+                    db.execute("SELECT pg_advisory_xact_lock(?)", (MEMORY_LOCK,))
+                    db.execute(_POSTGRES_SCHEMA)
+        except StoreError:
+            self._db.close()
+            raise
+
+    def _exists(self) -> bool:
+        return bool(self._db.query("SELECT to_regclass('translations') IS NOT NULL AS found")[0]["found"])
+
+    def _use(self, work: Callable[[Connection], T], default: T) -> T:
+        if not self._usable or not self.exists:
+            return default
+        try:
+            with self._db.write() as db:
+                return work(db)
+        except StoreError as error:
+            self._usable = False
+            self._warn(f"the translation memory cannot be used ({error}); going on without it")
+            return default
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get(self, engine: str, source: str, target: str, text: str) -> str | None:
+        def work(db: Connection) -> str | None:
+            record = db.execute(
+                "UPDATE translations SET hits = hits + 1, used_at = ?"
+                " WHERE engine = ? AND source = ? AND target = ? AND text_sha256 = ? RETURNING translation",
+                (time.time(), engine, source, target, _digest(text)),
+            ).fetchone()
+            if record is None or not normalize_paragraph(str(record["translation"])):
+                return None
+            return str(record["translation"])
+
+        return self._use(work, None)
+
+    def put(self, engine: str, source: str, target: str, text: str, translation: str) -> None:
+        if not normalize_paragraph(translation):  # never remembered, so never taken for one
+            return
+        now = time.time()
+        self._use(
+            lambda db: db.execute(
+                "INSERT INTO translations VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
+                " ON CONFLICT (engine, source, target, text_sha256) DO UPDATE SET"
+                " translation = excluded.translation, used_at = excluded.used_at",
+                (engine, source, target, _digest(text), translation, len(text), now, now),
+            ),
+            None,
+        )
+
+    def stats(self) -> dict[str, Any]:
+        rows: list[Any] = self._use(
+            lambda db: db.execute(
+                "SELECT engine, source, target, COUNT(*) AS paragraphs, COALESCE(SUM(hits), 0) AS hits,"
+                " COALESCE(SUM(chars), 0) AS characters, MIN(created_at) AS oldest, MAX(used_at) AS last_used"
+                " FROM translations GROUP BY engine, source, target ORDER BY engine, source, target"
+            ).fetchall(),
+            [],
+        )
+        size: int = self._use(
+            lambda db: int(db.execute("SELECT pg_total_relation_size('translations') AS n").fetchone()["n"]),
+            0,
+        )
+        pairs = [
+            {
+                key: (int(value) if key in ("paragraphs", "hits", "characters") else value)
+                for key, value in dict(row).items()
+            }
+            for row in rows
+        ]
+        return {
+            "path": self.url.shown,
+            "bytes": size,
+            "paragraphs": sum(pair["paragraphs"] for pair in pairs),
+            "hits": sum(pair["hits"] for pair in pairs),
+            "characters": sum(pair["characters"] for pair in pairs),
+            "pairs": pairs,
+        }
+
+    def clear(self, engine: str | None = None, unused_days: float | None = None) -> int:
+        """Forget translations (of one engine; unused for that many days); how many went."""
+        conditions, values = _conditions(engine, unused_days)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self._use(lambda db: int(db.execute(f"DELETE FROM translations{where}", values).rowcount), 0)
+
+
+def _conditions(engine: str | None, unused_days: float | None) -> tuple[list[str], list[object]]:
+    """The WHERE of clear(): one engine's, unused for that many days."""
+    conditions: list[str] = []
+    values: list[object] = []
+    if engine:
+        conditions.append("engine = ?")
+        values.append(engine)
+    if unused_days is not None:
+        conditions.append("used_at < ?")
+        values.append(time.time() - unused_days * 86_400)
+    return conditions, values
+
+
+def open_memory(
+    settings: Settings, warn: Callable[[str], None] | None = None, create: bool = True
+) -> Memory | SharedMemory | None:
+    """The translation memory the settings name (cache_url, else cache_file); with
+    create=False, None where there is none yet (looking creates nothing)."""
+    if settings.cache_url is not None:
+        memory = SharedMemory(settings.cache_url, warn, create)
+        return memory if create or memory.exists else None
+    if not create and not settings.cache_file.exists():
+        return None
+    return Memory(settings.cache_file, warn)

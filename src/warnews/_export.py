@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from ._database import DatabaseURL
 from ._errors import StoreError
 from ._render import document_problem
 from ._state import url_key
@@ -183,9 +184,11 @@ def _cell(value: object) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
-def feed_id(state_path: Path) -> str:
-    """The feed's id: one per state database, whoever writes its feed (a run, export)."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, Path(state_path).resolve().as_uri())}"
+def feed_id(state: Path | DatabaseURL) -> str:
+    """The feed's id: one per state database, whoever writes its feed (a run, export, any
+    host of a shared one)."""
+    where = state.shown if isinstance(state, DatabaseURL) else Path(state).resolve().as_uri()
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, where)}"
 
 
 def atom(items: Sequence[Exported], feed: str, now: datetime | None = None) -> str:
@@ -336,7 +339,7 @@ def atom_feed(
         kept.append(item)
         if len(kept) >= count:
             break
-    return atom(kept, feed_id(state.path)), left
+    return atom(kept, feed_id(state.where)), left
 
 
 def write_atom(state: State, path: Path, count: int) -> None:

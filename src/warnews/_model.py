@@ -117,6 +117,8 @@ class Metadata:
     # How the page states its date ("json-ld", "meta", "time", "url", "text", "relative"),
     # when the date is the page's; None otherwise.
     published_evidence: str | None = None
+    # The host that made it, where several share the state (None: one machine; no such key).
+    host: str | None = None
     format: int = FORMAT_VERSION
     warnews_version: str = __version__
 
@@ -170,6 +172,8 @@ class Metadata:
         }
         if self.telegram is not None:
             sidecar["telegram"] = dict(self.telegram)
+        if self.host is not None:
+            sidecar["host"] = self.host
         if self.file is not None:
             sidecar["file"] = self.file
         if self.original_file is not None:
@@ -262,16 +266,24 @@ class Document:
         return self.save_in(path)
 
     def save_in(
-        self, folder: Path, preferred: Path | None = None, before: Callable[[Path], None] | None = None
+        self,
+        folder: Path,
+        preferred: Path | None = None,
+        before: Callable[[Path], None] | None = None,
+        reserve: Callable[[Path], bool] | None = None,
     ) -> Path:
         """save() into a folder that exists. preferred: the name an interrupted earlier run
-        chose for this article; before: told the path before anything is written."""
+        chose for this article; before: told the path before anything is written; reserve:
+        whether a free name may be taken (False: it is reserved for another article, by
+        another host writing to the same folder)."""
         from ._store import choose_path, folder_lock, save
 
         # Other processes and threads saving into the folder wait their turn, or two
         # articles could choose one name.
         with folder_lock(folder):
-            path = choose_path(folder, self.stem, self.metadata.identity, preferred, f".{self.format}")
+            path = choose_path(
+                folder, self.stem, self.metadata.identity, preferred, f".{self.format}", reserve
+            )
             if before is not None:
                 before(path)
             return save(path, self)

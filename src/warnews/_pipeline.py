@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._cache import Memory
+from ._cache import open_memory
 from ._dates import STRONG, crawl_day, fetched_at, file_fetched, last_modified, publication
 from ._detect import Detection, detect_language
 from ._errors import FetchError, InputError, NotAnArticle, Stopped, UsageError
@@ -146,7 +146,7 @@ class Pipeline:
         try:
             glossary = load_glossary(settings.default_glossary, settings.glossary)
             engines = make_engines(settings, self._client, pace)
-            memory = Memory(settings.cache_file, warn) if settings.cache else None
+            memory = open_memory(settings, warn) if settings.cache else None
         except BaseException:
             self._close_clients()
             raise

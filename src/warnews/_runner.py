@@ -19,7 +19,7 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,12 +65,17 @@ class Job:
     # A Telegram post as its channel's page showed it may be used (not when a user forces
     # the post itself again: then its own page is read, edits and all).
     stored: bool = True
+    # Found due in the state (not named, not forced): taken only as it was read, and left
+    # without a word to another run that took it first (where runs share the state).
+    due: bool = False
 
 
 @dataclass
 class Outcome:
     name: str
-    status: str  # done, failed, skipped, or stopped (left for the next run)
+    # done, failed, skipped, stopped (left for the next run), or elsewhere (another run
+    # sharing the state took it first: neither counted nor reported)
+    status: str
     path: Path | None = None
     document: str | None = None
     title: str | None = None
@@ -154,14 +159,19 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
     requests, code, lock, state, run_id = 0, EXIT_FAILED, None, None, 0
     batch: Batch | None = None
     last_words = ""  # why the run stopped: the last line, after the summary
+    keeper: _Keeper | None = None
     try:
         if options.keeps_state:
-            lock = RunLock(settings.state)
-            lock.acquire(options.wait)
-            state = State(settings.state)
+            if isinstance(settings.state, Path):  # one machine: one run at a time
+                lock = RunLock(settings.state)
+                lock.acquire(options.wait)
+            state = State(settings.state, settings.host, settings.lease)
             run_id = state.run_started(options.command)
             with contextlib.suppress(WarnewsError):  # housekeeping: never worth a run
                 state.forget_boilerplate()  # bounded: what sites repeat, not every paragraph ever read
+                # Claims of runs that are gone: every one under the lock, else those expired.
+                state.clear_claims(every=lock is not None)
+            keeper = _Keeper(state)
         paces = state.paces() if state is not None else None
         with Pipeline(settings, warn=reporter.warning, paces=paces) as pipeline:
             batch = Batch(pipeline, state, reporter.outcome, options.force, options.to_stdout)
@@ -190,6 +200,8 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
     finally:
         if batch is not None:  # a stopped run counts what it reported, as a finished one
             counts = batch.counts
+        if keeper is not None:
+            keeper.stop()
         if state is not None:
             try:
                 state.run_finished(run_id, counts, code)
@@ -200,6 +212,28 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
             lock.release()
         reporter.close(counts, requests, code, last_words)
     return code
+
+
+class _Keeper:
+    """Renews a run's claims (articles, their keys, feeds) every third of the lease, until
+    stopped: a live run keeps what it does, however long it takes; a dead one's claims
+    expire within a lease and other runs take them."""
+
+    def __init__(self, state: State) -> None:
+        self._state, self._stopped = state, threading.Event()
+        self._thread = threading.Thread(target=self._renew, name="warnews-lease", daemon=True)
+        self._thread.start()
+
+    def _renew(self) -> None:
+        while not self._stopped.wait(self._state.lease / 3):
+            try:
+                self._state.renew()
+            except WarnewsError as error:  # the database away for a while: the next turn tries again
+                _log.warning("could not renew this run's claims: %s", error)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
 
 
 def _rewrite_feed(state: State, path: Path, count: int, reporter: Reporter) -> int:
@@ -309,7 +343,7 @@ class Batch:
         wanted = set(sources) if sources is not None else None
         keys = {url_key(url) for url in urls}
         return [
-            Job(row.url, row=row)
+            Job(row.url, row=row, due=True)
             for row in self.state.due(self.settings.max_attempts, self.settings.retry_delay)
             if row.id not in taken
             and (
@@ -363,6 +397,9 @@ class Batch:
         target = telegram.address(url, self.settings.telegram_url)
         if target is not None:
             return self._read_channel(index, url, target)
+        if not self.state.take_feed(url):  # another run sharing the state is reading it now
+            _log.info("feed %s: being read by another run; left to it", url)
+            return []
         location, etag, modified = (None, None, None) if self.force else self.state.feed_memory(url)
         try:
             answer, items, found = self._feed_answer(url, location, etag, modified)
@@ -371,6 +408,8 @@ class Batch:
                 self.state.feed_read(url, [], etag, modified, found=found)
                 return []
         except Stopped:  # the run stops: the feed is read again next time, no failure of its own
+            with contextlib.suppress(WarnewsError):
+                self.state.let_feed_go(url)
             return []
         except Exception as error:  # one feed's failure, even a bug, never stops the others
             message = self._message(error)
@@ -400,6 +439,9 @@ class Batch:
         assert state is not None
         if target.refusal is not None:
             return self._record(index, Outcome(url, "failed", error=target.refusal)) or []
+        if not state.take_feed(url):  # another run sharing the state is reading it now
+            _log.info("channel %s: being read by another run; left to it", url)
+            return []
         memory, known_count = state.channel_memory(url)
         try:
             reading = channel.read_channel(
@@ -428,6 +470,8 @@ class Batch:
             if reading.error is not None:
                 raise reading.error
         except Stopped:  # nothing recorded: the channel is read again next time
+            with contextlib.suppress(WarnewsError):
+                state.let_feed_go(url)
             return []
         except Exception as error:  # one channel's failure, even a bug, never stops the others
             message = self._message(error)
@@ -520,6 +564,8 @@ class Batch:
             self._report(outcome, feed)
 
     def _report(self, outcome: Outcome, feed: bool = False) -> None:
+        if outcome.status == "elsewhere":  # another run's: not this run's to count or say
+            return
         with GATE.held():
             if outcome.status != "stopped" and not feed:
                 self.counts[outcome.status] += 1
@@ -530,6 +576,16 @@ class Batch:
     def _process(self, index: int, job: Job) -> Outcome:
         self.on_start(job)
         pipeline, state, row = self.pipeline, self.state, job.row
+        if state is not None and row is not None and job.kind in ("url", "copy"):
+            try:
+                taken = state.take(row, as_seen=job.due)
+            except WarnewsError as error:
+                failure = Outcome(job.name, "failed", error=self._message(error))
+                return self._record(index, failure) or self._abandon(job)
+            if taken is None:
+                return self._elsewhere(index, job, row)
+            job = replace(job, row=taken)
+            row = taken
         try:
             if job.kind == "done" and row is not None:
                 _log.info("skipped %s: already done (%s)", job.name, self._shown(row.path))
@@ -564,6 +620,8 @@ class Batch:
             if state is not None and row is not None and self.settings.learn_boilerplate:
                 extracted = _without_boilerplate(state, row, extracted)
             translated = pipeline.translate(extracted, _feed_date(row))
+            if state is not None and state.shared:  # which of the hosts made it
+                translated = replace(translated, metadata=replace(translated.metadata, host=state.host))
             meta = translated.metadata
             outcome = Outcome(
                 job.name,
@@ -582,7 +640,12 @@ class Batch:
             def save() -> None:  # the file, then the row that says done
                 out = self.settings.out
                 if state is not None and row is not None:
-                    path = translated.save_in(out, row.path, lambda path: state.plan(row.id, path))
+                    path = translated.save_in(
+                        out,
+                        row.path,
+                        lambda path: state.plan(row.id, path),
+                        lambda path: state.reserve(row.id, path),
+                    )
                     state.done(row.id, path, meta, translated.note, translated)
                 else:
                     path = translated.save_in(out)
@@ -613,6 +676,17 @@ class Batch:
                         failure.error = f"{failure.error} (and {state_error})"
 
             return self._record(index, failure, fail) or self._abandon(job)
+
+    def _elsewhere(self, index: int, job: Job, row: Row) -> Outcome:
+        """A job another run sharing the state took first (or did meanwhile): a due one is
+        left to it without a word; one the user named is said to be skipped, and why."""
+        assert self.state is not None
+        holder = self.state.holder_of(row.id)
+        _log.info("left %s to another run (%s)", job.name, holder or "done meanwhile")
+        if job.due:
+            return self._record(index, Outcome(job.name, "elsewhere")) or self._abandon(job)
+        reason = f"being done by another run ({holder})" if holder else "done by another run meanwhile"
+        return self._record(index, Outcome(job.name, "skipped", reason=reason)) or self._abandon(job)
 
     def _copy(self, index: int, job: Job, original: Row) -> Outcome | None:
         """The article of `original` (this job's own row, or the row of the same article

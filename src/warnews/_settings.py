@@ -13,7 +13,7 @@ import re
 import tomllib
 import typing
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from ._database import DatabaseURL, database_url
 from ._errors import UsageError
 from ._languages import resolve_language
 from ._redact import MASK, mask_url, printable, proxy_password
@@ -76,13 +77,19 @@ class Settings:
     atom_items: int = 100
     since: date | None = None  # only items and posts of this day or later; channels are read back to it
     telegram_url: str = "https://t.me"  # where channel previews are read (/s/NAME)
-    state: Path = field(default_factory=default_state_path)
+    # A SQLite file (one machine), or a PostgreSQL database several hosts share.
+    state: Path | DatabaseURL = field(default_factory=default_state_path)
+    host: str | None = None  # this host's name where hosts share the state; None: the machine's
+    lease: float = 120.0  # seconds a run's claim on an article or a feed holds unless renewed
     log_file: Path | None = None
     keep_original: bool = False
     # Paragraphs that recur across a site's articles are learned in the state and dropped.
     learn_boilerplate: bool = True
     cache: bool = True
     cache_file: Path = field(default_factory=default_cache_path)
+    # The translation memory in a PostgreSQL database (None: cache_file, or with a
+    # PostgreSQL state, the state's database: see memory_location).
+    cache_url: DatabaseURL | None = None
     glossary: Path | None = None  # the user's glossary file, read after the default one
     default_glossary: bool = True  # warnews's own glossary of Ukrainian news terms
     quality: str = "warn"  # every engine failed the quality gate: "warn" saves the best, "strict" nothing
@@ -141,6 +148,30 @@ def _path(value: object) -> Path:
         # A NUL would stop the first open() with a traceback; the others are surely a mistake.
         raise ValueError(f"a path holds no control characters: {printable(text)!r}")
     return Path(text).expanduser()
+
+
+def _state(value: object) -> Path | DatabaseURL:
+    """The state: a postgresql:// URL, else a SQLite file's path."""
+    text = _text(value).strip()
+    url = database_url(text)
+    return url if url is not None else _path(value)
+
+
+def _optional_database(value: object) -> DatabaseURL | None:
+    text = _text(value).strip()
+    if not text:
+        return None
+    url = database_url(text)
+    if url is None:
+        raise ValueError(f"expected a postgresql:// URL, not {printable(mask_url(text))!r}")
+    return url
+
+
+def _host(value: object) -> str | None:
+    text = _optional_text(value)
+    if text is not None and (len(text) > 200 or not re.fullmatch(r"[\w.@:+-]+", text)):
+        raise ValueError("a host name is letters, digits and . _ - @ : + (no spaces, no /), at most 200")
+    return text
 
 
 def _optional_path(value: object) -> Path | None:
@@ -234,7 +265,11 @@ def _check_together(settings: Settings, origins: Mapping[str, str]) -> None:
             f"bilingual (from {origins['bilingual']}) needs format md or html,"
             f" but format is txt (from {origins['format']})"
         )
-    if settings.atom is not None and is_state_file(settings.atom, settings.state):
+    if (
+        settings.atom is not None
+        and isinstance(settings.state, Path)
+        and is_state_file(settings.atom, settings.state)
+    ):
         raise UsageError(
             f"atom (from {origins.get('atom', 'default')}) names the state database"
             f" (from {origins.get('state', 'default')}): the feed would replace it"
@@ -455,7 +490,27 @@ SETTINGS = (
         "atom_items", _number(int, 1, 100_000), "Articles in the Atom feed (newest first).", "N", DOWNLOADING
     ),
     Setting("telegram_url", _url, "Where Telegram channel previews are read (/s/NAME).", "URL"),
-    Setting("state", _path, "State database (SQLite).", "PATH", DOWNLOADING | STATE_COMMANDS),
+    Setting(
+        "state",
+        _state,
+        "State database: a SQLite file, or postgresql://USER:PASSWORD@HOST/DB shared by several hosts.",
+        "PATH|URL",
+        DOWNLOADING | STATE_COMMANDS,
+    ),
+    Setting(
+        "host",
+        _host,
+        "This host's name in a shared (PostgreSQL) state: its claims, its sidecars (default: the machine's).",
+        "NAME",
+        DOWNLOADING,
+    ),
+    Setting(
+        "lease",
+        _number(float, 1, 86_400),
+        "Seconds a run's claim on an article or feed holds unless renewed (a run that died gives them back).",
+        "SECONDS",
+        DOWNLOADING,
+    ),
     Setting("log_file", _optional_path, "Append a log of the run to this file.", "PATH", TRANSLATING),
     Setting(
         "keep_original",
@@ -479,6 +534,13 @@ SETTINGS = (
         _path,
         "Translation memory (SQLite).",
         "PATH",
+        TRANSLATING | {"cache stats", "cache clear"},
+    ),
+    Setting(
+        "cache_url",
+        _optional_database,
+        "Translation memory in PostgreSQL (postgresql://...); default with a PostgreSQL state: its database.",
+        "URL",
         TRANSLATING | {"cache stats", "cache clear"},
     ),
     Setting(
@@ -667,6 +729,14 @@ def resolve(
     }
     settings = Settings(**values, engine_settings=MappingProxyType(engine_values))
     _check_together(settings, origins)
+    if (
+        settings.cache_url is None
+        and isinstance(settings.state, DatabaseURL)
+        and origins["cache_file"] == "default"
+    ):
+        # A shared state shares its translation memory: no host asks for a paragraph another translated.
+        settings = replace(settings, cache_url=settings.state)
+        origins["cache_url"] = f"state ({origins['state']})"
     return Resolved(
         settings=settings,
         origins=origins,
@@ -682,7 +752,9 @@ def secret_values(settings: Settings) -> list[str]:
     values = []
     for setting in every_setting():
         value = value_of(settings, setting)
-        if setting.password and value:
+        if isinstance(value, DatabaseURL):
+            values.append(value.password or "")
+        elif setting.password and value:
             values.append(proxy_password(value))
         elif setting.secret and value:
             values.append(str(value))

@@ -17,7 +17,7 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,21 +126,28 @@ def choose_path(
     identity: dict[str, str],
     preferred: Path | None = None,
     suffix: str = TEXT_SUFFIX,
+    reserve: Callable[[Path], bool] | None = None,
 ) -> Path:
     """The file's path: stem.txt (or its format's suffix), or stem-2.txt, ... unless that
     name holds this article.
 
     `preferred` (the name an interrupted earlier run chose for this article) wins when it
     is free or holds this article, so that a title translated differently the second
-    time does not make a second file.
+    time does not make a second file. `reserve` (a name free here) says whether the name
+    is this article's to take: names are reserved through a shared state, so that hosts
+    writing to one folder never choose one name, even where flock does not reach.
     """
+
+    def usable(path: Path) -> bool:
+        return _free_or_own(path, identity) and (reserve is None or reserve(path))
+
     if preferred is not None and preferred.parent.resolve() == folder.resolve():
         preferred = folder / f"{Path(preferred.name).stem}{suffix}"
-        if _free_or_own(preferred, identity):
+        if usable(preferred):
             return preferred
     for number in itertools.count(1):
         name = stem if number == 1 else f"{stem}-{number}"
-        if _free_or_own(folder / f"{name}{suffix}", identity):
+        if usable(folder / f"{name}{suffix}"):
             return folder / f"{name}{suffix}"
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from . import _quality
-from ._cache import Memory
+from ._cache import Memory, SharedMemory
 from ._detect import CYRILLIC, CYRILLIC_LANGUAGES, alphabet_vote, paragraph_candidates
 from ._errors import EngineError, FailureKind, TranslateError
 from ._glossary import Glossary, Match
@@ -381,7 +381,7 @@ class Translator:
     def __init__(
         self,
         engines: Sequence[Engine],
-        memory: Memory | None = None,
+        memory: Memory | SharedMemory | None = None,
         glossary: Glossary | None = None,
         strict: bool = False,
     ) -> None:

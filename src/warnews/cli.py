@@ -35,7 +35,7 @@ from ._redact import printable
 from ._settings import SETTINGS, every_setting, resolve, secret_values, shown, value_of
 
 if TYPE_CHECKING:
-    from ._cache import Memory
+    from ._cache import Memory, SharedMemory
     from ._runner import Batch, Job, RunOptions
     from ._settings import Settings
     from ._state import Row, State
@@ -490,12 +490,13 @@ cache_app = typer.Typer(
 app.add_typer(cache_app, name="cache")
 
 
-def _memory(flags: dict[str, str], config: Path | None) -> tuple[Path, Memory | None]:
-    """The translation memory's path, and the memory if it exists (looking creates nothing)."""
-    from ._cache import Memory
+def _memory(flags: dict[str, str], config: Path | None) -> tuple[str, Memory | SharedMemory | None]:
+    """Where the translation memory is, and the memory if it exists (looking creates nothing)."""
+    from ._cache import open_memory
 
-    path = resolve(flags, config).settings.cache_file
-    return path, Memory(path, warn=functools.partial(say, "warning")) if path.exists() else None
+    settings = resolve(flags, config).settings
+    where = settings.cache_url.shown if settings.cache_url is not None else str(settings.cache_file)
+    return where, open_memory(settings, functools.partial(say, "warning"), create=False)
 
 
 @cache_app.command("stats", short_help="What the memory holds.")
@@ -511,7 +512,7 @@ def cache_stats(
 
     path, memory = _memory(flags, config)
     stats: dict[str, Any] = {
-        "path": str(path),
+        "path": path,
         "bytes": 0,
         "paragraphs": 0,
         "hits": 0,
@@ -578,12 +579,12 @@ def status(
     """Summarise the state database: articles by status and source, the last run, recent
     failures and warnings."""
     from ._report import safe_json, status_lines
-    from ._state import State
+    from ._state import State, exists
 
     settings = resolve(flags, config).settings
-    fresh = not settings.state.exists()
+    fresh = not exists(settings.state)
     # Nothing has run yet: the summary of an empty database (in memory; looking creates nothing).
-    database = State(Path(":memory:") if fresh else settings.state)
+    database = State(Path(":memory:") if fresh else settings.state, settings.host, settings.lease)
     try:
         summary = database.summary(
             settings.retry_delay,
@@ -604,20 +605,23 @@ def status(
 
 
 @contextmanager
-def _locked_state(path: Path, wait: bool) -> Iterator[State]:
-    """The state database, under the run lock (Locked, exit 3, if another run holds it)."""
+def _locked_state(settings: Settings, wait: bool) -> Iterator[State]:
+    """The state database, under the run lock (Locked, exit 3, if another run holds it);
+    a shared (PostgreSQL) state has no lock: its runs and commands go on together."""
     from ._state import RunLock, State
 
-    lock = RunLock(path)
-    lock.acquire(wait)
+    lock = RunLock(settings.state) if isinstance(settings.state, Path) else None
+    if lock is not None:
+        lock.acquire(wait)
     try:
-        database = State(path)
+        database = State(settings.state, settings.host, settings.lease)
         try:
             yield database
         finally:
             database.close()
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 def _number_option(
@@ -655,9 +659,9 @@ def retry(
 
     URL: only these (permanent failures too); default: all.
     """
-    path = resolve(flags, config).settings.state
+    settings = resolve(flags, config).settings
     code = EXIT_OK
-    with _locked_state(path, wait) as database:
+    with _locked_state(settings, wait) as database:
         wanted = []
         for url in urls or []:
             row = database.find(url)
@@ -723,17 +727,17 @@ def list_articles(
     """List the articles of the state database, the most recently changed first: status,
     date, URL, file (or the error), title, source, tab-separated."""
     from ._report import article_line, safe_json
-    from ._state import State
+    from ._state import State, exists
 
     if status_filter is not None and status_filter not in STATUSES:
         raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {status_filter!r}")
     most = _number_option(limit, "--limit", int, 1)
     settings = resolve(flags, config).settings
-    if not settings.state.exists():
+    if not exists(settings.state):
         # An empty list (stdout carries data only), and why, as status says it.
         print(f"warnews: no state database at {settings.state} yet: nothing has run", file=sys.stderr)
         return EXIT_OK
-    database = State(settings.state)
+    database = State(settings.state, settings.host, settings.lease)
     try:
         articles = database.articles(
             status_filter, _source_key(source, settings), None if most is None else int(most)
@@ -803,7 +807,7 @@ def export(
     file_published, original_title)."""
     from ._export import atom_feed, csv_text, jsonl, load
     from ._settings import is_state_file
-    from ._state import State
+    from ._state import State, exists
     from ._store import write_atomic
 
     if format_name not in EXPORT_FORMATS:
@@ -820,12 +824,16 @@ def export(
     most = _number_option(limit, "--limit", int, 1)
     first, last = _day_option(since, "--since"), _day_option(until, "--until")
     settings = resolve(flags, config).settings
-    if output is not None and is_state_file(Path(output), settings.state):
+    if (
+        output is not None
+        and isinstance(settings.state, Path)
+        and is_state_file(Path(output), settings.state)
+    ):
         raise UsageError(f"-o {printable(output)!r} is the state database: the export would replace it")
-    if not settings.state.exists():  # nothing written, nothing created: status says the same
+    if not exists(settings.state):  # nothing written, nothing created: status says the same
         print(f"warnews: no state database at {settings.state} yet: nothing has run", file=sys.stderr)
         return EXIT_OK
-    database = State(settings.state)
+    database = State(settings.state, settings.host, settings.lease)
     try:
         left, key = 0, _source_key(source, settings)
         if format_name == "atom":
@@ -881,12 +889,12 @@ def show(
     """Everything the state database knows about one URL (matched as warnews matches URLs:
     tracking parameters, www. and the scheme do not count). Exit 1 if it is unknown."""
     from ._report import safe_json, show_lines
-    from ._state import State
+    from ._state import State, exists
 
     settings = resolve(flags, config).settings
     record = None
-    if settings.state.exists():
-        database = State(settings.state)
+    if exists(settings.state):
+        database = State(settings.state, settings.host, settings.lease)
         try:
             record = database.describe(url, settings.retry_delay, settings.max_attempts)
         finally:
@@ -912,12 +920,14 @@ def forget(
 ) -> int:
     """Forget articles, so that they are fetched again like new ones; their files stay on
     disk. Exit 1 if a URL is unknown."""
-    path = resolve(flags, config).settings.state
-    if not path.exists():
+    from ._state import exists
+
+    settings = resolve(flags, config).settings
+    if not exists(settings.state):
         for url in urls:
             _unknown(url)
         return EXIT_FAILED
-    with _locked_state(path, wait) as database:
+    with _locked_state(settings, wait) as database:
         forgotten, unknown = database.forget(urls)
     for row in forgotten:
         kept = f"its file stays: {row.output_path}" if row.output_path else "it had no file"

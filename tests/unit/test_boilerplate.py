@@ -219,7 +219,7 @@ def test_a_schema_5_database_is_upgraded_to_6_with_its_rows(tmp_path):
         assert state.boilerplate("a.ua", row.id, keys(NOTICE)) == frozenset()
     finally:
         state.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 6
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
 
 
 def test_the_sidecar_lists_what_was_dropped_and_an_empty_list_when_nothing():

@@ -318,14 +318,14 @@ def test_the_feed_of_a_long_history_reads_one_page_of_rows_through_the_index(sta
         row = state.add(f"https://site.ua/{number}", "config")
         state.done(row.id, tmp_path / f"{number}.txt", doc.metadata, None, make(f"https://site.ua/{number}"))
     statements: list[str] = []
-    state._db.set_trace_callback(statements.append)
+    state._db._db.set_trace_callback(statements.append)
     try:
         write_atom(state, tmp_path / "feed.atom", 10)
     finally:
-        state._db.set_trace_callback(None)
+        state._db._db.set_trace_callback(None)
     pages = [sql for sql in statements if sql.lstrip().startswith("SELECT *")]
     assert len(pages) == 1, "the newest page only, not the history"
-    plan = [tuple(step) for step in state._db.execute("EXPLAIN QUERY PLAN " + pages[0])]
+    plan = [tuple(step) for step in state._db._db.execute("EXPLAIN QUERY PLAN " + pages[0])]
     assert "articles_newest" in str(plan) and "TEMP B-TREE" not in str(plan), plan
     # every page in order, none twice, when a reader goes on (export)
     urls = [article["url"] for article, _ in state.saved("done")]

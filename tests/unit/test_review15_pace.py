@@ -43,12 +43,13 @@ def test_a_paces_row_that_makes_no_sense_is_no_traceback(tmp_path, rate, peak):
     database = sqlite3.connect(tmp_path / "state.sqlite3")
     database.execute("DROP TABLE paces")  # NOT NULL too may have been lost (an old tool, a hand edit)
     database.execute(
-        "CREATE TABLE paces (translator TEXT PRIMARY KEY, rate REAL, peak REAL, updated_at REAL)"
+        "CREATE TABLE paces (host TEXT NOT NULL DEFAULT '', translator TEXT, rate REAL, peak REAL,"
+        " updated_at REAL, PRIMARY KEY (host, translator))"
     )
     database.execute(
-        "INSERT INTO paces VALUES ('google https://t.example', ?, ?, 1795000000.0)", (rate, peak)
+        "INSERT INTO paces VALUES ('', 'google https://t.example', ?, ?, 1795000000.0)", (rate, peak)
     )
-    database.execute("INSERT INTO paces VALUES ('google https://u.example', 9.5, 'x', 'when')")
+    database.execute("INSERT INTO paces VALUES ('', 'google https://u.example', 9.5, 'x', 'when')")
     database.commit()
     database.close()
     learned = State(tmp_path / "state.sqlite3").paces()

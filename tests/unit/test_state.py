@@ -191,7 +191,7 @@ def test_an_older_database_is_upgraded_with_its_rows(tmp_path, version):
         assert state.channel_memory("https://a.ua/rss") == (None, 0)
     finally:
         state.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 6
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(articles)")}
     assert {"quality", "day"} <= columns  # the gate's verdict; the day the feed orders by
     tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}

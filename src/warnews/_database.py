@@ -1,0 +1,327 @@
+"""Where the state (and the translation memory) lives: a SQLite file, for one machine, or a
+PostgreSQL database that several hosts share.
+
+One small interface over both, so that _state and _cache write each statement once, with
+`?` placeholders: `write()` (one transaction, the connection's turn), `query()`,
+`migrate()`, `close()`. What differs between the two is said here, or in the SQL that
+names `dialect`. The PostgreSQL driver (psycopg 3) is an optional extra, imported only
+when a postgresql:// URL is given.
+
+Every PostgreSQL connection is bounded: a deadline to connect, TCP keepalives and a
+user timeout for a server that stops answering, and a statement and lock timeout on the
+server. Its password is never shown: `DatabaseURL` prints without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ._errors import StoreError, UsageError, database_problem
+
+SCHEMES = ("postgresql", "postgres")
+DRIVER_HINT = "pip install 'warnews[postgres]'"
+
+# Bounds of every PostgreSQL connection (seconds; libpq's names, the user's URL may set its own).
+CONNECT_TIMEOUT = 10
+_CONNECTION_DEFAULTS = {
+    "connect_timeout": str(CONNECT_TIMEOUT),
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "60000",  # ms: data unacknowledged that long ends the connection
+    "application_name": "warnews",
+}
+# On the server: no statement, lock wait or idle transaction of warnews's lasts longer.
+_SERVER_BOUNDS = (
+    "-c statement_timeout=60000 -c lock_timeout=60000 -c idle_in_transaction_session_timeout=300000"
+)
+
+
+@dataclass(frozen=True)
+class DatabaseURL:
+    """A postgresql:// URL as the user gave it; str() is the URL without its password."""
+
+    url: str
+
+    def __str__(self) -> str:
+        return self.shown
+
+    @property
+    def shown(self) -> str:
+        """The URL without its password (neither user:PASSWORD@ nor ?password=)."""
+        parts = urlsplit(self.url)
+        netloc = parts.netloc.rpartition("@")
+        if netloc[1]:
+            user = netloc[0].split(":", 1)[0]
+            netloc = (f"{user}@" if user else "", "", netloc[2])
+        query = [
+            (key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "password"
+        ]
+        return urlunsplit((parts.scheme, "".join(netloc), parts.path, urlencode(query, safe="/"), ""))
+
+    @property
+    def password(self) -> str | None:
+        """Its password, to be masked wherever text is shown."""
+        parts = urlsplit(self.url)
+        if parts.password:
+            from urllib.parse import unquote
+
+            return unquote(parts.password)
+        found = dict(parse_qsl(parts.query)).get("password")
+        return found or None
+
+
+def database_url(text: str) -> DatabaseURL | None:
+    """A postgresql:// (or postgres://) URL, checked; None if text names no database server."""
+    scheme = text.partition("://")[0].lower()
+    if "://" not in text or scheme not in SCHEMES:
+        return None
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - refuses a port that is not a number from 1 to 65535
+    except ValueError:
+        raise ValueError(
+            f"{DatabaseURL(text).shown} is not a PostgreSQL URL: expected postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+        ) from None
+    if not parts.path.strip("/") and "dbname" not in dict(parse_qsl(parts.query)):
+        raise ValueError(f"{DatabaseURL(text).shown} names no database: postgresql://HOST/DATABASE")
+    if any(not char.isprintable() or char.isspace() for char in text):
+        raise ValueError("a PostgreSQL URL holds no spaces or control characters (the value is not shown)")
+    return DatabaseURL(text)
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchone(self) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What a transaction is given: statements with `?` placeholders; rows read by column name."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Cursor: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> Any: ...
+
+
+class Database:
+    """One connection, shared by a run's threads: one statement or transaction at a time."""
+
+    dialect: str  # "sqlite" or "postgresql"
+    shown: str  # where it is, as it may be shown (no password)
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction, which no other writer interleaves; rolled back on an exception."""
+        raise NotImplementedError
+
+    def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+        with self.write() as db:
+            return db.execute(sql, tuple(parameters)).fetchall()
+
+    def migrate(self, migrations: Sequence[str]) -> None:
+        """Apply the migrations not applied yet, in order, each once, whatever other
+        processes do at the same moment; refuse a schema newer than these."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def problem(self, error: BaseException) -> StoreError:
+        return StoreError(f"state database {self.shown}: {self.why(error)}")
+
+    def why(self, error: BaseException) -> str:
+        raise NotImplementedError
+
+
+def open_database(where: Path | DatabaseURL, what: str = "state database") -> Database:
+    """The database at a path (SQLite) or URL (PostgreSQL); StoreError if it cannot be
+    reached, UsageError if the PostgreSQL driver is not installed."""
+    if isinstance(where, DatabaseURL):
+        return PostgreSQL(where, what)
+    return SQLite(where, what)
+
+
+class SQLite(Database):
+    dialect = "sqlite"
+
+    def __init__(self, path: Path, what: str = "state database", timeout: float = 10) -> None:
+        super().__init__()
+        self.path, self.shown, self._what = path, str(path), what
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=timeout)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot use the {what} {path}: {database_problem(error)}") from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cast(Connection, self._db)
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.DatabaseError as error:
+                raise self.problem(error) from None
+
+    def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, tuple(parameters)).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise self.problem(error) from None
+
+    def migrate(self, migrations: Sequence[str]) -> None:
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(migrations):
+                raise StoreError(
+                    f"the {self._what} {self.path} was made by a newer warnews (schema {version})"
+                )
+            for number, script in enumerate(migrations[version:], start=version + 1):
+                # One transaction per migration: a killed upgrade leaves the previous schema.
+                self._db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot use the {self._what} {self.path}: {database_problem(error)}") from None
+
+    def close(self) -> None:
+        with self._lock:  # not in the middle of another thread's transaction
+            self._db.close()
+
+    def why(self, error: BaseException) -> str:
+        return database_problem(error)
+
+
+@functools.lru_cache(maxsize=512)
+def _placeholders(sql: str) -> str:
+    """A statement written for SQLite (`?`) as psycopg takes it (`%s`, a literal % doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _PostgresConnection:
+    """A psycopg connection inside a transaction, taking `?` placeholders."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Cursor:
+        cursor: Cursor = self._connection.execute(_placeholders(sql), tuple(parameters) or None)
+        return cursor
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> Any:
+        rows = [tuple(row) for row in parameters]
+        if rows:
+            with self._connection.cursor() as cursor:
+                cursor.executemany(_placeholders(sql), rows)
+
+
+# pg_advisory_xact_lock keys: "warnews" and its schema, the translation memory's table.
+MIGRATION_LOCK = 0x7761726E65777301
+MEMORY_LOCK = 0x7761726E65777302
+
+
+class PostgreSQL(Database):
+    dialect = "postgresql"
+
+    def __init__(self, url: DatabaseURL, what: str = "state database") -> None:
+        super().__init__()
+        self.url, self.shown, self._what = url, url.shown, what
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+        except ImportError:
+            raise UsageError(
+                f"the {what} {url.shown} is a PostgreSQL database, and the PostgreSQL driver is not"
+                f" installed: {DRIVER_HINT}"
+            ) from None
+        self._errors = psycopg.Error
+        try:
+            given = psycopg.conninfo.conninfo_to_dict(url.url)
+            settings = {**_CONNECTION_DEFAULTS, **{key: str(value) for key, value in given.items()}}
+            options = str(settings.get("options", ""))
+            settings["options"] = f"{_SERVER_BOUNDS} {options}".strip()
+            conninfo = psycopg.conninfo.make_conninfo("", **settings)
+            self._db = psycopg.connect(conninfo, autocommit=True, row_factory=dict_row)
+        except psycopg.Error as error:
+            raise StoreError(f"cannot reach the {what} {url.shown}: {self.why(error)}") from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self._lock:
+            try:
+                with self._db.transaction():
+                    yield _PostgresConnection(self._db)
+            except self._errors as error:
+                raise self.problem(error) from None
+
+    def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return list(self._db.execute(_placeholders(sql), tuple(parameters) or None).fetchall())
+            except self._errors as error:
+                raise self.problem(error) from None
+
+    def migrate(self, migrations: Sequence[str]) -> None:
+        """All of them in one transaction, under an advisory lock: of several hosts starting
+        at once, one migrates and the others wait, then find nothing left to do."""
+        with self.write() as db:
+            db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+            db.execute("CREATE TABLE IF NOT EXISTS warnews_schema (version INTEGER NOT NULL)")
+            record = db.execute("SELECT version FROM warnews_schema").fetchone()
+            version = 0 if record is None else int(record["version"])
+            if record is None:
+                db.execute("INSERT INTO warnews_schema (version) VALUES (0)")
+            if version > len(migrations):
+                raise StoreError(
+                    f"the {self._what} {self.shown} was made by a newer warnews (schema {version})"
+                )
+            for number, script in enumerate(migrations[version:], start=version + 1):
+                self._db.execute(script)  # a script: several statements, no parameters
+                db.execute("UPDATE warnews_schema SET version = ?", (number,))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def problem(self, error: BaseException) -> StoreError:
+        return StoreError(f"{self._what} {self.shown}: {self.why(error)}")
+
+    def why(self, error: BaseException) -> str:
+        """The server's or the driver's first line; never the password (libpq does not say
+        it, and it is masked here all the same)."""
+        diagnosis = getattr(error, "diag", None)
+        message = getattr(diagnosis, "message_primary", None) or str(error) or type(error).__name__
+        line = " ".join(str(message).split("\n", 1)[0].split())
+        if self.url.password:
+            line = line.replace(self.url.password, "****")
+        if "server closed the connection" in line or "consuming input failed" in line:
+            return f"the connection was lost ({line})"
+        return line
+
+
+def mapping(record: Any) -> Mapping[str, Any]:
+    """A row as a mapping of column names, from either driver."""
+    return record if isinstance(record, Mapping) else dict(record)
