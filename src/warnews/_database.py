@@ -15,7 +15,6 @@ server. Its password is never shown: `DatabaseURL` prints without it.
 from __future__ import annotations
 
 import functools
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -162,6 +161,8 @@ class SQLite(Database):
     dialect = "sqlite"
 
     def __init__(self, path: Path, what: str = "state database", timeout: float = 10) -> None:
+        import sqlite3  # here: a command that opens no database (--help) never loads it
+
         super().__init__()
         self.path, self.shown, self._what = path, str(path), what
         try:
@@ -175,6 +176,8 @@ class SQLite(Database):
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        import sqlite3
+
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -188,6 +191,8 @@ class SQLite(Database):
                 raise self.problem(error) from None
 
     def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+        import sqlite3
+
         with self._lock:
             try:
                 return self._db.execute(sql, tuple(parameters)).fetchall()
@@ -195,6 +200,8 @@ class SQLite(Database):
                 raise self.problem(error) from None
 
     def migrate(self, migrations: Sequence[str]) -> None:
+        import sqlite3
+
         try:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > len(migrations):

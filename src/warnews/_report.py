@@ -381,6 +381,13 @@ def status_lines(summary: dict[str, Any]) -> list[str]:
             f"last run: {last['command']} at {at}: {last['done'] or 0} done, {last['failed'] or 0} failed,"
             f" {last['skipped'] or 0} skipped ({ended})"
         )
+    working = summary.get("working") or []
+    if working:  # runs at work now, where hosts share the state
+        at_work = ", ".join(
+            f"{printable(item['host'])} {item['articles']} article{'s' if item['articles'] != 1 else ''}"
+            for item in working
+        )
+        lines.append(f"at work now: {at_work}")
     for feed_row in summary["feeds"]:
         checked = (
             datetime.fromtimestamp(feed_row["checked_at"]).strftime("%Y-%m-%d %H:%M")
@@ -419,8 +426,9 @@ def status_lines(summary: dict[str, Any]) -> list[str]:
         lines.append(f"boilerplate learned: {learned['paragraphs']} recurring paragraphs ({sites}{more})")
     for pace in summary.get("paces", ()):
         refused = f", 429s at {pace['peak']:.1f}" if pace["peak"] is not None else ", no 429 yet"
+        host = f" from {printable(pace['host'])}" if pace.get("host") else ""
         lines.append(
-            f"translator pace: {printable(pace['translator'])}: {pace['rate']:.1f} requests a second"
+            f"translator pace: {printable(pace['translator'])}{host}: {pace['rate']:.1f} requests a second"
             f"{refused} (learned {when(pace['updated_at'])})"
         )
     if summary["recent_warnings"]:

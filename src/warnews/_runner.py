@@ -203,6 +203,8 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
         if keeper is not None:
             keeper.stop()
         if state is not None:
+            with contextlib.suppress(WarnewsError):  # else they expire with their lease
+                state.let_go()
             try:
                 state.run_finished(run_id, counts, code)
             except WarnewsError:

@@ -641,6 +641,14 @@ class State:
             db.execute("UPDATE claims SET until = ? WHERE holder = ?", (until, self.holder))
             db.execute("UPDATE feeds SET claimed_until = ? WHERE claimed_by = ?", (until, self.holder))
 
+    def let_go(self) -> None:
+        """Give back every claim of this run (its articles, their keys, its feeds): at its
+        end, a stop included, so that no other run waits out a lease for them."""
+        with self._write() as db:
+            db.execute(f"UPDATE articles SET {self._LET_GO} WHERE claimed_by = ?", (self.holder,))
+            db.execute("DELETE FROM claims WHERE holder = ?", (self.holder,))
+            db.execute(f"UPDATE feeds SET {self._LET_GO} WHERE claimed_by = ?", (self.holder,))
+
     def clear_claims(self, every: bool = False) -> int:
         """Forget the claims of runs that are gone: those whose lease ran out, or (every:
         no other run can be alive, as under the one-machine lock) all of them. How many."""
@@ -711,8 +719,10 @@ class State:
         """In a transaction that records an article's outcome: its keys are let go."""
         db.execute("DELETE FROM claims WHERE article = ?", (article_id,))
 
-    # The outcome's UPDATE lets the article go as well.
+    # The outcome's UPDATE lets the article go as well; a run records an outcome only for
+    # an article it holds (or nobody does): not over another run's that took it over.
     _LET_GO = "claimed_by = NULL, claimed_until = NULL"
+    _OURS = " AND (claimed_by IS NULL OR claimed_by = ?)"
 
     def reserve(self, article_id: int, path: Path) -> bool:
         """Reserve a file name (its stem: every format and the sidecar) in its folder for
@@ -798,8 +808,8 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'failed', attempts = attempts + 1, last_error = ?,"
                 f" permanent = ?, queued = 0, last_attempt_at = ?, updated_at = ?, {self._LET_GO}"
-                " WHERE id = ?",
-                (error, int(permanent), now, now, article_id),
+                f" WHERE id = ?{self._OURS}",
+                (error, int(permanent), now, now, article_id, self.holder),
             )
             self._release(db, article_id)
         return self._get(article_id)
@@ -809,8 +819,15 @@ class State:
         with self._write() as db:
             db.execute(
                 "UPDATE articles SET status = 'skipped', duplicate_of = ?, output_path = ?,"
-                f" last_error = NULL, permanent = 0, queued = 0, updated_at = ?, {self._LET_GO} WHERE id = ?",
-                (original.id, str(path.resolve()) if path else original.output_path, time.time(), article_id),
+                f" last_error = NULL, permanent = 0, queued = 0, updated_at = ?, {self._LET_GO}"
+                f" WHERE id = ?{self._OURS}",
+                (
+                    original.id,
+                    str(path.resolve()) if path else original.output_path,
+                    time.time(),
+                    article_id,
+                    self.holder,
+                ),
             )
             self._release(db, article_id)
 
@@ -820,8 +837,8 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'skipped', reason = ?, output_path = NULL, duplicate_of = NULL,"
                 " last_error = NULL, permanent = 0, queued = 0, attempts = attempts + 1, last_attempt_at = ?,"
-                f" updated_at = ?, {self._LET_GO} WHERE id = ?",
-                (reason, time.time(), time.time(), article_id),
+                f" updated_at = ?, {self._LET_GO} WHERE id = ?{self._OURS}",
+                (reason, time.time(), time.time(), article_id, self.holder),
             )
             self._release(db, article_id)
 
