@@ -4,12 +4,12 @@ import json
 import os
 
 import lxml.html
-from conftest import NETWORK_VARIABLES
 from markdown_it import MarkdownIt
 from pages import MADE_EPOCH, article_page, saved, ukrainian_paragraphs
 from translators import emulate_translation
 
 import warnews
+from conftest import NETWORK_VARIABLES
 
 TITLE = "Енергетики відновили світло у районі"
 # Text that CommonMark and HTML would take as markup, were it not escaped.

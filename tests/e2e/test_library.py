@@ -8,11 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import NETWORK_VARIABLES
 from pages import MADE_EPOCH, article_page, ukrainian_paragraphs
 from translators import emulate_translation
 
 import warnews
+from conftest import NETWORK_VARIABLES
 from warnews import Document, Metadata
 
 TITLE = "Енергетики відновили світло у районі"

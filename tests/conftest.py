@@ -1,0 +1,47 @@
+"""Fixtures every test folder may use: a real PostgreSQL server (tests/pgserver.py), one per
+xdist worker, started only when a test first asks for it, and a fresh database per test.
+
+No PostgreSQL server on the machine: those tests are skipped, unless
+WARNEWS_TEST_POSTGRES=required (CI, which installs it), where they fail.
+"""
+
+import importlib.util
+import os
+
+import pytest
+
+from pgserver import PostgresServer, find_binaries
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    binaries = find_binaries()
+    missing = None
+    if binaries is None:
+        missing = "no PostgreSQL server (initdb, pg_ctl, postgres on PATH or in /usr/lib/postgresql/*/bin)"
+    elif importlib.util.find_spec("psycopg") is None:
+        missing = "no psycopg (pip install '.[test]')"
+    if missing:
+        if os.environ.get("WARNEWS_TEST_POSTGRES") == "required":
+            pytest.fail(f"{missing}, and WARNEWS_TEST_POSTGRES=required", pytrace=False)
+        pytest.skip(missing)
+    server = PostgresServer(binaries).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres(postgres_server):
+    """A fresh empty database (pgserver.Database: .url, .tcp_url(), .connect()), the server
+    running again after the test if it stopped it."""
+    database = postgres_server.database()
+    yield database
+    if not postgres_server.running:
+        postgres_server.up()
+    postgres_server.drop(database)
+
+
+@pytest.fixture
+def postgres_url(postgres):
+    """The URL of a fresh empty database, over the unix socket."""
+    return postgres.url
