@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, cast
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ._errors import StoreError, UsageError, database_problem
 
@@ -65,15 +65,14 @@ class DatabaseURL:
         query = [
             (key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "password"
         ]
-        return urlunsplit((parts.scheme, "".join(netloc), parts.path, urlencode(query, safe="/"), ""))
+        rest = f"?{urlencode(query, safe='/')}" if query else ""
+        return f"{parts.scheme}://{''.join(netloc)}{parts.path}{rest}"
 
     @property
     def password(self) -> str | None:
         """Its password, to be masked wherever text is shown."""
         parts = urlsplit(self.url)
         if parts.password:
-            from urllib.parse import unquote
-
             return unquote(parts.password)
         found = dict(parse_qsl(parts.query)).get("password")
         return found or None
