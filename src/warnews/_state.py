@@ -150,28 +150,26 @@ MIGRATIONS = (
     # that two runs never make one article from two URLs at once. names: the file names
     # reserved in each output folder (stem: every format and the sidecar), so that two
     # hosts writing to one shared folder never choose one name. paces: each host's own (a
-    # translator paces each address): '' on one machine.
+    # translator paces each address): '' on one machine. In SQLite (one machine, one run
+    # at a time) no index but their keys: every index is a page more written for each
+    # article; PostgreSQL has them (renewing a run's claims, releasing an article's).
     """
     ALTER TABLE articles ADD COLUMN claimed_by TEXT;
     ALTER TABLE articles ADD COLUMN claimed_until REAL;
     ALTER TABLE feeds ADD COLUMN claimed_by TEXT;
     ALTER TABLE feeds ADD COLUMN claimed_until REAL;
-    CREATE INDEX articles_claimed ON articles (claimed_by) WHERE claimed_by IS NOT NULL;
     CREATE TABLE claims (
         key TEXT PRIMARY KEY,
         article INTEGER NOT NULL,
         holder TEXT NOT NULL,
         until REAL NOT NULL
-    );
-    CREATE INDEX claims_article ON claims (article);
-    CREATE INDEX claims_holder ON claims (holder);
+    ) WITHOUT ROWID;
     CREATE TABLE names (
         folder TEXT NOT NULL,
         name TEXT NOT NULL,
         article INTEGER NOT NULL,
         PRIMARY KEY (folder, name)
-    );
-    CREATE INDEX names_article ON names (article);
+    ) WITHOUT ROWID;
     CREATE TABLE host_paces (
         host TEXT NOT NULL,
         translator TEXT NOT NULL,
@@ -660,7 +658,9 @@ class State:
                 f"UPDATE articles SET claimed_by = NULL, claimed_until = NULL WHERE {article}", parameters
             ).rowcount
             count += db.execute(
-                f"DELETE FROM claims{'' if every else ' WHERE until < ?'}", parameters
+                # Never a bare DELETE: SQLite would write the table's page even when it is empty.
+                f"DELETE FROM claims WHERE {'1 = 1' if every else 'until < ?'}",
+                parameters,
             ).rowcount
             count += db.execute(
                 f"UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE {article}", parameters
