@@ -9,8 +9,14 @@ import importlib.util
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pgserver import PostgresServer, find_binaries
+
+# Property tests are judged on what they find, never on time: a loaded machine (CI, six
+# workers on two cores) makes an example take longer, not wrong.
+settings.register_profile("warnews", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("warnews")
 
 
 @pytest.fixture(scope="session")

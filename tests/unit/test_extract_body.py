@@ -470,9 +470,9 @@ def test_the_heading_over_the_text_is_found_without_reading_every_level_whole() 
     nested = "<div>м" * 250 + paragraphs(PROSE * 2000) + "</div>" * 250
     html = f"<html><head><title>x</title></head><body><h3>Ремонт шкіл у Києві</h3>{nested}</body></html>"
     page = parse_page(html)
-    started = time.perf_counter()
+    started = time.process_time()
     assert _heading_before(page, PROSE[0]) == "Ремонт шкіл у Києві"
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_the_leads_search_reads_each_element_once() -> None:
@@ -483,6 +483,6 @@ def test_the_leads_search_reads_each_element_once() -> None:
     lead = f"<div class='lead'>{LEAD}{'<span></span>' * 3000}</div>"
     html = page(f"<h1>Ремонт шкіл у Києві</h1>{lead}<div>{'<i></i>' * 20000}</div>{paragraphs(PROSE)}")
     tree = parse_page(html)
-    started = time.perf_counter()
+    started = time.process_time()
     assert _leads(tree, PROSE, "Ремонт шкіл у Києві") == [LEAD]
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0

@@ -322,18 +322,18 @@ def test_a_paragraph_full_of_dates_is_read_in_linear_time():
     crowded = page(
         after="<p>" + "1 січня 1980, " * 8000 + "</p>" + "<p>" + "<b>1 січня 1980</b> " * 3000 + "</p>"
     )
-    started = time.perf_counter()
+    started = time.process_time()
     assert dated(crowded) == (None, None)
-    assert time.perf_counter() - started < 1.5
+    assert time.process_time() - started < 1.5
 
 
 def test_a_deep_page_of_empty_elements_is_read_in_linear_time():
     """Each element around the headline used to walk all its ancestors: minutes for a page."""
     deep = "<div>" * 250 + "<i> </i>" * 10000 + "</div>" * 250
     crowded = page(before=deep, after=deep)
-    started = time.perf_counter()
+    started = time.process_time()
     assert dated(crowded) == (None, None)
-    assert time.perf_counter() - started < 1.5
+    assert time.process_time() - started < 1.5
 
 
 @pytest.mark.parametrize(
