@@ -209,6 +209,13 @@ class Reporter:
         self._progress.start()
         self._task = self._progress.add_task("starting", total=total, done=0, failed=0, skipped=0)
 
+    def more(self, count: int) -> None:
+        """More work found during the run (where runs share the state)."""
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, total=(self._progress.tasks[0].total or 0) + count)
+        elif count:
+            self.start(count)
+
     def started(self, job: Job) -> None:
         if self._progress is not None and self._task is not None:
             from rich.markup import escape

@@ -180,6 +180,9 @@ def run_jobs(options: RunOptions, settings: Settings, jobs: Callable[[Batch], li
             reporter.start(len(work))
             try:
                 counts = batch.run(work)
+                while more := batch.more():  # a shared state: what others made due meanwhile
+                    reporter.more(len(more))
+                    counts = batch.run(more)
             finally:
                 requests = pipeline.translator.requests
                 if state is not None:  # the next run starts at the pace this one ended at
@@ -280,6 +283,9 @@ class Batch:
         self._recorded: dict[int, Outcome] = {}  # by job index: recorded, reported or not yet
         self._reported: set[int] = set()
         self._secrets = secret_values(self.settings)
+        self._given = 0  # jobs given to run() so far
+        self._tried: set[int] = set()  # the rows of those jobs
+        self._due: tuple[list[str] | None, list[str], bool] | None = None  # what due_jobs was asked
 
     # --- what to do ---
 
@@ -341,9 +347,11 @@ class Batch:
         these sources brought (all without sources), these URLs, and with queued, those
         `warnews retry` named. A one-off `fetch` is retried by fetching it again."""
         assert self.state is not None
-        taken = {job.row.id for job in exclude if job.row}
+        taken = {job.row.id for job in exclude if job.row} | self._tried
         wanted = set(sources) if sources is not None else None
+        urls = list(urls)
         keys = {url_key(url) for url in urls}
+        self._due = (list(wanted) if wanted is not None else None, urls, queued)
         return [
             Job(row.url, row=row, due=True)
             for row in self.state.due(self.settings.max_attempts, self.settings.retry_delay)
@@ -352,6 +360,14 @@ class Batch:
                 wanted is None or row.source in wanted or url_key(row.url) in keys or (queued and row.queued)
             )
         ]
+
+    def more(self) -> list[Job]:
+        """Where runs share the state: what became due since this run listed its work (the
+        items another run read from a feed meanwhile, articles a dead run gave back),
+        that this run has not tried; none on one machine, where nothing else adds any."""
+        if self.state is None or not self.state.shared or self._due is None or self.pipeline.stop.is_set():
+            return []
+        return self.due_jobs(*self._due)
 
     def named(self, names: Iterable[str]) -> list[str]:
         """URLs as the user named them; a host and path without a scheme (www.site.ua/x) is
@@ -400,7 +416,7 @@ class Batch:
         if target is not None:
             return self._read_channel(index, url, target)
         if not self.state.take_feed(url):  # another run sharing the state is reading it now
-            _log.info("feed %s: being read by another run; left to it", url)
+            self._wait_for(url)
             return []
         location, etag, modified = (None, None, None) if self.force else self.state.feed_memory(url)
         try:
@@ -442,7 +458,7 @@ class Batch:
         if target.refusal is not None:
             return self._record(index, Outcome(url, "failed", error=target.refusal)) or []
         if not state.take_feed(url):  # another run sharing the state is reading it now
-            _log.info("channel %s: being read by another run; left to it", url)
+            self._wait_for(url)
             return []
         memory, known_count = state.channel_memory(url)
         try:
@@ -481,6 +497,21 @@ class Batch:
             return self._record(index, failure, lambda: state.feed_failed(url, message)) or []
         return [post.url for post in posts]
 
+    def _wait_for(self, url: str) -> None:
+        """A feed or channel another run is reading: left to it, and waited for (at most a
+        lease), so that the items it records are shared out with this run's work."""
+        assert self.state is not None
+        _log.info("%s: being read by another run; waiting for what it records", url)
+        waited = 0.0
+        while waited < self.state.lease and not self.pipeline.stop.is_set():
+            try:
+                if not self.state.feed_busy(url):
+                    return
+            except WarnewsError:
+                return
+            self.pipeline.stop.wait(0.2)
+            waited += 0.2
+
     def _feed_answer(
         self, url: str, location: str | None, etag: str | None, modified: str | None
     ) -> tuple[Download, FeedItems | None, str | None]:
@@ -513,10 +544,12 @@ class Batch:
         if not self.to_stdout and jobs:
             prepare_folder(self.settings.out)
         ready: dict[int, Outcome] = {}
-        position = 0
+        position = start = self._given  # jobs of an earlier round keep their numbers
+        self._given += len(jobs)
+        self._tried.update(job.row.id for job in jobs if job.row is not None)
         try:
             for index, outcome in in_threads(
-                lambda item: self._process(*item), list(enumerate(jobs)), self.settings.concurrency
+                lambda item: self._process(*item), list(enumerate(jobs, start)), self.settings.concurrency
             ):
                 ready[index] = outcome
                 self.on_finish(outcome)
@@ -748,7 +781,8 @@ class Batch:
 
     def _abandon(self, job: Job) -> Outcome:
         if self.state is not None and job.row is not None:
-            self.state.abandon(job.row.id)
+            with contextlib.suppress(WarnewsError):  # a state gone away: the claim expires instead
+                self.state.abandon(job.row.id)
         return Outcome(job.name, "stopped")
 
 

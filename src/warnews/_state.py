@@ -1041,6 +1041,15 @@ class State:
             ).fetchone()
         return record is not None
 
+    def feed_busy(self, url: str) -> bool:
+        """Whether another live run is reading this feed now."""
+        return bool(
+            self._query(
+                "SELECT 1 AS busy FROM feeds WHERE url = ? AND claimed_until >= ? AND claimed_by != ?",
+                [url, time.time(), self.holder],
+            )
+        )
+
     def let_feed_go(self, url: str) -> None:
         with self._write() as db:
             db.execute(
