@@ -208,8 +208,20 @@ class SQLite(Database):
                     f"the {self._what} {self.path} was made by a newer warnews (schema {version})"
                 )
             for number, script in enumerate(migrations[version:], start=version + 1):
-                # One transaction per migration: a killed upgrade leaves the previous schema.
-                self._db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
+                # One transaction per migration: a killed upgrade leaves the previous schema;
+                # the version read again inside it: another process (a `status` beside a run)
+                # may have applied it meanwhile.
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    if self._db.execute("PRAGMA user_version").fetchone()[0] < number:
+                        for statement in script.split(";"):  # SQLite's scripts hold no ";" in a literal
+                            if statement.strip():
+                                self._db.execute(statement)
+                        self._db.execute(f"PRAGMA user_version = {number}")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             raise StoreError(f"cannot use the {self._what} {self.path}: {database_problem(error)}") from None
 
