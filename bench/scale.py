@@ -442,6 +442,10 @@ def main() -> None:
             f" | {split} | {verdict} |"
         )
     for row in figures:
+        idle = row.hosts - len(row.per_host)
+        if row.state == "postgresql" and idle > 0:
+            print(f"note {row.name}: {idle} of {row.hosts} hosts saved nothing (see --logs)")
+    for row in figures:
         for problem in row.problems:
             print(f"FAIL {row.name}: {problem}")
     print("FAIL" if failed else "OK: every article exactly once on disk and done in the state, in every run")
