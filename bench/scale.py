@@ -4,8 +4,8 @@
                           [--delay 0.1] [--stagger 0] [--logs DIR] [--json]
 
 Serves `articles` Ukrainian articles (4 to 6 paragraphs each, distinct across articles) on
-127.0.0.1 through `feeds` RSS feeds, and starts a throwaway PostgreSQL cluster (initdb in a
-temporary folder, a unix socket there, no fsync; stopped at the end whatever happens). Each
+127.0.0.1 through `feeds` RSS feeds, and starts a throwaway PostgreSQL cluster (tests/pgserver.py: initdb in a
+temporary folder, no fsync; stopped at the end whatever happens). Each
 warnews process stands for a host with an address of its own: it gets its own emulation of
 Google's translation page (its own server, WARNEWS_GOOGLE_URL) that answers in `delay`
 seconds and takes `capacity` requests in any second, answering 429 beyond, as Google does
@@ -25,8 +25,8 @@ check fails or a process fails; `--json` prints the figures as JSON instead of t
 Every host starts from nothing learned (a fresh state): its translator pace starts at 4
 requests a second and finds the capacity as it goes, as the first run of pace.py does.
 
-PostgreSQL's binaries are looked for on PATH, then in /usr/lib/postgresql/*/bin. Run as
-root, the cluster runs as the `postgres` user. `--logs DIR` keeps each process's log file
+PostgreSQL's binaries are found on PATH, else in /usr/lib/postgresql/*/bin; run as root,
+the server runs as the `postgres` user. `--logs DIR` keeps each process's log file
 (WARNEWS_LOG_FILE) and stderr (with --verbose) there, named after the run and the host.
 """
 
@@ -35,10 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pwd
-import re
 import resource
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -51,14 +48,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from pages import article_page, rss, ukrainian_paragraphs  # noqa: E402
 from servers import Site  # noqa: E402
 from translators import GoogleEmulator  # noqa: E402
 
+from pgserver import Database, PostgresServer, find_binaries  # noqa: E402
+
 WARNEWS = Path(sys.executable).parent / "warnews"
-PG_NEEDED = ("initdb", "pg_ctl", "postgres")
 TIMEOUT = 600.0  # seconds a run may take before the bench gives up on it
 
 
@@ -84,93 +83,10 @@ class Figures:
         return (self.requests - self.refused) / (capacity * self.hosts) + delay
 
 
-# A throwaway PostgreSQL cluster.
-
-
-def pg_binaries() -> Path:
-    found = shutil.which("pg_ctl")
-    if found and all((Path(found).parent / name).exists() for name in PG_NEEDED):
-        return Path(found).parent
-
-    def version(folder: Path) -> tuple[int, ...]:
-        return tuple(int(part) for part in re.findall(r"\d+", folder.parent.name))
-
-    folders = [
-        folder
-        for folder in Path("/usr/lib/postgresql").glob("*/bin")
-        if all((folder / name).exists() for name in PG_NEEDED)
-    ]
-    if not folders:
-        sys.exit("no PostgreSQL server found (initdb, pg_ctl): apt-get install postgresql")
-    return max(folders, key=version)
-
-
-class Postgres:
-    """initdb in a temporary folder, the server on a unix socket in it (no TCP), no fsync.
-    As root, the server runs as the `postgres` user, which owns the folder."""
-
-    def __init__(self) -> None:
-        self.binaries = pg_binaries()
-        self.base = Path(tempfile.mkdtemp(prefix="wnscale"))  # short: a socket path has 107 bytes at most
-        self.data = self.base / "data"
-        self.running = False
-        self._as_postgres = os.geteuid() == 0
-        if self._as_postgres:
-            owner = pwd.getpwnam("postgres")
-            os.chown(self.base, owner.pw_uid, owner.pw_gid)
-
-    def _run(self, name: str, *args: str) -> None:
-        command = [str(self.binaries / name), *args]
-        if self._as_postgres:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        result = subprocess.run(
-            command,
-            cwd=self.base,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "LC_ALL": "C", "TZ": "UTC"},
-        )
-        if result.returncode != 0:
-            log = self.base / "server.log"
-            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise RuntimeError(f"{name} failed ({result.returncode}): {result.stdout}{result.stderr}{tail}")
-
-    def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
-        with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(
-                f"\nlisten_addresses = ''\nunix_socket_directories = '{self.base}'\n"
-                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n"
-            )
-        self._run(
-            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.base / "server.log")
-        )
-        self.running = True
-
-    def stop(self) -> None:
-        try:
-            if self.running:
-                self._run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", str(self.data))
-                self.running = False
-        finally:
-            shutil.rmtree(self.base, ignore_errors=True)
-
-    def _connect(self, database: str = "postgres"):  # -> psycopg.Connection
-        import psycopg
-
-        return psycopg.connect(host=str(self.base), user="postgres", dbname=database, autocommit=True)
-
-    def create(self, name: str) -> str:
-        """A fresh database; its state URL."""
-        with self._connect() as admin:
-            admin.execute(f"CREATE DATABASE {name} TEMPLATE template0")
-        return f"postgresql://postgres@/{name}?host={self.base}"
-
-    def statuses(self, name: str) -> Counter[str]:
-        with self._connect(name) as connection:
-            rows = connection.execute("SELECT status, count(*) FROM articles GROUP BY status").fetchall()
-        return Counter({status: count for status, count in rows})
+def pg_statuses(database: Database) -> Counter[str]:
+    with database.connect() as connection:
+        rows = connection.execute("SELECT status, count(*) FROM articles GROUP BY status").fetchall()
+    return Counter({status: count for status, count in rows})
 
 
 # The articles, the runs, the checks.
@@ -365,7 +281,10 @@ def main() -> None:
         for google in googles:
             google.capacity = options.capacity
         urls, feeds = serve(site, count, feeds_count)
-        postgres = Postgres()
+        binaries = find_binaries()
+        if binaries is None:
+            sys.exit("no PostgreSQL server found (initdb, pg_ctl): apt-get install postgresql")
+        postgres = PostgresServer(binaries)
         stack.callback(postgres.stop)
         postgres.start()
 
@@ -394,9 +313,8 @@ def main() -> None:
         measure("baseline", str(sqlite_path), 1, lambda: sqlite_statuses(sqlite_path))
         for number, k in enumerate(options.hosts):
             name = f"k{k}" if options.hosts.count(k) == 1 else f"k{k}-{number + 1}"
-            database = f"scale_{number}"
-            url = postgres.create(database)
-            measure(name, url, k, lambda database=database: postgres.statuses(database))
+            database = postgres.database()
+            measure(name, database.url, k, lambda database=database: pg_statuses(database))
     base = figures[0]
     failed = any(row.problems for row in figures)
     if options.json:
