@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,8 +130,8 @@ class Database:
         raise NotImplementedError
 
     def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
-        with self.write() as db:
-            return db.execute(sql, tuple(parameters)).fetchall()
+        """One statement's rows, read by column name."""
+        raise NotImplementedError
 
     def migrate(self, migrations: Sequence[str]) -> None:
         """Apply the migrations not applied yet, in order, each once, whatever other
@@ -338,8 +338,3 @@ class PostgreSQL(Database):
         if "server closed the connection" in line or "consuming input failed" in line:
             return f"the connection was lost ({line})"
         return line
-
-
-def mapping(record: Any) -> Mapping[str, Any]:
-    """A row as a mapping of column names, from either driver."""
-    return record if isinstance(record, Mapping) else dict(record)
