@@ -15,6 +15,7 @@ server. Its password is never shown: `DatabaseURL` prints without it.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -337,4 +338,16 @@ class PostgreSQL(Database):
             line = line.replace(self.url.password, "****")
         if "server closed the connection" in line or "consuming input failed" in line:
             return f"the connection was lost ({line})"
-        return line
+        # libpq's "connection failed: connection to server at "HOST" (ADDRESS), port N failed: WHY"
+        found = re.search(r"failed to resolve host '([^']+)'", line)
+        if found:
+            return f"cannot resolve host {found[1]}"
+        found = re.search(
+            r'connection to server (at "[^"]+"(?: \([^)]*\))?, port \d+|on socket "[^"]+") failed: (.+)', line
+        )
+        if found:
+            where = re.sub(r'at "([^"]+)"(?: \([^)]*\))?, port (\d+)', r"\1 port \2", found[1])
+            where = re.sub(r'on socket "([^"]+)"', r"the socket \1", where)
+            why = found[2].removeprefix("FATAL:").strip()
+            return f"cannot connect to {where}: {why[:1].lower()}{why[1:]}"
+        return line.removeprefix("connection failed: ")

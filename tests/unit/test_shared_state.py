@@ -325,3 +325,19 @@ def test_looking_at_a_shared_memory_creates_nothing(postgres_url, postgres):
 def test_a_state_file_path_is_no_url():
     assert database_url("state.sqlite3") is None and database_url("http://x/y") is None
     assert isinstance(Path("x"), Path)
+
+
+def test_why_a_database_cannot_be_reached_is_said_in_plain_words(postgres, tmp_path):
+    wrong_password = postgres.tcp_url(password="not-the-one")
+    cases = {
+        "postgresql://u:s3cret@127.0.0.1:1/db": "cannot connect to 127.0.0.1 port 1: connection refused",
+        f"postgresql://u@/db?host={tmp_path}": f"cannot connect to the socket {tmp_path}/.s.PGSQL.5432: no such file",
+        postgres.url.replace(postgres.name, "missing"): 'database "missing" does not exist',
+        wrong_password: 'password authentication failed for user "warnews"',
+    }
+    for url, cause in cases.items():
+        with pytest.raises(StoreError) as caught:
+            State(database_url(url))
+        message = str(caught.value)
+        assert cause in message and "s3cret" not in message and "not-the-one" not in message, message
+        assert message.startswith(f"cannot reach the state database {database_url(url).shown}: ")
