@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -283,23 +283,39 @@ class PostgreSQL(Database):
             options = str(settings.get("options", ""))
             settings["options"] = f"{_SERVER_BOUNDS} {options}".strip()
             conninfo = psycopg.conninfo.make_conninfo("", **settings)
-            self._db = psycopg.connect(conninfo, autocommit=True, row_factory=dict_row)
+            self._connect: Callable[[], Any] = lambda: psycopg.connect(
+                conninfo, autocommit=True, row_factory=dict_row
+            )
+            self._db = self._connect()
         except psycopg.Error as error:
             raise StoreError(f"cannot reach the {what} {url.shown}: {self.why(error)}") from None
+        self._shut = False
+
+    def _live(self) -> Any:
+        """The connection; a new one if the last was lost (the server restarted, a network
+        blip): what failed then failed, and the run goes on with the next statement."""
+        if self._db.broken and not self._shut:
+            try:
+                self._db = self._connect()
+            except self._errors as error:
+                raise StoreError(f"cannot reach the {self._what} {self.shown}: {self.why(error)}") from None
+        return self._db
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         with self._lock:
+            connection = self._live()
             try:
-                with self._db.transaction():
-                    yield _PostgresConnection(self._db)
+                with connection.transaction():
+                    yield _PostgresConnection(connection)
             except self._errors as error:
                 raise self.problem(error) from None
 
     def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
         with self._lock:
+            connection = self._live()
             try:
-                return list(self._db.execute(_placeholders(sql), tuple(parameters) or None).fetchall())
+                return list(connection.execute(_placeholders(sql), tuple(parameters) or None).fetchall())
             except self._errors as error:
                 raise self.problem(error) from None
 
@@ -318,11 +334,12 @@ class PostgreSQL(Database):
                     f"the {self._what} {self.shown} was made by a newer warnews (schema {version})"
                 )
             for number, script in enumerate(migrations[version:], start=version + 1):
-                self._db.execute(script)  # a script: several statements, no parameters
+                self._live().execute(script)  # a script: several statements, no parameters
                 db.execute("UPDATE warnews_schema SET version = ?", (number,))
 
     def close(self) -> None:
         with self._lock:
+            self._shut = True
             self._db.close()
 
     def problem(self, error: BaseException) -> StoreError:

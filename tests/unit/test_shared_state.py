@@ -341,3 +341,18 @@ def test_why_a_database_cannot_be_reached_is_said_in_plain_words(postgres, tmp_p
         message = str(caught.value)
         assert cause in message and "s3cret" not in message and "not-the-one" not in message, message
         assert message.startswith(f"cannot reach the state database {database_url(url).shown}: ")
+
+
+def test_a_state_whose_server_restarted_goes_on_with_a_new_connection(postgres_url, postgres_server):
+    state = State(database_url(postgres_url))
+    try:
+        state.add("https://site.ua/1", "config")
+        postgres_server.down()  # "fast": the test server does not sync, an immediate stop would lose row 1
+        with pytest.raises(StoreError) as caught:
+            state.add("https://site.ua/2", "config")
+        assert "\n" not in str(caught.value)
+        postgres_server.up()
+        assert state.add("https://site.ua/3", "config").status == "pending"
+        assert {row["url"] for row in state.articles()} == {"https://site.ua/1", "https://site.ua/3"}
+    finally:
+        state.close()
