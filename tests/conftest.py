@@ -51,3 +51,23 @@ def postgres(postgres_server):
 def postgres_url(postgres):
     """The URL of a fresh empty database, over the unix socket."""
     return postgres.url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_state(request, tmp_path):
+    """A new state, in SQLite and in PostgreSQL: what the state does, it does in both. Its
+    `path` is a SQLite file's in either, so that a test finds its folder the same way."""
+    from warnews._database import database_url
+    from warnews._state import State
+
+    if request.param == "sqlite":
+        database = State(tmp_path / "state.sqlite3")
+    else:
+        url = database_url(request.getfixturevalue("postgres_url"))
+
+        class Shared(State):
+            path = tmp_path / "state.sqlite3"  # a folder for the test's files
+
+        database = Shared(url)
+    yield database
+    database.close()

@@ -29,10 +29,9 @@ def keys(*texts):
 
 
 @pytest.fixture
-def state(tmp_path):
-    database = State(tmp_path / "state.sqlite3")
-    yield database
-    database.close()
+def state(any_state):
+    """A state in SQLite, then in PostgreSQL."""
+    return any_state
 
 
 # --- the pure part ---
@@ -140,7 +139,10 @@ def test_a_republished_article_counts_only_its_new_paragraphs(state):
     extra = "Новий абзац, якого не було в першій публікації цієї новини на сайті."
     recurring = state.boilerplate("site.ua", again, keys(*BODY, extra), lambda seen: True)
     assert recurring == keys(*BODY)
-    counts = {bytes(key): n for key, n in state._query("SELECT key, articles FROM boilerplate")}
+    counts = {
+        bytes(record["key"]): record["articles"]
+        for record in state._query("SELECT key, articles FROM boilerplate")
+    }
     assert counts == {**{key: 1 for key in keys(*BODY)}, paragraph_key(extra): 1}
     assert state.boilerplate("site.ua", later, keys(extra)) == keys(extra)
 
@@ -171,16 +173,18 @@ def test_the_table_is_bounded_by_age_and_per_site(state):
     state.boilerplate("site.ua", other, keys("спільний"), now=now - 200 * day)
     state.boilerplate("site.ua", other, keys("свіжий"), now=now - 10 * day)
     assert state.forget_boilerplate(now=now) == 1, "seen once, 200 days ago: forgotten"
-    left = {bytes(key) for (key,) in state._query("SELECT key FROM boilerplate")}
+    left = {bytes(record["key"]) for record in state._query("SELECT key FROM boilerplate")}
     assert left == keys("спільний", "свіжий"), "recurring ones stay, however old"
     # Over the cap: those seen once go first, the longest unseen first; another site is untouched.
     for n in range(5):
         state.boilerplate("site.ua", article, keys(f"абзац {n}"), now=now + n)
     state.boilerplate("other.ua", article, keys(*(f"абзац {n}" for n in range(4))), now=now)
     assert state.forget_boilerplate(now=now + 10, per_site=4) == 3
-    left = {bytes(key) for (key,) in state._query("SELECT key FROM boilerplate WHERE site = 'site.ua'")}
+    left = {
+        bytes(record["key"]) for record in state._query("SELECT key FROM boilerplate WHERE site = 'site.ua'")
+    }
     assert left == keys("спільний", "абзац 2", "абзац 3", "абзац 4")
-    assert state._query("SELECT COUNT(*) FROM boilerplate WHERE site = 'other.ua'")[0][0] == 4
+    assert state._query("SELECT COUNT(*) AS n FROM boilerplate WHERE site = 'other.ua'")[0]["n"] == 4
 
 
 def test_status_says_how_many_paragraphs_are_learned_per_site(state):
@@ -303,6 +307,8 @@ def test_every_run_that_keeps_state_keeps_the_table_bounded(tmp_path):
     assert run_jobs(RunOptions("feed", keeps_state=True), settings, lambda batch: []) == 0
     state = State(settings.state)
     try:
-        assert {bytes(key) for (key,) in state._query("SELECT key FROM boilerplate")} == keys("свіжий абзац")
+        assert {bytes(record["key"]) for record in state._query("SELECT key FROM boilerplate")} == keys(
+            "свіжий абзац"
+        )
     finally:
         state.close()

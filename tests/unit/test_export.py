@@ -72,7 +72,14 @@ def item(url, saved_at=1_700_000_000.0, status="done", **fields):
 
 
 @pytest.fixture
-def state(tmp_path):
+def state(any_state):
+    """A state in SQLite, then in PostgreSQL."""
+    return any_state
+
+
+@pytest.fixture
+def sqlite_state(tmp_path):
+    """A state in SQLite alone (the test reads its file)."""
     database = State(tmp_path / "state.sqlite3")
     yield database
     database.close()
@@ -275,7 +282,8 @@ def test_jsonl_and_csv_have_the_list_keys_and_the_records(state):
     assert {row["status"]: row["permanent"] for row in table} == {"done": "false", "failed": "false"}
 
 
-def test_write_atom_writes_the_newest_n_and_makes_its_folder(state, tmp_path):
+def test_write_atom_writes_the_newest_n_and_makes_its_folder(sqlite_state, tmp_path):
+    state = sqlite_state  # its feed's id is its file's
     for number in range(3):
         row = state.add(f"https://site.ua/{number}", "config")
         doc = make(f"https://site.ua/{number}", published=date(2024, 1, 1 + number))
@@ -310,7 +318,8 @@ def test_a_wrong_atom_feed_is_refused_before_it_is_written():
     )
 
 
-def test_the_feed_of_a_long_history_reads_one_page_of_rows_through_the_index(state, tmp_path):
+def test_the_feed_of_a_long_history_reads_one_page_of_rows_through_the_index(sqlite_state, tmp_path):
+    state = sqlite_state  # SQLite's query plan is read
     from warnews._state import _PAGE
 
     doc = make("https://site.ua/template")

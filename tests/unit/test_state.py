@@ -12,10 +12,9 @@ from warnews._store import copy_saved, save
 
 
 @pytest.fixture
-def state(tmp_path):
-    database = State(tmp_path / "state.sqlite3")
-    yield database
-    database.close()
+def state(any_state):
+    """A state in SQLite, then in PostgreSQL."""
+    return any_state
 
 
 def test_permanent_failures_are_not_due_and_have_no_next_try(state):
