@@ -160,7 +160,7 @@ def test_copy_saved_refuses_files_it_cannot_trust(tmp_path, damage):
 def test_an_older_database_is_upgraded_with_its_rows(tmp_path, version):
     import sqlite3
 
-    from warnews._state import MIGRATIONS, State
+    from warnews._state import MIGRATIONS
 
     path = tmp_path / "state.sqlite3"
     database = sqlite3.connect(path)
