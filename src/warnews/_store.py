@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import itertools
 import json
 import os
 import re
 import secrets
+import socket
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -34,8 +36,12 @@ META_SUFFIX = ".json"  # one sidecar for an article's file in any format
 
 
 # .NAME.<pid>.<32 hex digits>.warnews-tmp: no other program makes such names, and the
-# pid tells the cleanup whether the writer is still alive.
-_TEMPORARY = re.compile(r"\..+\.(\d+)\.[0-9a-f]{32}\.warnews-tmp")
+# pid tells the cleanup whether the writer is still alive. The first 8 hex digits name the
+# host (a digest of its name): in a folder that several hosts share, another host's pid
+# means nothing here, and its leftover is removed only once no write could still be at it.
+_TEMPORARY = re.compile(r"\..+\.(\d+)\.([0-9a-f]{8})[0-9a-f]{24}\.warnews-tmp")
+HOST_MARK = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+_FOREIGN_AGE = 3_600.0  # seconds: another host's temporary file older than this is a leftover
 _FOLDER_LOCK_WAIT = 60.0  # seconds another process may hold the folder (a save takes milliseconds)
 
 
@@ -44,7 +50,7 @@ def write_atomic(path: Path, content: str) -> None:
     name), fsync, then rename over path (a link at path is replaced, never followed)."""
     if path.name in ("", ".", ".."):  # a folder's name ("", ".", "/"): nothing to rename over
         raise StoreError(f"cannot write {path}: a folder, not a file")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(16)}.warnews-tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{HOST_MARK}{secrets.token_hex(12)}.warnews-tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     created = False
     try:
@@ -188,13 +194,16 @@ def remove_leftovers_of(path: Path) -> None:
 
 
 def _remove_leftovers(folder: Path, names: list[str]) -> None:
-    """Of these names in folder, remove the temporary files of processes that are gone."""
+    """Of these names in folder, remove the temporary files of processes that are gone:
+    this host's whose pid is gone, another host's (a shared folder) an hour old."""
     for name in names:
         match = _TEMPORARY.fullmatch(name)
-        if match is None or _alive(int(match.group(1))):
+        if match is None or (match.group(2) == HOST_MARK and _alive(int(match.group(1)))):
             continue
         try:  # only warnews's own regular files; a link is left alone
-            if stat.S_ISREG(os.lstat(folder / name).st_mode):
+            status = os.lstat(folder / name)
+            foreign = match.group(2) != HOST_MARK
+            if stat.S_ISREG(status.st_mode) and (not foreign or status.st_mtime < time.time() - _FOREIGN_AGE):
                 os.unlink(folder / name)
         except OSError:
             pass  # a read-only folder: the next run that can will remove it

@@ -33,7 +33,7 @@ from warnews._export import (
 from warnews._model import Document
 from warnews._render import document, header
 from warnews._state import State
-from warnews._store import save
+from warnews._store import HOST_MARK, save
 
 A = "{http://www.w3.org/2005/Atom}"
 # RFC 3339 date-time, as RFC 4287 3.3 requires it (an upper-case T and Z, or an offset).
@@ -347,9 +347,9 @@ def test_the_temporary_file_of_a_writer_killed_while_writing_the_feed_is_removed
     feeds = tmp_path / "public"
     feeds.mkdir()
     dead = 2**22 + 17  # no such process (pid_max is at most 2**22)
-    left = feeds / f".news.xml.{dead}.{'a' * 32}.warnews-tmp"
-    alive = feeds / f".news.xml.{os.getpid()}.{'b' * 32}.warnews-tmp"  # a writer at work: kept
-    other = feeds / f".other.xml.{dead}.{'c' * 32}.warnews-tmp"  # another file's: not this feed's
+    left = feeds / f".news.xml.{dead}.{HOST_MARK}{'a' * 24}.warnews-tmp"
+    alive = feeds / f".news.xml.{os.getpid()}.{HOST_MARK}{'b' * 24}.warnews-tmp"  # a writer at work: kept
+    other = feeds / f".other.xml.{dead}.{HOST_MARK}{'c' * 24}.warnews-tmp"  # another file's: not this feed's
     for path in (left, alive, other):
         path.write_text("<feed")
     row = state.add("https://site.ua/a", "config")

@@ -12,7 +12,7 @@ from factories import sample_document
 
 from warnews._errors import StoreError
 from warnews._render import document, header
-from warnews._store import folder_lock, prepare_folder, save, write_atomic
+from warnews._store import HOST_MARK, folder_lock, prepare_folder, save, write_atomic
 
 FIRST = header(date(2024, 1, 11), None, "Ukrainian", "Google")
 
@@ -43,16 +43,34 @@ def test_a_link_at_the_name_is_replaced_not_followed(tmp_path):
 def test_cleanup_removes_only_warnews_temporaries_of_dead_processes(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
     pid = int(dead.stdout)
-    own_dead = f".a.txt.{pid}.{'0' * 32}.warnews-tmp"
-    own_alive = f".b.txt.{os.getpid()}.{'1' * 32}.warnews-tmp"
+    own_dead = f".a.txt.{pid}.{HOST_MARK}{'0' * 24}.warnews-tmp"
+    own_alive = f".b.txt.{os.getpid()}.{HOST_MARK}{'1' * 24}.warnews-tmp"
     users = [".notes.123.tmp", f".draft.txt.{pid}.tmp", f".x.{pid}.{'2' * 31}.warnews-tmp"]
-    for name in [own_dead, own_alive, *users]:
+    # Another host's, writing to a shared folder: its pid means nothing here.
+    foreign = f".d.txt.{pid}.{'f' * 32}.warnews-tmp"
+    foreign_old = f".e.txt.{pid}.{'e' * 32}.warnews-tmp"
+    for name in [own_dead, own_alive, *users, foreign, foreign_old]:
         (tmp_path / name).write_text("x")
-    (tmp_path / f".c.txt.{pid}.{'3' * 32}.warnews-tmp").symlink_to(tmp_path / own_alive)
+    os.utime(tmp_path / foreign_old, (time.time() - 7_200, time.time() - 7_200))
+    (tmp_path / f".c.txt.{pid}.{HOST_MARK}{'3' * 24}.warnews-tmp").symlink_to(tmp_path / own_alive)
     prepare_folder(tmp_path)
     left = sorted(path.name for path in tmp_path.iterdir())
-    assert own_dead not in left
-    assert set(left) >= {own_alive, *users} and any(name.startswith(".c.txt") for name in left)
+    assert own_dead not in left and foreign_old not in left
+    assert set(left) >= {own_alive, foreign, *users} and any(name.startswith(".c.txt") for name in left)
+
+
+def test_a_temporary_file_names_its_host(tmp_path, monkeypatch):
+    names = []
+    real_open = os.open
+
+    def spy(path, *args, **kwargs):
+        names.append(os.path.basename(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    write_atomic(tmp_path / "a.txt", "article\n")
+    temporary = [name for name in names if name.endswith(".warnews-tmp")]
+    assert len(temporary) == 1 and temporary[0].startswith(f".a.txt.{os.getpid()}.{HOST_MARK}")
 
 
 def test_the_folder_lock_holds_across_processes(tmp_path):
