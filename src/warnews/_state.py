@@ -714,10 +714,10 @@ class State:
     def _get(self, article_id: int) -> Row:
         return self._row(self._query("SELECT * FROM articles WHERE id = ?", [article_id])[0])
 
-    @staticmethod
-    def _release(db: Connection, article_id: int) -> None:
-        """In a transaction that records an article's outcome: its keys are let go."""
-        db.execute("DELETE FROM claims WHERE article = ?", (article_id,))
+    def _release(self, db: Connection, article_id: int) -> None:
+        """In a transaction that records an article's outcome: the keys this run claimed
+        for it are let go (never another run's, that took the article over)."""
+        db.execute("DELETE FROM claims WHERE article = ? AND holder = ?", (article_id, self.holder))
 
     # The outcome's UPDATE lets the article go as well; a run records an outcome only for
     # an article it holds (or nobody does): not over another run's that took it over.
@@ -902,7 +902,7 @@ class State:
                 db.execute("DELETE FROM articles WHERE id = ?", (row.id,))
                 db.execute("DELETE FROM records WHERE article = ?", (row.id,))
                 db.execute("DELETE FROM names WHERE article = ?", (row.id,))
-                self._release(db, row.id)
+                db.execute("DELETE FROM claims WHERE article = ?", (row.id,))
                 forgotten.append(row)
         return forgotten, unknown
 

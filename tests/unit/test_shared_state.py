@@ -356,3 +356,19 @@ def test_a_state_whose_server_restarted_goes_on_with_a_new_connection(postgres_u
         assert {row["url"] for row in state.articles()} == {"https://site.ua/1", "https://site.ua/3"}
     finally:
         state.close()
+
+
+def test_a_late_outcome_never_lets_go_of_another_runs_keys(runs):
+    a, b = runs
+    row, other = a.add("https://site.ua/1", "config"), b.add("https://site.ua/2", "config")
+    a.take(row)
+    a.claim(row.id, ["k"])
+    expire(a)
+    expire(a, "claims")
+    assert b.take(row, as_seen=False) is not None and b.claim(row.id, ["k"]) is None  # b took it over
+    a.failed(row.id, "late")  # a, waking: nothing of b's is touched
+    a.abandon(row.id)
+    third = a.add("https://site.ua/3", "config")
+    held = a.claim(third.id, ["k"])
+    assert held is not None and held.id == row.id  # b's claim on the key stands
+    assert b.find("https://site.ua/1").claimed_by == b.holder and other.status == "pending"
