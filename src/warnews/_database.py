@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from ._errors import StoreError, UsageError, database_problem
+from ._errors import StateLost, StoreError, UsageError, database_problem
 
 SCHEMES = ("postgresql", "postgres")
 DRIVER_HINT = "pip install 'warnews[postgres]'"
@@ -40,9 +40,11 @@ _CONNECTION_DEFAULTS = {
     "tcp_user_timeout": "60000",  # ms: data unacknowledged that long ends the connection
     "application_name": "warnews",
 }
-# On the server: no statement, lock wait or idle transaction of warnews's lasts longer.
+# On the server: no statement or lock wait of warnews's lasts longer than a minute; a
+# transaction left idle 10 s (its host frozen, paused, cut off: warnews's transactions take
+# milliseconds) is ended, and the rows it held are free for the other hosts.
 _SERVER_BOUNDS = (
-    "-c statement_timeout=60000 -c lock_timeout=60000 -c idle_in_transaction_session_timeout=300000"
+    "-c statement_timeout=60000 -c lock_timeout=60000 -c idle_in_transaction_session_timeout=10000"
 )
 
 
@@ -70,6 +72,18 @@ class DatabaseURL:
         return f"{parts.scheme}://{''.join(netloc)}{parts.path}{rest}"
 
     @property
+    def secrets(self) -> list[str]:
+        """What of it must never be shown: its password as written and as meant, and the
+        pieces of one written wrongly (an "@" not written %40: the server's error quotes
+        what follows it)."""
+        raw = self.url.partition("://")[2].rpartition("@")[0].partition(":")[2]
+        query = [value for key, value in parse_qsl(self.url.partition("?")[2]) if key.lower() == "password"]
+        found = {raw, unquote(raw), *query}
+        for whole in list(found):
+            found.update(piece for piece in re.split(r"[@:/?#%]", whole) if len(piece) >= 4)
+        return sorted((piece for piece in found if piece), key=len, reverse=True)
+
+    @property
     def password(self) -> str | None:
         """Its password, to be masked wherever text is shown."""
         parts = urlsplit(self.url)
@@ -80,10 +94,17 @@ class DatabaseURL:
 
 
 def database_url(text: str) -> DatabaseURL | None:
-    """A postgresql:// (or postgres://) URL, checked; None if text names no database server."""
-    scheme = text.partition("://")[0].lower()
-    if "://" not in text or scheme not in SCHEMES:
+    """A postgresql:// (or postgres://) URL, checked (its scheme in lower case, as libpq
+    takes it); None if text is no URL (a path). A URL of another scheme is refused: it is no
+    path either (postgresql+psycopg://, mysql://, a typo)."""
+    scheme, separator, rest = text.partition("://")
+    if not separator or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
         return None
+    if scheme.lower() not in SCHEMES:
+        raise ValueError(
+            f"{DatabaseURL(text).shown} is neither a path nor a PostgreSQL URL (postgresql://USER:PASSWORD@HOST/DB)"
+        )
+    text = f"{scheme.lower()}://{rest}"
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - refuses a port that is not a number from 1 to 65535
@@ -277,6 +298,7 @@ class PostgreSQL(Database):
                 f" installed: {DRIVER_HINT}"
             ) from None
         self._errors = psycopg.Error
+        self._lost = (psycopg.OperationalError, psycopg.InterfaceError)
         try:
             given = psycopg.conninfo.conninfo_to_dict(url.url)
             settings = {**_CONNECTION_DEFAULTS, **{key: str(value) for key, value in given.items()}}
@@ -343,7 +365,10 @@ class PostgreSQL(Database):
             self._db.close()
 
     def problem(self, error: BaseException) -> StoreError:
-        return StoreError(f"{self._what} {self.shown}: {self.why(error)}")
+        """A connection that failed (the server down, the network) ends the run (StateLost);
+        a statement the server refused is that statement's failure."""
+        kind = StateLost if isinstance(error, self._lost) else StoreError
+        return kind(f"{self._what} {self.shown}: {self.why(error)}")
 
     def why(self, error: BaseException) -> str:
         """The server's or the driver's first line; never the password (libpq does not say
@@ -351,8 +376,9 @@ class PostgreSQL(Database):
         diagnosis = getattr(error, "diag", None)
         message = getattr(diagnosis, "message_primary", None) or str(error) or type(error).__name__
         line = " ".join(str(message).split("\n", 1)[0].split())
-        if self.url.password:
-            line = line.replace(self.url.password, "****")
+        for secret in self.url.secrets:  # longest first; not a letter or two found anywhere
+            if len(secret) >= 4:
+                line = line.replace(secret, "****")
         if "server closed the connection" in line or "consuming input failed" in line:
             return f"the connection was lost ({line})"
         # libpq's "connection failed: connection to server at "HOST" (ADDRESS), port N failed: WHY"

@@ -89,6 +89,15 @@ class StoreError(WarnewsError):
     """The output could not be written."""
 
 
+class StateLost(StoreError):
+    """The connection to a database server (a shared state) failed: the run stops, with one
+    line; its articles stay as they were for the next run."""
+
+
+class TakenOver(StoreError):
+    """Another run took over an article this run held past its lease: its outcome is that run's."""
+
+
 class Locked(StoreError):
     """Another run holds the state database (exit 3)."""
 

@@ -31,7 +31,9 @@ from ._errors import (
     EXIT_OK,
     FetchError,
     NotAnArticle,
+    StateLost,
     Stopped,
+    TakenOver,
     WarnewsError,
     exit_code,
     why_stopped,
@@ -234,7 +236,7 @@ class _Keeper:
             try:
                 self._state.renew()
             except WarnewsError as error:  # the database away for a while: the next turn tries again
-                _log.warning("could not renew this run's claims: %s", error)
+                _log.info("could not renew this run's claims: %s", error)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -417,7 +419,8 @@ class Batch:
             return self._read_channel(index, url, target)
         if not self.state.take_feed(url):  # another run sharing the state is reading it now
             self._wait_for(url)
-            return []
+            if not self.state.take_feed(url):  # read, or its reader died: read again (a 304, mostly)
+                return []
         location, etag, modified = (None, None, None) if self.force else self.state.feed_memory(url)
         try:
             answer, items, found = self._feed_answer(url, location, etag, modified)
@@ -459,7 +462,8 @@ class Batch:
             return self._record(index, Outcome(url, "failed", error=target.refusal)) or []
         if not state.take_feed(url):  # another run sharing the state is reading it now
             self._wait_for(url)
-            return []
+            if not state.take_feed(url):
+                return []
         memory, known_count = state.channel_memory(url)
         try:
             reading = channel.read_channel(
@@ -612,11 +616,11 @@ class Batch:
         self.on_start(job)
         pipeline, state, row = self.pipeline, self.state, job.row
         if state is not None and row is not None and job.kind in ("url", "copy"):
-            try:
-                taken = state.take(row, as_seen=job.due)
-            except WarnewsError as error:
-                failure = Outcome(job.name, "failed", error=self._message(error))
-                return self._record(index, failure) or self._abandon(job)
+            # As the job saw it, unless forced: a URL named again while another host did it
+            # is not made twice. A database that fails here ends the run (StateLost).
+            taken = state.take(row, as_seen=job.due or not self.force)
+            if taken is None and not job.due:
+                taken = self._retake(job, row)
             if taken is None:
                 return self._elsewhere(index, job, row)
             job = replace(job, row=taken)
@@ -690,6 +694,11 @@ class Batch:
             return self._record(index, outcome, save) or self._abandon(job)
         except Stopped:
             return self._abandon(job)
+        except StateLost:
+            raise  # the run ends with one line; this article stays as it was
+        except TakenOver:  # held past its lease: the run that took it over says what came of it
+            assert row is not None
+            return self._elsewhere(index, job, row, "taken over by another run")
         except NotAnArticle as skip:  # a post with nothing to translate: skipped for good
             reason = str(skip)
             _log.info("skipped %s: %s", job.name, reason)
@@ -712,15 +721,26 @@ class Batch:
 
             return self._record(index, failure, fail) or self._abandon(job)
 
-    def _elsewhere(self, index: int, job: Job, row: Row) -> Outcome:
+    def _retake(self, job: Job, row: Row) -> Row | None:
+        """A URL the user named that changed since it was read: taken as it is now, unless
+        another run holds it or made it meanwhile (then it is that run's)."""
+        assert self.state is not None
+        fresh = self.state.find(job.name)
+        if fresh is None or _finished(fresh) or self.state.holder_of(fresh.id):
+            return None
+        return self.state.take(fresh)
+
+    def _elsewhere(self, index: int, job: Job, row: Row, reason: str | None = None) -> Outcome:
         """A job another run sharing the state took first (or did meanwhile): a due one is
         left to it without a word; one the user named is said to be skipped, and why."""
         assert self.state is not None
         holder = self.state.holder_of(row.id)
-        _log.info("left %s to another run (%s)", job.name, holder or "done meanwhile")
+        reason = reason or (
+            f"being done by another run ({holder})" if holder else "done by another run meanwhile"
+        )
+        _log.info("left %s to another run: %s", job.name, reason)
         if job.due:
             return self._record(index, Outcome(job.name, "elsewhere")) or self._abandon(job)
-        reason = f"being done by another run ({holder})" if holder else "done by another run meanwhile"
         return self._record(index, Outcome(job.name, "skipped", reason=reason)) or self._abandon(job)
 
     def _copy(self, index: int, job: Job, original: Row) -> Outcome | None:

@@ -753,7 +753,7 @@ def secret_values(settings: Settings) -> list[str]:
     for setting in every_setting():
         value = value_of(settings, setting)
         if isinstance(value, DatabaseURL):
-            values.append(value.password or "")
+            values.extend(value.secrets)
         elif setting.password and value:
             values.append(proxy_password(value))
         elif setting.secret and value:

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from publicsuffixlist import PublicSuffixList
 
 from ._database import Connection, DatabaseURL, open_database
-from ._errors import Locked, StoreError
+from ._errors import Locked, StoreError, TakenOver
 from ._pace import Learned
 from ._store import META_SUFFIX
 
@@ -517,6 +517,9 @@ class State:
         self.host = host or socket.gethostname()
         self.holder = f"{self.host}/{os.getpid()}/{secrets.token_hex(3)}"
         self._pace_host = self.host if self.shared else ""
+        # The articles this run took (take): their outcome is recorded only while it still
+        # holds them, never over what another run did after taking them over.
+        self._taken: set[int] = set()
         self._newest = _NEWEST[self._db.dialect]
 
     @property
@@ -607,11 +610,14 @@ class State:
         meanwhile). The row as taken, or None: then it is another run's to do, or done."""
         now = time.time()
         condition = " AND updated_at = ?" if as_seen else ""
+        # PostgreSQL: a row another run is changing at this moment (its transaction open, or
+        # frozen) is skipped, not waited for: SKIP LOCKED, the work queue's way.
+        skip = " FOR UPDATE SKIP LOCKED" if self.shared else ""
         with self._write() as db:
             record = db.execute(
-                "UPDATE articles SET claimed_by = ?, claimed_until = ? WHERE id = ?"
-                " AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)"
-                f"{condition} RETURNING *",
+                "UPDATE articles SET claimed_by = ?, claimed_until = ? WHERE id = (SELECT id FROM articles"
+                " WHERE id = ? AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)"
+                f"{condition}{skip}) RETURNING *",
                 (
                     self.holder,
                     now + self.lease,
@@ -621,7 +627,10 @@ class State:
                     *([row.updated_at] if as_seen else []),
                 ),
             ).fetchone()
-        return self._row(record) if record is not None else None
+        if record is None:
+            return None
+        self._taken.add(row.id)
+        return self._row(record)
 
     def holder_of(self, article_id: int) -> str | None:
         """The host of the live run that holds an article, if another does."""
@@ -718,11 +727,22 @@ class State:
         """In a transaction that records an article's outcome: the keys this run claimed
         for it are let go (never another run's, that took the article over)."""
         db.execute("DELETE FROM claims WHERE article = ? AND holder = ?", (article_id, self.holder))
+        self._taken.discard(article_id)
 
-    # The outcome's UPDATE lets the article go as well; a run records an outcome only for
-    # an article it holds (or nobody does): not over another run's that took it over.
+    # The outcome's UPDATE lets the article go as well.
     _LET_GO = "claimed_by = NULL, claimed_until = NULL"
-    _OURS = " AND (claimed_by IS NULL OR claimed_by = ?)"
+
+    def _ours(self, article_id: int) -> str:
+        """The condition of an outcome's UPDATE (one `?`: this run): an article this run
+        took, only while it still holds it (not after another run took it over, whatever
+        that run did since); another (the library's own calls), unless another run holds it."""
+        if article_id in self._taken:
+            return " AND claimed_by = ?"
+        return " AND (claimed_by IS NULL OR claimed_by = ?)"
+
+    def _lost(self, article_id: int) -> StoreError:
+        self._taken.discard(article_id)
+        return TakenOver("another run took this article over (this run held it past its lease)")
 
     def reserve(self, article_id: int, path: Path) -> bool:
         """Reserve a file name (its stem: every format and the sidecar) in its folder for
@@ -746,12 +766,12 @@ class State:
         now = time.time()
         with self._write() as db:
             changed = db.execute(
-                "UPDATE articles SET output_path = ?, updated_at = ?, claimed_until = ? WHERE id = ?"
-                " AND (claimed_by = ? OR claimed_by IS NULL)",
+                "UPDATE articles SET output_path = ?, updated_at = ?, claimed_until = ?"
+                f" WHERE id = ?{self._ours(article_id)}",
                 (str(path.resolve()), now, now + self.lease, article_id, self.holder),
             ).rowcount
         if not changed:
-            raise StoreError("another run took this article over (this run held it past its lease)")
+            raise self._lost(article_id)
 
     def done(
         self,
@@ -771,11 +791,12 @@ class State:
         now = time.time()
         record = pack(document, path, now) if document is not None else None
         with self._write() as db:
-            db.execute(
+            changed = db.execute(
                 "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
                 " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
                 " last_error = NULL, permanent = 0, queued = 0, warning = ?, quality = ?,"
-                f" last_attempt_at = ?, updated_at = ?, day = ?, {self._LET_GO} WHERE id = ?",
+                f" last_attempt_at = ?, updated_at = ?, day = ?, {self._LET_GO}"
+                f" WHERE id = ?{self._ours(article_id)}",
                 (
                     str(path.resolve()),
                     canonical_url or None,
@@ -790,8 +811,11 @@ class State:
                     now,
                     (metadata.published or metadata.made).isoformat(),
                     article_id,
+                    self.holder,
                 ),
-            )
+            ).rowcount
+            if not changed:
+                raise self._lost(article_id)
             if record is not None:
                 db.execute(
                     "INSERT INTO records (article, record) VALUES (?, ?)"
@@ -808,7 +832,7 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'failed', attempts = attempts + 1, last_error = ?,"
                 f" permanent = ?, queued = 0, last_attempt_at = ?, updated_at = ?, {self._LET_GO}"
-                f" WHERE id = ?{self._OURS}",
+                f" WHERE id = ?{self._ours(article_id)}",
                 (error, int(permanent), now, now, article_id, self.holder),
             )
             self._release(db, article_id)
@@ -820,7 +844,7 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'skipped', duplicate_of = ?, output_path = ?,"
                 f" last_error = NULL, permanent = 0, queued = 0, updated_at = ?, {self._LET_GO}"
-                f" WHERE id = ?{self._OURS}",
+                f" WHERE id = ?{self._ours(article_id)}",
                 (
                     original.id,
                     str(path.resolve()) if path else original.output_path,
@@ -837,7 +861,7 @@ class State:
             db.execute(
                 "UPDATE articles SET status = 'skipped', reason = ?, output_path = NULL, duplicate_of = NULL,"
                 " last_error = NULL, permanent = 0, queued = 0, attempts = attempts + 1, last_attempt_at = ?,"
-                f" updated_at = ?, {self._LET_GO} WHERE id = ?{self._OURS}",
+                f" updated_at = ?, {self._LET_GO} WHERE id = ?{self._ours(article_id)}",
                 (reason, time.time(), time.time(), article_id, self.holder),
             )
             self._release(db, article_id)
@@ -847,8 +871,8 @@ class State:
         with self._write() as db:
             db.execute(
                 f"UPDATE articles SET output_path = ?, queued = 0, updated_at = ?, {self._LET_GO}"
-                " WHERE id = ?",
-                (str(path.resolve()), time.time(), article_id),
+                f" WHERE id = ?{self._ours(article_id)}",
+                (str(path.resolve()), time.time(), article_id, self.holder),
             )
             self._release(db, article_id)
 
@@ -1041,6 +1065,12 @@ class State:
             ).fetchone()
         return record is not None
 
+    # What records a feed's reading lets go of this run's claim on it, never another's.
+    _FEED_LET_GO = (
+        "claimed_until = CASE WHEN feeds.claimed_by = ? THEN NULL ELSE feeds.claimed_until END,"
+        " claimed_by = CASE WHEN feeds.claimed_by = ? THEN NULL ELSE feeds.claimed_by END"
+    )
+
     def feed_busy(self, url: str) -> bool:
         """Whether another live run is reading this feed now."""
         return bool(
@@ -1103,8 +1133,8 @@ class State:
                 " last_modified = excluded.last_modified,"
                 " checked_at = excluded.checked_at, last_error = excluded.last_error,"
                 " items = feeds.items + excluded.items, found_feed = excluded.found_feed,"
-                " claimed_by = NULL, claimed_until = NULL",
-                (url, etag, last_modified, now, new, found),
+                f" {self._FEED_LET_GO}",
+                (url, etag, last_modified, now, new, found, self.holder, self.holder),
             )
         return new
 
@@ -1138,8 +1168,8 @@ class State:
                 "INSERT INTO feeds (url, checked_at, last_error, items, channel) VALUES (?, ?, NULL, ?, ?)"
                 " ON CONFLICT (url) DO UPDATE SET checked_at = excluded.checked_at, last_error = NULL,"
                 " items = feeds.items + excluded.items, channel = excluded.channel,"
-                " claimed_by = NULL, claimed_until = NULL",
-                (url, now, new, memory),
+                f" {self._FEED_LET_GO}",
+                (url, now, new, memory, self.holder, self.holder),
             )
         return new
 
@@ -1148,8 +1178,8 @@ class State:
             db.execute(
                 "INSERT INTO feeds (url, checked_at, last_error) VALUES (?, ?, ?) ON CONFLICT (url) DO UPDATE"
                 " SET checked_at = excluded.checked_at, last_error = excluded.last_error,"
-                " claimed_by = NULL, claimed_until = NULL",
-                (url, time.time(), error),
+                f" {self._FEED_LET_GO}",
+                (url, time.time(), error, self.holder, self.holder),
             )
 
     def known(self, urls: Iterable[str]) -> set[str]:

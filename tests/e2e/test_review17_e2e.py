@@ -1,6 +1,5 @@
 """Review of issue 17 (a shared PostgreSQL state): defects found, each a failing test."""
 
-
 from pages import article_page, rss, ukrainian_paragraphs
 
 from pgserver import PASSWORD

@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from factories import metadata
@@ -322,9 +321,13 @@ def test_looking_at_a_shared_memory_creates_nothing(postgres_url, postgres):
         assert connection.execute("SELECT to_regclass('translations')").fetchone()[0] is None
 
 
-def test_a_state_file_path_is_no_url():
-    assert database_url("state.sqlite3") is None and database_url("http://x/y") is None
-    assert isinstance(Path("x"), Path)
+def test_a_path_is_no_url_and_a_url_of_another_scheme_no_path():
+    assert database_url("state.sqlite3") is None and database_url("/var/lib/warnews/state") is None
+    for text in ("http://x/y", "mysql://u:s3cret@h/db", "postgresql+psycopg://u:s3cret@h/db"):
+        with pytest.raises(ValueError) as caught:
+            database_url(text)
+        assert "s3cret" not in str(caught.value)
+    assert str(database_url("POSTGRESQL://u@h/db")) == "postgresql://u@h/db"
 
 
 def test_why_a_database_cannot_be_reached_is_said_in_plain_words(postgres, tmp_path):
