@@ -234,7 +234,7 @@ class _Keeper:
             try:
                 self._state.renew()
             except WarnewsError as error:  # the database away for a while: the next turn tries again
-                _log.warning("could not renew this run's claims: %s", error)
+                _log.info("could not renew this run's claims: %s", error)
 
     def stop(self) -> None:
         self._stopped.set()
