@@ -107,6 +107,7 @@ class PostgresServer:
         self.port = 0
         self.running = False
         self._as_postgres = os.geteuid() == 0
+        self._watchdog: subprocess.Popen[bytes] | None = None
 
     @property
     def data(self) -> Path:
@@ -151,6 +152,7 @@ class PostgresServer:
         # A short path: a unix socket's path has at most 107 bytes.
         self.base = Path(tempfile.mkdtemp(prefix="wnpg"))
         atexit.register(self.stop)
+        self._watch()
         if self._as_postgres:
             owner = pwd.getpwnam("postgres")
             os.chown(self.base, owner.pw_uid, owner.pw_gid)
@@ -225,6 +227,30 @@ class PostgresServer:
         finally:
             shutil.rmtree(self.base, ignore_errors=True)
             self.base = None
+            if self._watchdog is not None:
+                self._watchdog.kill()
+                self._watchdog.wait()
+                self._watchdog = None
+
+    def _watch(self) -> None:
+        """A watchdog that stops the server and removes its folder once this process is gone,
+        however it went (an xdist worker killed: no atexit)."""
+        stop = self._command("pg_ctl", "stop", "-m", "immediate", "-D", str(self.data))
+        self._watchdog = subprocess.Popen(
+            [
+                "sh",
+                "-c",
+                'while kill -0 "$0" 2>/dev/null; do sleep 1; done; "$@" >/dev/null 2>&1; rm -rf "$WNPG_BASE"',
+                str(os.getpid()),
+                *stop,
+            ],
+            env={**os.environ, "WNPG_BASE": str(self.base)},
+            cwd=self.base,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not killed with the tests' process group
+        )
 
     def _admin(self):
         import psycopg
