@@ -320,7 +320,7 @@ class PostgreSQL(Database):
             try:
                 self._db = self._connect()
             except self._errors as error:
-                raise StoreError(f"cannot reach the {self._what} {self.shown}: {self.why(error)}") from None
+                raise StateLost(f"cannot reach the {self._what} {self.shown}: {self.why(error)}") from None
         return self._db
 
     @contextmanager
