@@ -389,7 +389,7 @@ def test_failing_write_leaves_the_state_consistent(environment, run, site, googl
     small = good_page(site, "/small")
     # Big enough to pass the limit; the limit far enough above what the state database writes
     # for one article (its WAL grows by a few pages for each change of a row).
-    big = site.add("/big", article_page("Велика стаття", ukrainian_paragraphs(900, seed=3)))
+    big = site.add("/big", article_page("Велика стаття", ukrainian_paragraphs(300, sentences=6, seed=3)))
     fast = ("--translator-rate", "1000")  # its ~30 requests at once, not 4 a second: the write is the test
     run("fetch", small, "-o", "out")  # the state database exists before the limit
     result = subprocess.run(
@@ -400,7 +400,7 @@ def test_failing_write_leaves_the_state_consistent(environment, run, site, googl
         capture_output=True,
         text=True,
         timeout=120,
-        preexec_fn=no_bigger_files_than(256 * 1024),
+        preexec_fn=no_bigger_files_than(160 * 1024),
     )
     assert_fault(result, tmp_path, big, "File too large")
     again = run("fetch", small, big, "-o", "out", *fast)
@@ -426,7 +426,7 @@ def test_disk_full(run, site, google, tmp_path, tiny_disk):
     small = good_page(site, "/small")
     # Big enough to pass the limit; the limit far enough above what the state database writes
     # for one article (its WAL grows by a few pages for each change of a row).
-    big = site.add("/big", article_page("Велика стаття", ukrainian_paragraphs(900, seed=3)))
+    big = site.add("/big", article_page("Велика стаття", ukrainian_paragraphs(300, sentences=6, seed=3)))
     result = run("fetch", small, big, "-o", tiny_disk, "--no-cache")
     assert "Traceback" not in result.stderr and result.returncode == 1
     lines = result.stderr.splitlines()
