@@ -42,6 +42,7 @@ _TRANSLATE_SETTINGS = frozenset(
         "max_page_bytes",
         "translator_concurrency",
         "translator_rate",
+        "translator_start",
         "retries",
         "keep_original",
         "cache",

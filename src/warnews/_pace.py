@@ -56,17 +56,18 @@ class Learned:
 class Pace:
     """Requests a second for one translator, raised on answers, cut on 429s."""
 
-    def __init__(self, ceiling: float, learned: Learned | None = None) -> None:
+    def __init__(self, ceiling: float, learned: Learned | None = None, first: float = START) -> None:
+        """first: the pace when nothing is known (translator_start; START by default)."""
         self.ceiling = ceiling
         peak = learned.peak if learned else None
         self.peak = peak if peak is not None and math.isfinite(peak) and peak > 0 else None
-        start = learned.rate if learned and math.isfinite(learned.rate) and learned.rate > 0 else START
+        start = learned.rate if learned and math.isfinite(learned.rate) and learned.rate > 0 else first
         if self.peak is not None:  # a run that ended probing over it starts just under it
             start = min(start, 0.9 * self.peak)
-        # Never under the fixed pace of earlier versions: what a run learned in a storm of
-        # 429s is no measure of the translator, and a run that starts at the floor would
-        # take minutes to find that out (STALE).
-        start = max(start, START)
+        # Never under the pace a run starts at (the fixed pace of earlier versions by
+        # default): what a run learned in a storm of 429s is no measure of the translator,
+        # and a run that starts at the floor would take minutes to find that out (STALE).
+        start = max(start, first)
         self.rate = max(min(start, ceiling), min(FLOOR, ceiling))
         self.answers = 0
         self.refusals = 0  # 429s, whatever came of them

@@ -140,7 +140,9 @@ class Pipeline:
 
         def pace(engine: Engine) -> Throttle:  # each translator its own, from what was learned
             learned = (paces or {}).get(engine.translator)
-            self._paces[engine.translator] = Pace(settings.translator_rate, learned)
+            self._paces[engine.translator] = Pace(
+                settings.translator_rate, learned, settings.translator_start
+            )
             return Throttle(settings.translator_concurrency, self._paces[engine.translator], self.stop)
 
         try:

@@ -69,6 +69,7 @@ class Settings:
     per_host: int = 2
     translator_concurrency: int = 4
     translator_rate: float = 100.0
+    translator_start: float = 4.0  # the pace when no run has learned it (see _pace)
     retries: int = 3
     max_attempts: int = 5
     retry_delay: float = 900.0
@@ -443,6 +444,12 @@ SETTINGS = (
         "Translator requests per second.",
         "PER_SECOND",
         TRANSLATING,
+    ),
+    Setting(
+        "translator_start",
+        _number(float, 0.2, 10_000),
+        "Translator requests per second at first, when no run has learned the pace.",
+        "PER_SECOND",
     ),
     Setting(
         "retries",

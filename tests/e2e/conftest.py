@@ -99,9 +99,11 @@ def environment(google, tmp_path):
         if key.upper() not in NETWORK_VARIABLES and not key.startswith("WARNEWS_")
     }
     environment.update(
-        # Requests as fast as the local translator answers: the pace (4 a second by default)
-        # has tests of its own, which give --translator-rate; elsewhere it is only waiting.
+        # Requests as fast as the local translator answers: the pace (it starts at 4 a second
+        # and rises) has tests of its own (test_pace_e2e.py), which put its start back;
+        # elsewhere its slow start is only waiting, ~2 s for a run of 30 requests.
         WARNEWS_TRANSLATOR_RATE="1000",
+        WARNEWS_TRANSLATOR_START="1000",
         WARNEWS_GOOGLE_URL=google.base_url,
         SOURCE_DATE_EPOCH=MADE_EPOCH,
         WARNEWS_STATE=str(tmp_path / "state" / "state.sqlite3"),

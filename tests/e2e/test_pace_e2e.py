@@ -6,9 +6,16 @@ import json
 import sqlite3
 import time
 
+import pytest
 from pages import article_page, texts, ukrainian_paragraphs
 
 TITLE = "Новини громади: світло у районі"
+
+
+@pytest.fixture(autouse=True)
+def slow_start(environment):
+    """The pace as it starts for a user: the other tests' environment starts it at once."""
+    del environment["WARNEWS_TRANSLATOR_START"]
 
 
 def add_articles(site, count, first=0):
@@ -90,3 +97,10 @@ def test_a_translator_that_refuses_everything_is_not_asked_for_the_rest_of_the_r
     # At the floor's 0.2 requests a second, ten articles of four tries would take minutes.
     assert elapsed < 60, elapsed
     assert google.count < 40
+
+
+def test_translator_start_is_the_pace_a_run_starts_at(run, site, google):
+    result = run("fetch", *add_articles(site, 12), "-o", "out", env={"WARNEWS_TRANSLATOR_START": "40"})
+    assert result.returncode == 0, result.stderr
+    # At 4 a second (the start without it) the first ten requests would take 2.25 s.
+    assert google.times[9] - google.times[0] < 1.8, google.times[:10]

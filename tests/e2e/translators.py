@@ -820,5 +820,6 @@ def service_variables(services, keys):
         "WARNEWS_MICROSOFT_URL": services["microsoft"].origin,
         "WARNEWS_MICROSOFT_REGION": "westeurope",
         "WARNEWS_TRANSLATOR_RATE": "1000",
+        "WARNEWS_TRANSLATOR_START": "1000",
         **keys,
     }

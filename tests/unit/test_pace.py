@@ -24,6 +24,14 @@ def test_it_starts_gently_under_its_ceiling():
     assert Pace(0.01).rate == 0.01, "a ceiling under the floor is kept"
 
 
+def test_translator_start_is_where_it_starts_when_nothing_is_known():
+    assert Pace(100, None, 30.0).rate == 30.0
+    assert Pace(10, None, 30.0).rate == 10, "the ceiling still holds"
+    assert Pace(100, Learned(12.0, None), 30.0).rate == 30.0, "never under it, as never under START"
+    assert Pace(100, Learned(50.0, None), 30.0).rate == 50.0, "a faster learned pace is kept"
+    assert Pace(100, Learned(math.nan, None), 30.0).rate == 30.0
+
+
 def test_a_run_starts_where_the_last_one_ended():
     assert Pace(100, Learned(17.5, None)).rate == 17.5
     assert Pace(10, Learned(17.5, None)).rate == 10, "the ceiling still holds"

@@ -33,6 +33,7 @@ VALID = {
     "per_host": "2",
     "translator_concurrency": "3",
     "translator_rate": "2",
+    "translator_start": "20",
     "retries": "1",
     "max_attempts": "4",
     "retry_delay": "60",
