@@ -93,7 +93,7 @@ def naive(urls_file: str, google_url: str) -> None:
                     time.sleep(1.0)
 
 
-def _at_least(kind: type, least: float) -> Callable[[str], float]:
+def at_least(kind: type, least: float) -> Callable[[str], float]:
     """An argparse type: a number of `kind` no smaller than least (a capacity of 0 would
     refuse every request and the runs would never end; 0 articles run nothing)."""
 
@@ -113,15 +113,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--articles", type=_at_least(int, 1), default=63)
+    parser.add_argument("--articles", type=at_least(int, 1), default=63)
     parser.add_argument(
-        "--capacity", type=_at_least(float, 0.5), default=20.0, help="requests a second the translator takes"
+        "--capacity", type=at_least(float, 0.5), default=20.0, help="requests a second the translator takes"
     )
     parser.add_argument(
-        "--delay", type=_at_least(float, 0.0), default=0.1, help="seconds the translator takes per request"
+        "--delay", type=at_least(float, 0.0), default=0.1, help="seconds the translator takes per request"
     )
     parser.add_argument(
-        "--backfill", type=_at_least(int, 0), default=1000, help="articles of the backfill run (0: none)"
+        "--backfill", type=at_least(int, 0), default=1000, help="articles of the backfill run (0: none)"
     )
     parser.add_argument("--naive-worker", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()

@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
+from pace import at_least  # noqa: E402  (bench/, the script's own folder)
 from pages import article_page, rss, ukrainian_paragraphs  # noqa: E402
 from servers import Site  # noqa: E402
 from translators import GoogleEmulator  # noqa: E402
@@ -235,43 +236,30 @@ def _hosts(text: str) -> list[int]:
     return counts
 
 
-def _at_least(kind: type, least: float) -> Callable[[str], float]:
-    def read(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not (value >= least and value < float("inf")):
-            raise argparse.ArgumentTypeError(f"must be at least {least}: {text!r}")
-        return value
-
-    return read
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--articles", type=_at_least(int, 1), default=300)
+    parser.add_argument("--articles", type=at_least(int, 1), default=300)
     parser.add_argument(
-        "--feeds", type=_at_least(int, 1), default=1, help="RSS feeds the articles are split over"
+        "--feeds", type=at_least(int, 1), default=1, help="RSS feeds the articles are split over"
     )
     parser.add_argument("--hosts", type=_hosts, default=[1, 2, 4], help="host counts, e.g. 1,2,4")
     parser.add_argument(
-        "--capacity", type=_at_least(float, 0.5), default=20.0, help="requests a second each translator takes"
+        "--capacity", type=at_least(float, 0.5), default=20.0, help="requests a second each translator takes"
     )
     parser.add_argument(
-        "--delay", type=_at_least(float, 0.0), default=0.1, help="seconds a translator takes per request"
+        "--delay", type=at_least(float, 0.0), default=0.1, help="seconds a translator takes per request"
     )
     parser.add_argument(
         "--stagger",
-        type=_at_least(float, 0.0),
+        type=at_least(float, 0.0),
         default=0.0,
         help="seconds between one host's start and the next's (0: all at once)",
     )
     parser.add_argument(
         "--warm",
-        type=_at_least(int, 0),
+        type=at_least(int, 0),
         default=0,
         help="articles of a first run on each state before the one measured, so that each host"
         " starts at the translator pace it learned (as a cron run after the first does); 0: none",
