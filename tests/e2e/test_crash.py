@@ -12,7 +12,7 @@ import subprocess
 
 from pages import article_page, body_paragraphs, state_articles, texts, ukrainian_paragraphs
 
-ITERATIONS = 40
+ITERATIONS = 30
 ARTICLES = 12
 PACED = ("--translator-rate", "4")  # the default pace: a run lasts long enough to be killed in it
 
