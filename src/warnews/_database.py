@@ -15,7 +15,9 @@ server. Its password is never shown: `DatabaseURL` prints without it.
 from __future__ import annotations
 
 import functools
+import os
 import re
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -278,6 +280,33 @@ class _PostgresConnection:
                 cursor.executemany(_placeholders(sql), rows)
 
 
+# How long one statement or transaction may wait on the server at most, on this side: past
+# the server's own bounds (60 s), for a server that answers nothing at all (frozen, or a
+# proxy that holds the connection) while its kernel keeps the TCP connection alive.
+DEADLINE = 90.0
+
+
+@contextmanager
+def _deadline(connection: Any) -> Iterator[None]:
+    """Cut the connection's socket if what is inside takes longer than DEADLINE: the call
+    waiting on it fails at once (the connection lost: StateLost), never waits for ever."""
+
+    def cut() -> None:
+        try:
+            with socket.socket(fileno=os.dup(connection.fileno())) as peer:
+                peer.shutdown(socket.SHUT_RDWR)
+        except (OSError, ValueError):  # closed already
+            pass
+
+    timer = threading.Timer(DEADLINE, cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 # pg_advisory_xact_lock keys: "warnews" and its schema, the translation memory's table.
 MIGRATION_LOCK = 0x7761726E65777301
 MEMORY_LOCK = 0x7761726E65777302
@@ -328,7 +357,7 @@ class PostgreSQL(Database):
         with self._lock:
             connection = self._live()
             try:
-                with connection.transaction():
+                with _deadline(connection), connection.transaction():
                     yield _PostgresConnection(connection)
             except self._errors as error:
                 raise self.problem(error) from None
@@ -337,7 +366,8 @@ class PostgreSQL(Database):
         with self._lock:
             connection = self._live()
             try:
-                return list(connection.execute(_placeholders(sql), tuple(parameters) or None).fetchall())
+                with _deadline(connection):
+                    return list(connection.execute(_placeholders(sql), tuple(parameters) or None).fetchall())
             except self._errors as error:
                 raise self.problem(error) from None
 

@@ -375,3 +375,33 @@ def test_a_late_outcome_never_lets_go_of_another_runs_keys(runs):
     held = a.claim(third.id, ["k"])
     assert held is not None and held.id == row.id  # b's claim on the key stands
     assert b.find("https://site.ua/1").claimed_by == b.holder and other.status == "pending"
+
+
+def test_a_server_that_answers_nothing_is_given_up_on_not_waited_for(
+    postgres_url, postgres_server, monkeypatch
+):
+    """A frozen server (its processes stopped: its kernel still keeps the connection, so TCP
+    never says it is gone) ends the statement at warnews's own deadline, as a lost one."""
+    import os
+    import signal
+    import subprocess
+
+    import warnews._database
+    from warnews._errors import StateLost
+
+    monkeypatch.setattr(warnews._database, "DEADLINE", 1.5)
+    state = State(database_url(postgres_url))
+    postmaster = int((postgres_server.data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+    frozen = [postmaster, *map(int, children)]
+    try:
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        started = time.monotonic()
+        with pytest.raises(StateLost):
+            state.add("https://site.ua/1", "config")
+        assert time.monotonic() - started < 30
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+        state.close()
