@@ -176,3 +176,17 @@ def saved(result, folder):
     [name] = result.stdout.splitlines()
     path = folder / name
     return path.read_text(encoding="utf-8"), json.loads(path.with_suffix(".json").read_text())
+
+
+def peak_mib(pid):
+    """The process's peak resident memory so far (VmHWM: its own, since its exec). Not
+    wait4's ru_maxrss: a child started by vfork counts its parent's peak there (the pytest
+    worker's, hundreds of MiB after some tests), before its exec."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # just ended
+        pass
+    return 0.0

@@ -17,7 +17,7 @@ from itertools import count
 from typing import NamedTuple
 
 import pytest
-from pages import WARNEWS, article_page, texts, ukrainian_paragraphs
+from pages import WARNEWS, article_page, peak_mib, texts, ukrainian_paragraphs
 from rogue import RogueGoogle, RogueSite, whole_response
 from test_faults import TITLE, assert_fault, good_page
 from translators import emulate_translation
@@ -37,17 +37,6 @@ class Watched(NamedTuple):
     killed: str | None  # why the watch killed it, or None
 
 
-def _rss_mib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:  # just ended
-        pass
-    return 0.0
-
-
 def watched(environment, tmp_path, *args, limit=40.0, during=None):
     """Run warnews, killing it after `limit` seconds or above CEILING_MIB resident;
     `during(process, elapsed)` is called every 0.1 s while it runs (to send signals)."""
@@ -63,12 +52,12 @@ def watched(environment, tmp_path, *args, limit=40.0, during=None):
         peak, killed, reaped = 0.0, None, False
         try:
             while True:
-                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+                pid, status, _ = os.wait4(process.pid, os.WNOHANG)
                 if pid:
                     reaped = True
                     break
                 elapsed = time.monotonic() - started
-                peak = max(peak, _rss_mib(process.pid))
+                peak = max(peak, peak_mib(process.pid))
                 if killed is None and elapsed > limit:
                     killed = f"still running after {limit:g} s"
                 elif killed is None and peak > CEILING_MIB:
@@ -81,13 +70,11 @@ def watched(environment, tmp_path, *args, limit=40.0, during=None):
         finally:
             if not reaped:  # an error in the watch itself: never leave it running
                 process.kill()
-                _, status, usage = os.wait4(process.pid, 0)
+                _, status, _ = os.wait4(process.pid, 0)
         seconds = time.monotonic() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
-        return Watched(
-            process.returncode, out.read(), err.read(), max(peak, usage.ru_maxrss / 1024), seconds, killed
-        )
+        return Watched(process.returncode, out.read(), err.read(), peak, seconds, killed)
 
 
 def finished(result):
