@@ -71,3 +71,24 @@ def any_state(request, tmp_path):
         database = Shared(url)
     yield database
     database.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_where(request, tmp_path):
+    """Where a state is: a SQLite file, then a PostgreSQL database."""
+    from warnews._database import database_url
+
+    if request.param == "sqlite":
+        return tmp_path / "state.sqlite3"
+    return database_url(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def runs(state_where):
+    """Two runs on one state, on two hosts: a and b."""
+    from warnews._state import State
+
+    first, second = State(state_where, host="a", lease=60), State(state_where, host="b", lease=60)
+    yield first, second
+    first.close()
+    second.close()

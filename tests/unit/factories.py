@@ -37,3 +37,16 @@ def sample_document(text, paragraphs=None, **fields):
     body = tuple(text.split("\n\n")[1:])
     count = len(body) if paragraphs is None else paragraphs
     return Document(text, body, metadata(paragraphs=count, **fields))
+
+
+def article_document(url):
+    """A translated article of two paragraphs from url, as a run saves it."""
+    from dataclasses import replace
+
+    from warnews._render import document, header
+
+    paragraphs = ["First paragraph.", "Second one."]
+    meta = replace(metadata(url, sha256=url, title="Power restored", paragraphs=2), url=url)
+    return Document(
+        document(header(meta.made, None, "Ukrainian", "Google"), paragraphs), tuple(paragraphs), meta
+    )

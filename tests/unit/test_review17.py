@@ -46,34 +46,7 @@ def test_two_processes_upgrading_one_sqlite_state_at_once_both_succeed(tmp_path)
     state.close()
 
 
-from dataclasses import replace  # noqa: E402
-
-from factories import metadata  # noqa: E402
-
-from warnews._database import database_url  # noqa: E402
-from warnews._model import Document  # noqa: E402
-from warnews._render import document, header  # noqa: E402
-
-
-def _document(url: str) -> Document:
-    paragraphs = ["First paragraph.", "Second one."]
-    meta = replace(metadata(url, sha256=url, title="Power restored", paragraphs=2), url=url)
-    return Document(
-        document(header(meta.made, None, "Ukrainian", "Google"), paragraphs), tuple(paragraphs), meta
-    )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def two_runs(request, tmp_path):
-    where = (
-        tmp_path / "state.sqlite3"
-        if request.param == "sqlite"
-        else database_url(request.getfixturevalue("postgres_url"))
-    )
-    a, b = State(where, host="a", lease=60), State(where, host="b", lease=60)
-    yield a, b
-    a.close()
-    b.close()
+from factories import article_document  # noqa: E402
 
 
 def _lease_runs_out(state: State) -> None:
@@ -81,11 +54,11 @@ def _lease_runs_out(state: State) -> None:
         db.execute("UPDATE articles SET claimed_until = 1 WHERE claimed_until IS NOT NULL")
 
 
-def test_a_run_paused_past_its_lease_does_not_undo_what_another_run_finished(two_runs, tmp_path):
+def test_a_run_paused_past_its_lease_does_not_undo_what_another_run_finished(runs, tmp_path):
     """Run a is paused (SIGSTOP, a suspended VM) past its lease while making an article;
     run b takes it over and saves it. When a wakes up, the article is no longer a's: it
     must neither save it again nor record its outcome over b's."""
-    a, b = two_runs
+    a, b = runs
     url = "https://site.ua/1"
     row = a.add(url, "config")
     assert a.take(row) is not None
@@ -94,14 +67,14 @@ def test_a_run_paused_past_its_lease_does_not_undo_what_another_run_finished(two
     assert taken is not None
     path = tmp_path / "b" / "power-restored.txt"
     b.plan(row.id, path)
-    b.done(row.id, path, _document(url).metadata)
+    b.done(row.id, path, article_document(url).metadata)
     # a wakes up: its translation failed meanwhile (or it goes on to save)
     a.failed(row.id, "timed out while paused")
     assert a.find(url).status == "done", "b's outcome overwritten by a run that lost the article"
 
 
-def test_a_run_paused_past_its_lease_does_not_save_again(two_runs, tmp_path):
-    a, b = two_runs
+def test_a_run_paused_past_its_lease_does_not_save_again(runs, tmp_path):
+    a, b = runs
     url = "https://site.ua/1"
     row = a.add(url, "config")
     assert a.take(row) is not None
@@ -109,6 +82,6 @@ def test_a_run_paused_past_its_lease_does_not_save_again(two_runs, tmp_path):
     assert b.take(b.find(url), as_seen=False) is not None
     path = tmp_path / "b" / "power-restored.txt"
     b.plan(row.id, path)
-    b.done(row.id, path, _document(url).metadata)
+    b.done(row.id, path, article_document(url).metadata)
     with pytest.raises(StoreError, match="another run took this article over"):
         a.plan(row.id, tmp_path / "a" / "power-restored.txt")

@@ -7,44 +7,17 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 
 import pytest
-from factories import metadata
+from factories import article_document
 
 from pgserver import PASSWORD
 from warnews._cache import SharedMemory
 from warnews._database import DatabaseURL, database_url
 from warnews._errors import StoreError
-from warnews._model import Document
 from warnews._pace import Learned
-from warnews._render import document, header
 from warnews._report import status_lines
 from warnews._state import State
-
-
-def make(url: str) -> Document:
-    paragraphs = ["First paragraph.", "Second one."]
-    meta = replace(metadata(url, sha256=url, title="Power restored", paragraphs=2), url=url)
-    return Document(
-        document(header(meta.made, None, "Ukrainian", "Google"), paragraphs), tuple(paragraphs), meta
-    )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def where(request, tmp_path):
-    if request.param == "sqlite":
-        return tmp_path / "state.sqlite3"
-    return database_url(request.getfixturevalue("postgres_url"))
-
-
-@pytest.fixture
-def runs(where):
-    """Two runs on one state, on two hosts: a and b."""
-    first, second = State(where, host="a", lease=60), State(where, host="b", lease=60)
-    yield first, second
-    first.close()
-    second.close()
 
 
 def expire(state: State, table: str = "articles") -> None:
@@ -83,7 +56,7 @@ def test_two_runs_reaching_one_article_by_two_urls_make_it_once(runs, tmp_path):
     assert a.claim(first.id, ["site.ua/1", "sha"]) is None
     held = b.claim(second.id, ["site.ua/2", "sha"])
     assert held is not None and held.id == first.id  # in flight elsewhere: the same article
-    document = make("https://site.ua/1")
+    document = article_document("https://site.ua/1")
     a.done(first.id, tmp_path / "x.txt", document.metadata, None, document)
     done = b.claim(second.id, ["site.ua/2", document.metadata.source_sha256])
     assert done is not None and done.id == first.id and done.status == "done"
@@ -106,8 +79,8 @@ def test_keys_of_a_run_that_died_are_free_after_its_lease(runs):
     assert b.claim(second.id, ["k"]) is None
 
 
-def test_claims_raced_from_many_threads_go_to_one_article_each_time(where):
-    states = [State(where, host=f"h{number}", lease=60) for number in range(4)]
+def test_claims_raced_from_many_threads_go_to_one_article_each_time(state_where):
+    states = [State(state_where, host=f"h{number}", lease=60) for number in range(4)]
     try:
         rows = [state.add(f"https://site.ua/{number}", "config") for number, state in enumerate(states)]
         for round_ in range(15):
@@ -153,7 +126,7 @@ def test_a_name_is_reserved_for_one_article_in_a_folder(runs, tmp_path):
 def test_saving_skips_a_name_another_host_reserved(runs, tmp_path):
     a, b = runs
     first, second = a.add("https://site.ua/1", "config"), b.add("https://site.ua/2", "config")
-    document = make("https://site.ua/2")
+    document = article_document("https://site.ua/2")
     stem = document.stem
     assert a.reserve(first.id, tmp_path / f"{stem}.txt")  # reserved, not yet written
     path = document.save_in(tmp_path, reserve=lambda path: b.reserve(second.id, path))
@@ -225,11 +198,11 @@ def test_status_says_which_hosts_are_at_work(runs):
     assert "at work now: a 3 articles, b 1 article" in status_lines(summary)
 
 
-def test_paces_are_each_hosts_own_where_hosts_share_the_state(where):
-    a, b = State(where, host="a"), State(where, host="b")
+def test_paces_are_each_hosts_own_where_hosts_share_the_state(state_where):
+    a, b = State(state_where, host="a"), State(state_where, host="b")
     try:
         a.keep_paces({"google https://t.example": Learned(12.0, 20.0)})
-        if isinstance(where, DatabaseURL):
+        if isinstance(state_where, DatabaseURL):
             assert b.paces() == {} and a.paces()["google https://t.example"].rate == 12.0
             assert [pace["host"] for pace in a.summary(60, 5)["paces"]] == ["a"]
         else:  # one machine, whatever it is called
