@@ -48,7 +48,7 @@ from ._redact import redact
 from ._report import Reporter, copy_fatal_errors
 from ._settings import Settings, secret_values
 from ._state import Row, RunLock, State, site, url_key
-from ._store import as_asked, prepare_folder
+from ._store import as_asked, prepare_folder, saved_whole
 from .sources import channel, telegram
 from .sources.discover import read_feed
 from .sources.feeds import FeedItems, conditional_headers, parse_feed, wanted
@@ -625,6 +625,9 @@ class Batch:
                 return self._elsewhere(index, job, row)
             job = replace(job, row=taken)
             row = taken
+            adopted = self._adopt(index, job, row)
+            if adopted is not None:
+                return adopted
         try:
             if job.kind == "done" and row is not None:
                 _log.info("skipped %s: already done (%s)", job.name, self._shown(row.path))
@@ -720,6 +723,33 @@ class Batch:
                         failure.error = f"{failure.error} (and {state_error})"
 
             return self._record(index, failure, fail) or self._abandon(job)
+
+    def _adopt(self, index: int, job: Job, row: Row) -> Outcome | None:
+        """An article whose file an earlier attempt saved whole, in another folder, before
+        it died (SIGKILL between the file and the row; another host's folder): done, with
+        that file, and not made a second time. None: nothing of the kind."""
+        state, path, settings = self.state, row.path, self.settings
+        if state is None or self.force or row.status == "done" or path is None:
+            return None
+        if path.parent.resolve() == settings.out.resolve() or not as_asked(
+            path, settings.format, settings.bilingual
+        ):
+            return None  # here, it is made again over its own name; in another format, made anew
+        sidecar = saved_whole(path)
+        if sidecar is None or url_key(str(sidecar.get("source", ""))) != url_key(row.url):
+            return None
+        outcome = Outcome(
+            job.name,
+            "done",
+            path=self._shown(path),
+            title=sidecar.get("title"),
+            language=sidecar.get("source_language"),
+            engine=sidecar.get("engine"),
+        )
+        _log.info("%s: saved whole by an earlier attempt that stopped before saying so (%s)", job.name, path)
+        return self._record(index, outcome, lambda: state.adopted(row.id, path, sidecar)) or self._abandon(
+            job
+        )
 
     def _retake(self, job: Job, row: Row) -> Row | None:
         """A URL the user named that changed since it was read: taken as it is now, unless

@@ -824,6 +824,37 @@ class State:
                 )
             self._release(db, article_id)
 
+    def adopted(self, article_id: int, path: Path, sidecar: Mapping[str, Any]) -> None:
+        """The article's file was saved whole by an earlier attempt that died before its row
+        said so (a host killed between the two): the row says done, with that file."""
+        now = time.time()
+        canonical = str(sidecar.get("source_id") or "") or None
+        day = sidecar.get("published") or sidecar.get("made")
+        with self._write() as db:
+            changed = db.execute(
+                "UPDATE articles SET status = 'done', output_path = ?, canonical_url = ?, canonical_key = ?,"
+                " content_sha256 = ?, title = ?, language = ?, engine = ?, attempts = attempts + 1,"
+                " last_error = NULL, permanent = 0, queued = 0, last_attempt_at = ?, updated_at = ?, day = ?,"
+                f" {self._LET_GO} WHERE id = ?{self._ours(article_id)}",
+                (
+                    str(path.resolve()),
+                    canonical,
+                    url_key(canonical) if canonical else None,
+                    sidecar.get("source_sha256"),
+                    sidecar.get("title"),
+                    sidecar.get("source_language"),
+                    sidecar.get("engine"),
+                    now,
+                    now,
+                    str(day) if day else None,
+                    article_id,
+                    self.holder,
+                ),
+            ).rowcount
+            if not changed:
+                raise self._lost(article_id)
+            self._release(db, article_id)
+
     def failed(self, article_id: int, error: str, permanent: bool = False) -> Row:
         """Record a failed attempt (see next_try for when it is tried again; a permanent
         failure is not, until a user names it)."""

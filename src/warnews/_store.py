@@ -291,6 +291,21 @@ def _paired_as_asked(sidecar: dict[str, Any], format: str, bilingual: bool) -> b
     return paired == (bilingual and translated and format != "txt")
 
 
+def saved_whole(text_path: Path) -> dict[str, Any] | None:
+    """The sidecar of an article saved whole at text_path (its text there and as its
+    sidecar says: what warnews wrote), else None."""
+    try:
+        metadata = json.loads(_read_own(text_path.with_suffix(META_SUFFIX)))
+        text = _read_own(text_path)
+        if not isinstance(metadata, dict) or metadata.get("file") != text_path.name:
+            return None
+        if _problem(text_path, text, int(metadata["paragraphs"]), bool(metadata.get("bilingual"))):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return metadata
+
+
 def copy_saved(
     text_path: Path, folder: Path, format: str = "txt", bilingual: bool = False, keep_original: bool = False
 ) -> tuple[Path, bool, dict[str, Any]] | None:

@@ -60,3 +60,31 @@ def test_a_url_another_host_is_doing_is_skipped_and_said_so(run, site, tmp_path,
         assert json.loads(done.stdout)["status"] == "done"
     finally:
         other.close()
+
+
+def test_an_article_saved_whole_by_a_run_that_died_before_saying_so_is_not_made_again(
+    run, site, tmp_path, google
+):
+    """A host killed between an article's file and its row (its own folder): the next run,
+    of any host, in another folder, finds the file whole and says done, with that file."""
+    import sqlite3
+
+    page = site.add("/once", article_page("Світло повернули", ukrainian_paragraphs(3)))
+    first = run("fetch", page, "-o", "host-a", "--json")
+    saved = json.loads(first.stdout)["path"]
+    database = sqlite3.connect(tmp_path / "state" / "state.sqlite3")
+    database.execute("UPDATE articles SET status = 'pending'")  # as if killed before the row said done
+    database.commit()
+    database.close()
+    asked = google.count
+    again = run("fetch", page, "-o", "host-b", "--json")
+    record = json.loads(again.stdout)
+    assert again.returncode == 0 and record["status"] == "done" and record["path"].endswith(saved), (
+        again.stderr
+    )
+    assert not (tmp_path / "host-b").exists() or not list((tmp_path / "host-b").glob("*.txt"))
+    assert google.count == asked and site.hits["/once"] == 1  # nothing downloaded, nothing translated
+    shown = json.loads(run("show", page, "--json").stdout)
+    assert shown["status"] == "done" and shown["file"].endswith(saved.split("/")[-1])
+    forced = run("fetch", page, "-o", "host-b", "--force", "--json")  # asked for: made there
+    assert json.loads(forced.stdout)["path"].startswith("host-b/")
