@@ -204,23 +204,15 @@ class Memory:
             }
             for engine, source, target, count, hits, chars, oldest, used in rows
         ]
-        return {
-            "path": str(self.path),
-            "bytes": size,
-            "paragraphs": sum(pair["paragraphs"] for pair in pairs),
-            "hits": sum(pair["hits"] for pair in pairs),
-            "characters": sum(pair["characters"] for pair in pairs),
-            "pairs": pairs,
-        }
+        return _summary(str(self.path), size, pairs)
 
     def clear(self, engine: str | None = None, unused_days: float | None = None) -> int:
         """Forget translations (of one engine; unused for that many days); how many went."""
-        conditions, values = _conditions(engine, unused_days)
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        where, values = _conditions(engine, unused_days)
 
         def work(database: sqlite3.Connection) -> int:
             count = database.execute(f"DELETE FROM translations{where}", values).rowcount
-            if not conditions:
+            if not values:
                 database.execute("VACUUM")
             return int(count)
 
@@ -332,24 +324,29 @@ class SharedMemory:
             }
             for row in rows
         ]
-        return {
-            "path": self.url.shown,
-            "bytes": size,
-            "paragraphs": sum(pair["paragraphs"] for pair in pairs),
-            "hits": sum(pair["hits"] for pair in pairs),
-            "characters": sum(pair["characters"] for pair in pairs),
-            "pairs": pairs,
-        }
+        return _summary(self.url.shown, size, pairs)
 
     def clear(self, engine: str | None = None, unused_days: float | None = None) -> int:
         """Forget translations (of one engine; unused for that many days); how many went."""
-        conditions, values = _conditions(engine, unused_days)
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        where, values = _conditions(engine, unused_days)
         return self._use(lambda db: int(db.execute(f"DELETE FROM translations{where}", values).rowcount), 0)
 
 
-def _conditions(engine: str | None, unused_days: float | None) -> tuple[list[str], list[object]]:
-    """The WHERE of clear(): one engine's, unused for that many days."""
+def _summary(where: str, size: int, pairs: list[dict[str, Any]]) -> dict[str, Any]:
+    """What `cache stats` says of a memory: its pairs, and their sums."""
+    return {
+        "path": where,
+        "bytes": size,
+        "paragraphs": sum(pair["paragraphs"] for pair in pairs),
+        "hits": sum(pair["hits"] for pair in pairs),
+        "characters": sum(pair["characters"] for pair in pairs),
+        "pairs": pairs,
+    }
+
+
+def _conditions(engine: str | None, unused_days: float | None) -> tuple[str, list[object]]:
+    """The WHERE of clear() (empty: every translation), and its values: one engine's,
+    unused for that many days."""
     conditions: list[str] = []
     values: list[object] = []
     if engine:
@@ -358,7 +355,7 @@ def _conditions(engine: str | None, unused_days: float | None) -> tuple[list[str
     if unused_days is not None:
         conditions.append("used_at < ?")
         values.append(time.time() - unused_days * 86_400)
-    return conditions, values
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), values
 
 
 def open_memory(

@@ -27,6 +27,7 @@ from typing import Any, Protocol, cast
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ._errors import StateLost, StoreError, UsageError, database_problem
+from ._redact import proxy_password, redact
 
 SCHEMES = ("postgresql", "postgres")
 DRIVER_HINT = "pip install 'warnews[postgres]'"
@@ -78,21 +79,12 @@ class DatabaseURL:
         """What of it must never be shown: its password as written and as meant, and the
         pieces of one written wrongly (an "@" not written %40: the server's error quotes
         what follows it)."""
-        raw = self.url.partition("://")[2].rpartition("@")[0].partition(":")[2]
+        raw = proxy_password(self.url)
         query = [value for key, value in parse_qsl(self.url.partition("?")[2]) if key.lower() == "password"]
         found = {raw, unquote(raw), *query}
         for whole in list(found):
             found.update(piece for piece in re.split(r"[@:/?#%]", whole) if len(piece) >= 4)
         return sorted((piece for piece in found if piece), key=len, reverse=True)
-
-    @property
-    def password(self) -> str | None:
-        """Its password, to be masked wherever text is shown."""
-        parts = urlsplit(self.url)
-        if parts.password:
-            return unquote(parts.password)
-        found = dict(parse_qsl(parts.query)).get("password")
-        return found or None
 
 
 def database_url(text: str) -> DatabaseURL | None:
@@ -295,7 +287,7 @@ def _deadline(connection: Any) -> Iterator[None]:
         try:
             with socket.socket(fileno=os.dup(connection.fileno())) as peer:
                 peer.shutdown(socket.SHUT_RDWR)
-        except (OSError, ValueError):  # closed already
+        except Exception:  # closed already (whatever the driver says of it): nothing to cut
             pass
 
     timer = threading.Timer(DEADLINE, cut)
@@ -405,10 +397,7 @@ class PostgreSQL(Database):
         it, and it is masked here all the same)."""
         diagnosis = getattr(error, "diag", None)
         message = getattr(diagnosis, "message_primary", None) or str(error) or type(error).__name__
-        line = " ".join(str(message).split("\n", 1)[0].split())
-        for secret in self.url.secrets:  # longest first; not a letter or two found anywhere
-            if len(secret) >= 4:
-                line = line.replace(secret, "****")
+        line = redact(" ".join(str(message).split("\n", 1)[0].split()), self.url.secrets, fragments=False)
         if "server closed the connection" in line or "consuming input failed" in line:
             return f"the connection was lost ({line})"
         # libpq's "connection failed: connection to server at "HOST" (ADDRESS), port N failed: WHY"
