@@ -625,10 +625,10 @@ class Batch:
                 return self._elsewhere(index, job, row)
             job = replace(job, row=taken)
             row = taken
-            adopted = self._adopt(index, job, row)
+        try:
+            adopted = self._adopt(index, job, row) if row is not None and job.kind == "url" else None
             if adopted is not None:
                 return adopted
-        try:
             if job.kind == "done" and row is not None:
                 _log.info("skipped %s: already done (%s)", job.name, self._shown(row.path))
                 done = Outcome(job.name, "skipped", path=self._shown(row.path), reason="already done")
